@@ -1,0 +1,110 @@
+"""Flask CLI commands: seed-demo, create-user, create-school, create-group, ..."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from nic.errors import ServiceError
+from nic.extensions import db
+from nic.models import District, JobRole, User
+from nic.services import accounts, groups, org
+
+
+def _fail(exc: ServiceError) -> None:
+    raise click.ClickException(exc.message)
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--name", required=True)
+    @click.option("--job-role", required=True, type=click.Choice([r.value for r in JobRole]))
+    @click.option("--school", help="School id or exact name.")
+    @click.option("--password", help="At least 10 characters; generated when omitted.")
+    @click.option("--admin", is_flag=True, help="Make the user a network administrator.")
+    def create_user(email, name, job_role, school, password, admin):
+        """Create an account."""
+        school_id = None
+        if school:
+            found = org.find_school(school)
+            if found is None:
+                raise click.ClickException(f"No school matches {school!r}.")
+            school_id = found.id
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        try:
+            user = accounts.create_user(
+                accounts.NewAccount(email, name, password, job_role, school_id, admin)
+            )
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"Created {user.email} (@{user.username}).")
+        if generated:
+            click.echo(f"Password: {password}")
+
+    @app.cli.command("create-district")
+    @click.argument("name")
+    def create_district(name):
+        """Create a district."""
+        try:
+            district = org.create_district(None, name)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"Created district {district.name} (id {district.id}).")
+
+    @app.cli.command("create-school")
+    @click.argument("name")
+    @click.option("--district", "district_name", required=True, help="District name; created if new.")
+    def create_school(name, district_name):
+        """Create a school in a district."""
+        district = db.session.scalar(sa.select(District).where(District.name == district_name))
+        try:
+            if district is None:
+                district = org.create_district(None, district_name)
+            school = org.create_school(None, name, district.id)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"Created school {school.name} (id {school.id}) in {district.name}.")
+
+    @app.cli.command("create-group")
+    @click.argument("name")
+    @click.option("--description", default="")
+    @click.option("--private", is_flag=True, help="Members only.")
+    @click.option("--job-role", "job_roles", multiple=True, type=click.Choice([r.value for r in JobRole]))
+    @click.option("--facilitator", help="Email of the group's first facilitator.")
+    def create_group(name, description, private, job_roles, facilitator):
+        """Create a peer group."""
+        lead = None
+        if facilitator:
+            lead = db.session.scalar(sa.select(User).where(User.email == facilitator.lower()))
+            if lead is None:
+                raise click.ClickException(f"No account has the email {facilitator}.")
+        fields = groups.GroupFields(
+            name, description, list(job_roles), "private" if private else "network"
+        )
+        try:
+            group = groups.create_group(None, fields)
+            if lead is not None:
+                groups.add_member(None, group.id, lead.id, "facilitator")
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"Created group {group.name} (id {group.id}).")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")
+    def seed_demo(if_empty):
+        """Load a realistic demo network (refuses to run twice)."""
+        from nic.demo import load_demo, network_is_empty
+
+        if not network_is_empty():
+            if if_empty:
+                click.echo("The database already has data; demo not loaded.")
+                return
+            raise click.ClickException("The database already has data; seed-demo runs only once.")
+        sign_in = load_demo()
+        click.echo("Demo network loaded.")
+        click.echo(f"Sign in as {sign_in.email} with password {sign_in.password}")

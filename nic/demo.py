@@ -1,0 +1,177 @@
+"""A realistic demo network for `flask seed-demo`: districts, schools, people,
+peer groups and threads about real problems of practice.
+
+It goes through the same services as the app, so demo data obeys every rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import District, User
+from nic.services import accounts, discussions, groups, org
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
+
+DISTRICTS = {
+    "Riverside Unified": ["Lincoln Elementary", "Riverside Middle", "Riverside High"],
+    "Cedar Valley Schools": ["Cedar Valley Elementary", "Maple Grove K-8", "Cedar Valley High"],
+    "North County District": ["Harbor View Elementary", "North County Middle"],
+}
+
+# email, name, job role, school (None: district or hub staff), admin
+PEOPLE = [
+    ("dana.whitfield@example.org", "Dana Whitfield", "facilitator", None, True),
+    ("marcus.bell@example.org", "Marcus Bell", "facilitator", None, False),
+    ("maria.lopez@example.org", "Maria Lopez", "principal", "Lincoln Elementary", False),
+    ("james.okafor@example.org", "James Okafor", "principal", "Riverside Middle", False),
+    ("susan.park@example.org", "Susan Park", "principal", "Riverside High", False),
+    ("elena.ruiz@example.org", "Elena Ruiz", "principal", "Cedar Valley Elementary", False),
+    ("tom.nguyen@example.org", "Tom Nguyen", "principal", "Maple Grove K-8", False),
+    ("grace.adeyemi@example.org", "Grace Adeyemi", "principal", "Harbor View Elementary", False),
+    ("david.cho@example.org", "David Cho", "assistant_principal", "Riverside High", False),
+    ("keisha.brown@example.org", "Keisha Brown", "assistant_principal", "Riverside Middle", False),
+    ("luis.martinez@example.org", "Luis Martinez", "assistant_principal", "Cedar Valley High", False),
+    ("hannah.schmidt@example.org", "Hannah Schmidt", "assistant_principal", "North County Middle", False),
+    ("priya.raman@example.org", "Priya Raman", "instructional_coach", "Lincoln Elementary", False),
+    ("ben.torres@example.org", "Ben Torres", "instructional_coach", "Riverside Middle", False),
+    ("aisha.khan@example.org", "Aisha Khan", "instructional_coach", "Maple Grove K-8", False),
+    ("olivia.grant@example.org", "Olivia Grant", "instructional_coach", "Harbor View Elementary", False),
+    ("sam.whitaker@example.org", "Sam Whitaker", "instructional_coach", "Cedar Valley High", False),
+    ("rachel.kim@example.org", "Rachel Kim", "teacher_leader", "Lincoln Elementary", False),
+    ("andre.jackson@example.org", "Andre Jackson", "teacher_leader", "Riverside High", False),
+    ("nina.petrova@example.org", "Nina Petrova", "teacher_leader", "Cedar Valley Elementary", False),
+    ("carlos.mendez@example.org", "Carlos Mendez", "teacher_leader", "North County Middle", False),
+    ("julia.frost@example.org", "Julia Frost", "district_leader", None, False),
+    ("robert.hayes@example.org", "Robert Hayes", "district_leader", None, False),
+    ("mei.lin@example.org", "Mei Lin", "principal", "Cedar Valley High", False),
+    ("owen.price@example.org", "Owen Price", "principal", "North County Middle", False),
+]  # fmt: skip
+
+GROUPS = [
+    ("Principals' Circle", "Principals from across the network working on instructional "
+     "leadership: ILT routines, feedback cycles and protected time for PLCs.",
+     ["principal"], "network", "dana.whitfield@example.org"),
+    ("Assistant Principals' Network", "APs comparing notes on supervision and feedback, "
+     "scheduling and keeping discipline from crowding out instruction.",
+     ["assistant_principal"], "network", "marcus.bell@example.org"),
+    ("Instructional Coaches", "Coaches sharing coaching cycles, debrief protocols and "
+     "evidence from student work.", ["instructional_coach", "teacher_leader"], "network",
+     "marcus.bell@example.org"),
+    ("ILT Leads", "Instructional leadership team leads from the pilot schools. Frank "
+     "reflections stay in this group.", ["principal", "assistant_principal", "teacher_leader"],
+     "private", "dana.whitfield@example.org"),
+]  # fmt: skip
+
+MEMBERS = {
+    "Principals' Circle": ["maria.lopez", "james.okafor", "susan.park", "elena.ruiz",
+                           "tom.nguyen", "grace.adeyemi", "mei.lin", "owen.price", "julia.frost"],
+    "Assistant Principals' Network": ["david.cho", "keisha.brown", "luis.martinez",
+                                      "hannah.schmidt", "robert.hayes"],
+    "Instructional Coaches": ["priya.raman", "ben.torres", "aisha.khan", "olivia.grant",
+                              "sam.whitaker", "rachel.kim", "nina.petrova"],
+    "ILT Leads": ["maria.lopez", "james.okafor", "david.cho", "rachel.kim", "andre.jackson"],
+}  # fmt: skip
+
+# (group, author, title, body, [(author, reply body, index of the post it answers or None)])
+THREADS = [
+    ("Principals' Circle", "maria.lopez", "Protecting PLC time when subs are scarce",
+     "Three weeks running our grade-level PLCs have been cancelled because teachers are "
+     "covering classes. The PLCs were just starting to look at student work together.\n\n"
+     "**What have you tried to keep PLC time protected when substitute coverage is thin?**",
+     [("james.okafor", "We moved PLCs into the master schedule as a *common planning* block, "
+       "so they can't be pulled for coverage. It took a fight with the scheduler, but it held.", None),
+      ("maria.lopez", "Did you have to give anything up to get the common block?", 0),
+      ("james.okafor", "One elective rotation per week for 6th grade. Worth it.", 1),
+      ("elena.ruiz", "We keep a rotating list so the same team is never pulled twice in a "
+       "month. Not a fix, but it spreads the pain and teams can plan around it.", None),
+      ("julia.frost", "District can fund two building subs for the pilot schools from the "
+       "Title II set-aside. Let's talk at the next network session.", 3)]),
+    ("Principals' Circle", "susan.park", "Walkthrough feedback that teachers actually use",
+     "Our informal walkthroughs generate a lot of notes and very little change. I want "
+     "feedback that is short, specific and tied to our problem of practice "
+     "(student discourse in 9th-grade math). What formats work for you?",
+     [("tom.nguyen", "One glow, one grow, one question, delivered within 24 hours. The "
+       "question is the part teachers answer.", None),
+      ("grace.adeyemi", "We started co-observing with coaches so feedback is calibrated. "
+       "Teachers said the consistency mattered more than the format.", None),
+      ("susan.park", "Co-observing is a great idea. How do you keep coaches non-evaluative?", 1),
+      ("grace.adeyemi", "Coaches never write anything down for evaluation; they only debrief "
+       "with the teacher afterwards.", 2)]),
+    ("Assistant Principals' Network", "david.cho", "Keeping discipline from eating the day",
+     "By 10am most days I'm handling referrals and I never get into classrooms. "
+     "How are other APs carving out time for instructional leadership?",
+     [("keisha.brown", "I block 9:00-10:30 for classroom visits and the front office knows to "
+       "route non-urgent referrals to our dean until 10:30.", None),
+      ("luis.martinez", "We shifted to a tiered referral flow: teachers handle tier 1 with a "
+       "shared playbook, which cut referrals by about a third.", None),
+      ("david.cho", "Would you share the tier-1 playbook?", 1)]),
+    ("Instructional Coaches", "priya.raman", "Debrief protocol after a coaching cycle",
+     "I'm refining the debrief at the end of a six-week coaching cycle. Right now it "
+     "drifts into a chat. Does anyone use a structured protocol anchored to student work?",
+     [("aisha.khan", "We bring three student samples (high, middle, struggling) and ask: what "
+       "changed in the work since week one? It keeps us anchored to evidence.", None),
+      ("ben.torres", "+1 to samples. We also end with the teacher naming the next small "
+       "change they'll test, PDSA-style.", 0),
+      ("olivia.grant", "Do you script the questions, or keep them open?", 1),
+      ("ben.torres", "Scripted for the first two, then open. Teachers relax once they know "
+       "the shape.", 2)]),
+    ("ILT Leads", "james.okafor", "Our ILT stalled this fall: candid reflection",
+     "Honest update: our ILT meetings turned into announcements. We lost the improvement "
+     "focus after two members left. I'd value this group's thinking on resetting it.",
+     [("maria.lopez", "We reset with a one-page charter: our aim, our measures, and the "
+       "decisions the ILT owns. It changed the conversation.", None),
+      ("rachel.kim", "As a teacher leader on an ILT, what helped most was a standing agenda "
+       "item for reviewing one measure every meeting.", 0)]),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    password: str
+
+
+def network_is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(User.id))) == 0 and (
+        db.session.scalar(sa.select(sa.func.count(District.id))) == 0
+    )
+
+
+def load_demo() -> DemoSignIn:
+    schools: dict[str, int] = {}
+    for district_name, school_names in DISTRICTS.items():
+        district = org.create_district(None, district_name)
+        for school_name in school_names:
+            schools[school_name] = org.create_school(None, school_name, district.id).id
+
+    people: dict[str, User] = {}
+    for email, name, role, school, admin in PEOPLE:
+        user = accounts.create_user(
+            accounts.NewAccount(
+                email, name, DEMO_PASSWORD, role, schools.get(school) if school else None, admin
+            )
+        )
+        people[email.split("@")[0]] = user
+
+    group_ids: dict[str, int] = {}
+    for name, description, roles, visibility, lead in GROUPS:
+        facilitator = people[lead.split("@")[0]]
+        group = groups.create_group(
+            facilitator if facilitator.is_admin or facilitator.job_role == "facilitator" else None,
+            groups.GroupFields(name, description, roles, visibility),
+        )
+        group_ids[name] = group.id
+        for handle in MEMBERS[name]:
+            groups.add_member(None, group.id, people[handle].id, "member")
+
+    for group_name, author, title, body, replies in THREADS:
+        thread = discussions.start_thread(people[author], group_ids[group_name], title, body)
+        posted: list[int] = []
+        for handle, text, answers in replies:
+            parent = posted[answers] if answers is not None else None
+            posted.append(discussions.reply(people[handle], thread.id, text, parent).id)
+    return DemoSignIn(PEOPLE[2][0], DEMO_PASSWORD)

@@ -1,0 +1,1 @@
+"""Flask-WTF forms, one module per area; they parse, services validate."""

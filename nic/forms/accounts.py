@@ -1,0 +1,42 @@
+"""Sign-in, sign-up and profile forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length
+
+from nic.forms.common import JOB_ROLE_CHOICES
+from nic.services.accounts import PASSWORD_MIN
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    email = EmailField(
+        "Email", validators=[DataRequired("Enter your email address."), Email("Enter a valid email address.")]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(min=PASSWORD_MIN, max=200, message=f"Use at least {PASSWORD_MIN} characters."),
+        ],
+    )
+    job_role = SelectField("Job role", choices=JOB_ROLE_CHOICES)
+    school_id = SelectField("School", choices=[], validate_choice=True)
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    username = StringField(
+        "Username", validators=[DataRequired("Choose a username."), Length(min=3, max=40)]
+    )
+    job_role = SelectField("Job role", choices=JOB_ROLE_CHOICES)
+    school_id = SelectField("School", choices=[])
+    bio = TextAreaField("Short bio", validators=[Length(max=500)])
+    time_zone = SelectField("Time zone", choices=[])

@@ -1,0 +1,42 @@
+"""Group forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from nic.forms.common import JOB_ROLE_CHOICES, choices
+from nic.models import GroupRole
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the group a name."), Length(max=120)])
+    description = TextAreaField("What the group is for", validators=[Length(max=2000)])
+    job_roles = MultiCheckboxField("Meant for", choices=JOB_ROLE_CHOICES)
+    visibility = RadioField(
+        "Who can see it",
+        choices=choices(
+            [
+                ("network", "The whole network: anyone can find and join it"),
+                ("private", "Members only: facilitators add people"),
+            ]
+        ),
+        default="network",
+    )
+
+
+class AddMemberForm(FlaskForm):
+    user_id = SelectField("Person", choices=[], validate_choice=False)
+    role = SelectField(
+        "Group role",
+        choices=choices(
+            [(GroupRole.MEMBER.value, "Member"), (GroupRole.FACILITATOR.value, "Facilitator")]
+        ),
+    )

@@ -1,0 +1,49 @@
+"""All models, imported here so metadata and Alembic see every table."""
+
+from nic.models.accounts import JOB_ROLE_LABELS, JobRole, User
+from nic.models.base import as_utc, utcnow
+from nic.models.discussions import Post, PostRevision, Thread, ThreadRead
+from nic.models.groups import Group, GroupRole, Membership, Visibility
+from nic.models.live import (
+    ChatMessage,
+    LiveSession,
+    LiveSessionThread,
+    Participant,
+    Poll,
+    PollVote,
+    Question,
+    QuestionVote,
+    Reaction,
+    SessionStatus,
+)
+from nic.models.org import District, School
+from nic.models.tokens import ApiToken
+
+__all__ = [
+    "JOB_ROLE_LABELS",
+    "ApiToken",
+    "ChatMessage",
+    "District",
+    "Group",
+    "GroupRole",
+    "JobRole",
+    "LiveSession",
+    "LiveSessionThread",
+    "Membership",
+    "Participant",
+    "Poll",
+    "PollVote",
+    "Post",
+    "PostRevision",
+    "Question",
+    "QuestionVote",
+    "Reaction",
+    "School",
+    "SessionStatus",
+    "Thread",
+    "ThreadRead",
+    "User",
+    "Visibility",
+    "as_utc",
+    "utcnow",
+]

@@ -1,0 +1,80 @@
+"""People: accounts, profiles and their job roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nic.extensions import db
+from nic.models.base import utcnow
+
+if TYPE_CHECKING:
+    from nic.models.org import School
+
+
+class JobRole(enum.StrEnum):
+    """A member's job; the value is what the CLI and the API accept."""
+
+    PRINCIPAL = "principal"
+    ASSISTANT_PRINCIPAL = "assistant_principal"
+    INSTRUCTIONAL_COACH = "instructional_coach"
+    TEACHER_LEADER = "teacher_leader"
+    DISTRICT_LEADER = "district_leader"
+    FACILITATOR = "facilitator"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return JOB_ROLE_LABELS[self]
+
+
+JOB_ROLE_LABELS = {
+    JobRole.PRINCIPAL: "Principal",
+    JobRole.ASSISTANT_PRINCIPAL: "Assistant principal",
+    JobRole.INSTRUCTIONAL_COACH: "Instructional coach",
+    JobRole.TEACHER_LEADER: "Teacher leader",
+    JobRole.DISTRICT_LEADER: "District leader",
+    JobRole.FACILITATOR: "Facilitator",
+    JobRole.OTHER: "Other",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index is case-insensitive.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    job_role: Mapped[str] = mapped_column(sa.String(32), default=JobRole.OTHER.value, index=True)
+    school_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("school.id", ondelete="SET NULL"), index=True
+    )
+    bio: Mapped[str] = mapped_column(sa.String(500), default="")
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    school: Mapped[School | None] = relationship(lazy="raise")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.is_active_account
+
+    @property
+    def job_role_label(self) -> str:
+        try:
+            return JobRole(self.job_role).label
+        except ValueError:
+            return self.job_role
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

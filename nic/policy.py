@@ -1,0 +1,119 @@
+"""Who may see and do what: the only place permission rules live.
+
+Every view, API endpoint, socket event and template asks these functions.
+They are pure: they look only at the objects passed in (the caller loads the
+user's membership once), so asking costs no SQL queries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nic.models.accounts import JobRole
+
+if TYPE_CHECKING:
+    from nic.models import Group, LiveSession, Membership, Post, Thread
+
+# Flask-Login's AnonymousUserMixin or a User; both answer is_authenticated.
+Actor = Any
+
+
+def is_signed_in(user: Actor) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_admin(user: Actor) -> bool:
+    return is_signed_in(user) and bool(user.is_admin)
+
+
+def can_administer_network(user: Actor) -> bool:
+    """Districts, schools, accounts: network administrators only."""
+    return is_admin(user)
+
+
+def can_create_group(user: Actor) -> bool:
+    return is_admin(user) or (
+        is_signed_in(user) and user.job_role == JobRole.FACILITATOR.value
+    )
+
+
+def can_view_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or membership is not None or not group.is_private
+
+
+def is_group_facilitator(user: Actor, membership: Membership | None) -> bool:
+    return is_admin(user) or (membership is not None and membership.is_facilitator)
+
+
+def can_manage_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    """Edit the group, add and remove members, pin, lock and hide, run sessions."""
+    return can_view_group(user, group, membership) and is_group_facilitator(user, membership)
+
+
+def can_join_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    return is_signed_in(user) and membership is None and not group.is_private
+
+
+def can_leave_group(user: Actor, membership: Membership | None) -> bool:
+    return is_signed_in(user) and membership is not None
+
+
+def can_post_in_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    """Start threads and reply: members (and admins) of the group."""
+    return can_view_group(user, group, membership) and (membership is not None or is_admin(user))
+
+
+def can_view_thread(user: Actor, thread: Thread, membership: Membership | None) -> bool:
+    if not can_view_group(user, thread.group, membership):
+        return False
+    return not thread.hidden or can_manage_group(user, thread.group, membership)
+
+
+def can_reply(user: Actor, thread: Thread, membership: Membership | None) -> bool:
+    if not can_post_in_group(user, thread.group, membership):
+        return False
+    return not thread.locked or is_group_facilitator(user, membership)
+
+
+def can_moderate_thread(user: Actor, thread: Thread, membership: Membership | None) -> bool:
+    """Pin, lock and hide threads and posts."""
+    return can_manage_group(user, thread.group, membership)
+
+
+def can_edit_post(user: Actor, post: Post) -> bool:
+    return is_signed_in(user) and post.author_id == user.id and not post.deleted
+
+
+def can_delete_post(user: Actor, post: Post) -> bool:
+    return can_edit_post(user, post)
+
+
+def can_view_post_body(user: Actor, post: Post, membership: Membership | None) -> bool:
+    """Hidden posts stay in the tree, their text only for facilitators."""
+    if post.deleted:
+        return False
+    return not post.hidden or is_group_facilitator(user, membership)
+
+
+def can_view_session(user: Actor, session: LiveSession, membership: Membership | None) -> bool:
+    return can_view_group(user, session.group, membership)
+
+
+def can_take_part_in_session(
+    user: Actor, session: LiveSession, membership: Membership | None
+) -> bool:
+    """Chat, raise a hand, ask and vote: members of the session's group."""
+    return can_post_in_group(user, session.group, membership)
+
+
+def can_facilitate_session(
+    user: Actor, session: LiveSession, membership: Membership | None
+) -> bool:
+    """Schedule, start, end, pin, delete, mute, lock, call on, polls."""
+    return can_manage_group(user, session.group, membership)
+
+
+def can_view_profile(viewer: Actor, subject: Any) -> bool:
+    return is_signed_in(viewer)

@@ -1,0 +1,1 @@
+"""Socket.IO: inbound handlers (handlers.py) and outbound publishing (events.py)."""

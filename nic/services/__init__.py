@@ -1,0 +1,1 @@
+"""Business rules: validate, authorize (through nic.policy), write, commit, publish."""

@@ -1,0 +1,188 @@
+"""Accounts: sign-up, sign-in, profiles and the CLI's create-user."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from nic.errors import Conflict, NotFound, ValidationError
+from nic.extensions import db
+from nic.models import JobRole, School, User
+from nic.services.validation import clean_choice, clean_text, clean_time_zone
+
+PASSWORD_MIN = 10
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,38}[a-z0-9]$")
+JOB_ROLES = [role.value for role in JobRole]
+
+
+def normalize_email(value: object) -> str:
+    """Lower-cased, syntax-checked email (no DNS look-up)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("email", "Enter your email address.")
+    try:
+        result = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError("email", "Enter a valid email address.") from exc
+    return result.normalized.lower()
+
+
+def check_password(value: object) -> str:
+    if not isinstance(value, str) or len(value) < PASSWORD_MIN:
+        raise ValidationError("password", f"Use at least {PASSWORD_MIN} characters.")
+    if len(value) > 200:
+        raise ValidationError("password", "Use at most 200 characters.")
+    return value
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def username_base(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
+    return (slug or "member")[:30].strip(".") or "member"
+
+
+def unique_username(name: str) -> str:
+    """A free handle derived from the name: maria.lopez, maria.lopez2, ..."""
+    base = username_base(name)
+    if len(base) < 3:
+        base = f"{base}.member"
+    taken = set(
+        db.session.scalars(
+            sa.select(User.username).where(
+                sa.or_(User.username == base, User.username.like(f"{base}%"))
+            )
+        )
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _check_school(school_id: int | None) -> int | None:
+    if school_id is None:
+        return None
+    if db.session.get(School, school_id) is None:
+        raise ValidationError("school_id", "Choose a school from the list.")
+    return school_id
+
+
+def _email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = sa.select(User.id).where(User.email == email)
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query) is not None
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    name: str
+    password: str
+    job_role: str = JobRole.OTHER.value
+    school_id: int | None = None
+    is_admin: bool = False
+
+
+def create_user(data: NewAccount) -> User:
+    """Create an account; raises ValidationError, Conflict for a taken email."""
+    email = normalize_email(data.email)
+    name = clean_text("name", data.name, max_length=120)
+    password = check_password(data.password)
+    job_role = clean_choice("job_role", data.job_role, JOB_ROLES)
+    school_id = _check_school(data.school_id)
+    if _email_taken(email):
+        raise Conflict("An account with that email already exists.")
+    user = User(
+        email=email,
+        name=name,
+        username=unique_username(name),
+        password_hash=hash_password(password),
+        job_role=job_role,
+        school_id=school_id,
+        is_admin=data.is_admin,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: object, password: object) -> User | None:
+    """The active user with this email and password, else None."""
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        # Hash anyway so a wrong email takes as long as a wrong password.
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    name: str
+    username: str
+    job_role: str
+    school_id: int | None
+    bio: str
+    time_zone: str
+
+
+def update_profile(user: User, change: ProfileChange) -> User:
+    """Save a user's own profile; raises ValidationError."""
+    name = clean_text("name", change.name, max_length=120)
+    username = clean_text("username", change.username, max_length=40).lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "username",
+            "Use 3-40 lower-case letters, digits, dots, dashes or underscores.",
+        )
+    taken = db.session.scalar(
+        sa.select(User.id).where(User.username == username, User.id != user.id)
+    )
+    if taken is not None:
+        raise ValidationError("username", "That username is taken.")
+    user.name = name
+    user.username = username
+    user.job_role = clean_choice("job_role", change.job_role, JOB_ROLES)
+    user.school_id = _check_school(change.school_id)
+    user.bio = clean_text("bio", change.bio, max_length=500, required=False)
+    user.time_zone = clean_time_zone(change.time_zone)
+    db.session.commit()
+    return user
+
+
+def get_user_by_username(username: str) -> User:
+    user = db.session.scalar(
+        sa.select(User)
+        .options(joinedload(User.school))
+        .where(User.username == username.lower(), User.is_active_account.is_(True))
+    )
+    if user is None:
+        raise NotFound("No member has that username.")
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.scalar(
+        sa.select(User).options(joinedload(User.school)).where(User.id == user_id)
+    )
+    if user is None:
+        raise NotFound("No such member.")
+    return user

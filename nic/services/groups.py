@@ -1,0 +1,204 @@
+"""Peer groups: load-and-authorize, create, join, leave, manage members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from nic import policy
+from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from nic.extensions import db
+from nic.models import Group, GroupRole, JobRole, Membership, School, User, Visibility, utcnow
+from nic.policy import Actor
+from nic.realtime import events
+from nic.services.validation import clean_choice, clean_text
+
+JOB_ROLES = [role.value for role in JobRole]
+VISIBILITIES = [v.value for v in Visibility]
+GROUP_ROLES = [r.value for r in GroupRole]
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """A group as one user sees it: the group and their membership, if any."""
+
+    group: Group
+    membership: Membership | None
+
+
+def membership_of(user: Actor, group_id: int) -> Membership | None:
+    if not policy.is_signed_in(user):
+        return None
+    return db.session.get(Membership, (group_id, user.id))
+
+
+def get_group_for(user: Actor, group_id: int) -> GroupAccess:
+    """The group if this user may see it; raises NotFound otherwise."""
+    group = db.session.get(Group, group_id)
+    if group is None:
+        raise NotFound("No such group.")
+    membership = membership_of(user, group_id)
+    if not policy.can_view_group(user, group, membership):
+        raise NotFound("No such group.")
+    return GroupAccess(group, membership)
+
+
+def get_group_to_manage(user: Actor, group_id: int) -> GroupAccess:
+    access = get_group_for(user, group_id)
+    if not policy.can_manage_group(user, access.group, access.membership):
+        raise PermissionDenied("Only the group's facilitators can do that.")
+    return access
+
+
+def visible_groups_query(user: Actor) -> sa.Select:
+    """Groups this user may see, for lists (network groups and their own)."""
+    query = sa.select(Group).order_by(Group.name)
+    if policy.is_admin(user):
+        return query
+    mine = sa.select(Membership.group_id).where(Membership.user_id == user.id)
+    return query.where(
+        sa.or_(Group.visibility == Visibility.NETWORK.value, Group.id.in_(mine))
+    )
+
+
+def memberships_by_group(user: Actor, group_ids: list[int]) -> dict[int, Membership]:
+    if not group_ids or not policy.is_signed_in(user):
+        return {}
+    rows = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.group_id.in_(group_ids)
+        )
+    )
+    return {m.group_id: m for m in rows}
+
+
+@dataclass(frozen=True)
+class GroupFields:
+    name: str
+    description: str
+    job_roles: list[str]
+    visibility: str
+
+
+def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupFields:
+    name = clean_text("name", fields.name, max_length=120)
+    description = clean_text("description", fields.description, max_length=2000, required=False)
+    if not isinstance(fields.job_roles, list):
+        raise ValidationError("job_roles", "Must be a list of job roles.")
+    roles = [clean_choice("job_roles", r, JOB_ROLES) for r in fields.job_roles]
+    visibility = clean_choice("visibility", fields.visibility, VISIBILITIES)
+    clash = sa.select(Group.id).where(sa.func.lower(Group.name) == name.lower())
+    if group_id is not None:
+        clash = clash.where(Group.id != group_id)
+    if db.session.scalar(clash) is not None:
+        raise ValidationError("name", "A group with that name already exists.")
+    return GroupFields(name, description, list(dict.fromkeys(roles)), visibility)
+
+
+def create_group(actor: Actor | None, fields: GroupFields) -> Group:
+    """Create a group; the creator (when a person) becomes its facilitator."""
+    if actor is not None and not policy.can_create_group(actor):
+        raise PermissionDenied("Only facilitators and administrators can create groups.")
+    clean = _clean_group(fields)
+    group = Group(name=clean.name, description=clean.description, visibility=clean.visibility)
+    group.job_roles = clean.job_roles
+    db.session.add(group)
+    db.session.flush()
+    if actor is not None:
+        db.session.add(
+            Membership(group_id=group.id, user_id=actor.id, role=GroupRole.FACILITATOR.value)
+        )
+    db.session.commit()
+    return group
+
+
+def update_group(actor: Actor, group_id: int, fields: GroupFields) -> Group:
+    group = get_group_to_manage(actor, group_id).group
+    clean = _clean_group(fields, group_id=group.id)
+    group.name, group.description, group.visibility = (
+        clean.name,
+        clean.description,
+        clean.visibility,
+    )
+    group.job_roles = clean.job_roles
+    db.session.commit()
+    return group
+
+
+def join_group(user: Actor, group_id: int) -> Membership:
+    access = get_group_for(user, group_id)
+    if access.membership is not None:
+        raise Conflict("You are already a member of this group.")
+    if not policy.can_join_group(user, access.group, access.membership):
+        raise PermissionDenied("This group is private: a facilitator adds its members.")
+    membership = Membership(group_id=group_id, user_id=user.id, role=GroupRole.MEMBER.value)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def leave_group(user: Actor, group_id: int) -> None:
+    access = get_group_for(user, group_id)
+    if not policy.can_leave_group(user, access.membership):
+        raise Conflict("You are not a member of this group.")
+    db.session.delete(access.membership)
+    db.session.commit()
+
+
+def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membership:
+    """A facilitator (or admin) adds someone, or changes their group role.
+
+    `actor` None is a trusted caller (the CLI, the demo loader).
+    """
+    if actor is None:
+        if db.session.get(Group, group_id) is None:
+            raise NotFound("No such group.")
+    else:
+        get_group_to_manage(actor, group_id)
+    role = clean_choice("role", role, GROUP_ROLES)
+    if not isinstance(user_id, int) or db.session.get(User, user_id) is None:
+        raise ValidationError("user_id", "No member has that id.")
+    membership = db.session.get(Membership, (group_id, user_id))
+    if membership is None:
+        membership = Membership(group_id=group_id, user_id=user_id, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.commit()
+    return membership
+
+
+def remove_member(actor: Actor, group_id: int, user_id: int) -> None:
+    access = get_group_for(actor, group_id)
+    is_self = policy.is_signed_in(actor) and actor.id == user_id
+    if not is_self and not policy.can_manage_group(actor, access.group, access.membership):
+        raise PermissionDenied("Only the group's facilitators can remove members.")
+    membership = db.session.get(Membership, (group_id, user_id))
+    if membership is None:
+        raise NotFound("That person is not a member of this group.")
+    db.session.delete(membership)
+    db.session.commit()
+    # Anyone removed from a group leaves its live sessions at once.
+    events.member_removed(group_id, user_id)
+
+
+def members_query(group_id: int) -> sa.Select:
+    return (
+        sa.select(Membership)
+        .options(
+            joinedload(Membership.user).joinedload(User.school).joinedload(School.district)
+        )
+        .join(Membership.user)
+        .where(Membership.group_id == group_id)
+        .order_by(Membership.role.desc(), User.name)
+    )
+
+
+def mark_visited(membership: Membership | None) -> None:
+    """Remember when the member opened the group page ("new since last visit")."""
+    if membership is None:
+        return
+    membership.last_visited_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,64 @@
+"""Districts and schools (network administrators create them)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from nic import policy
+from nic.errors import Conflict, PermissionDenied, ValidationError
+from nic.extensions import db
+from nic.models import District, School, User
+from nic.policy import Actor
+from nic.services.validation import clean_text
+
+
+def _require_admin(actor: Actor | None) -> None:
+    # actor None means a trusted caller (the CLI).
+    if actor is not None and not policy.can_administer_network(actor):
+        raise PermissionDenied("Only network administrators can do that.")
+
+
+def list_districts() -> list[District]:
+    return list(db.session.scalars(sa.select(District).order_by(District.name)))
+
+
+def list_schools() -> list[School]:
+    return list(
+        db.session.scalars(
+            sa.select(School).join(School.district).order_by(District.name, School.name)
+        )
+    )
+
+
+def create_district(actor: User | None, name: str) -> District:
+    _require_admin(actor)
+    name = clean_text("name", name, max_length=120)
+    if db.session.scalar(sa.select(District.id).where(District.name == name)):
+        raise Conflict("A district with that name already exists.")
+    district = District(name=name)
+    db.session.add(district)
+    db.session.commit()
+    return district
+
+
+def create_school(actor: User | None, name: str, district_id: int | None) -> School:
+    _require_admin(actor)
+    name = clean_text("name", name, max_length=160)
+    if district_id is None or db.session.get(District, district_id) is None:
+        raise ValidationError("district_id", "Choose a district from the list.")
+    exists = db.session.scalar(
+        sa.select(School.id).where(School.name == name, School.district_id == district_id)
+    )
+    if exists:
+        raise Conflict("That district already has a school with that name.")
+    school = School(name=name, district_id=district_id)
+    db.session.add(school)
+    db.session.commit()
+    return school
+
+
+def find_school(name_or_id: str) -> School | None:
+    """A school by id or by exact name (for the CLI)."""
+    if name_or_id.isdigit():
+        return db.session.get(School, int(name_or_id))
+    return db.session.scalar(sa.select(School).where(School.name == name_or_id))

@@ -1,0 +1,178 @@
+"""The register_* steps `create_app` runs, in order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from nic import policy
+from nic.database import configure_engine, engine_options
+from nic.errors import ServiceError
+from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
+from nic.models import JOB_ROLE_LABELS, User, as_utc
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def register_extensions(app: Flask) -> None:
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["NIC_ASYNC_MODE"]),
+    )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["NIC_RATELIMIT_STORAGE_URI"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def localtime(value: datetime | None, fmt: str = "%b %-d, %Y, %-I:%M %p") -> str:
+    """A UTC timestamp shown in the signed-in user's time zone."""
+    if value is None:
+        return ""
+    zone = "UTC"
+    if current_user.is_authenticated:
+        zone = current_user.time_zone
+    try:
+        tz = ZoneInfo(zone)
+    except (KeyError, ValueError):
+        tz = ZoneInfo("UTC")
+    return as_utc(value).astimezone(tz).strftime(fmt)
+
+
+def isotime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return as_utc(value).isoformat().replace("+00:00", "Z")
+
+
+def register_templating(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["isotime"] = isotime
+    app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["JOB_ROLE_LABELS"] = {k.value: v for k, v in JOB_ROLE_LABELS.items()}
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from nic.views import blueprints
+
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_realtime(app: Flask) -> None:
+    """Socket.IO handlers first, then bind (handlers added later would vanish)."""
+    from nic.realtime.handlers import register_handlers
+
+    register_handlers(socketio)
+    origins = app.config["NIC_ALLOWED_ORIGINS"] or None  # None: same origin only
+    socketio.init_app(
+        app,
+        async_mode=app.config["NIC_ASYNC_MODE"],
+        message_queue=app.config["NIC_MESSAGE_QUEUE"],
+        cors_allowed_origins=origins,
+        manage_session=False,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+
+
+ERROR_TEXT = {
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    403: ("Not allowed", "You do not have permission to do that."),
+    404: ("Page not found", "That page does not exist, or you do not have access to it."),
+    405: ("Not allowed", "That page cannot be used that way."),
+    413: ("Too large", "What you sent is too large."),
+    429: ("Slow down", "Too many requests. Please wait a moment and try again."),
+    500: ("Something went wrong", "We could not finish that. Nothing you saved was lost."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """One error, as JSON for the API and scripts, as a page for people."""
+    if wants_json():
+        body: dict = {"error": {"code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
+    return (
+        render_template("errors/error.html", code=status, title=title, message=message or default_message),
+        status,
+    )
+
+
+HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}  # fmt: skip
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        return error_response(exc.status, exc.code, exc.message, getattr(exc, "fields", None))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(
+            400, "csrf", "Your form expired or was sent from another site. Please try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        _title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
+        response = error_response(status, HTTP_CODES.get(status, "error"), default_message)
+        if status == 429 and exc.get_response().headers.get("Retry-After"):
+            body, code = response
+            resp = app.make_response((body, code))
+            resp.headers["Retry-After"] = exc.get_response().headers["Retry-After"]
+            return resp
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        if app.testing:
+            raise exc  # let the test show the traceback
+        app.logger.exception("Unhandled error", exc_info=exc)
+        db.session.rollback()
+        return error_response(500, "server_error", ERROR_TEXT[500][1])
+
+
+def register_cli(app: Flask) -> None:
+    from nic.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,152 @@
+"""Peer groups: list, page, create, edit, join, leave, members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from nic import policy
+from nic.errors import ServiceError, ValidationError
+from nic.extensions import db
+from nic.forms.common import choices, show_errors
+from nic.forms.groups import AddMemberForm, GroupForm
+from nic.models import User
+from nic.services import discussions, groups
+from nic.views.helpers import page_arg
+
+bp = Blueprint("groups", __name__, url_prefix="/groups")
+
+
+@bp.route("/")
+@login_required
+def index():
+    page = db.paginate(
+        groups.visible_groups_query(current_user), page=page_arg(), per_page=50, error_out=False
+    )
+    mine = groups.memberships_by_group(current_user, [g.id for g in page.items])
+    return render_template("groups/index.html", page=page, mine=mine)
+
+
+@bp.route("/<int:group_id>")
+@login_required
+def show(group_id: int):
+    access = groups.get_group_for(current_user, group_id)
+    pagination, rows = discussions.list_threads(current_user, access, page_arg())
+    response = render_template(
+        "groups/show.html", group=access.group, membership=access.membership,
+        threads_page=pagination, rows=rows,
+    )  # fmt: skip
+    groups.mark_visited(access.membership)
+    return response
+
+
+def _fields(form: GroupForm) -> groups.GroupFields:
+    return groups.GroupFields(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        job_roles=list(form.job_roles.data or []),
+        visibility=form.visibility.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not policy.can_create_group(current_user):
+        flash("Only facilitators and administrators can create groups.", "error")
+        return redirect(url_for("groups.index"))
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = groups.create_group(current_user, _fields(form))
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash(f"{group.name} is ready. You are its facilitator.", "success")
+            return redirect(url_for("groups.show", group_id=group.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("groups/form.html", form=form, group=None), status
+
+
+@bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(group_id: int):
+    group = groups.get_group_to_manage(current_user, group_id).group
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            groups.update_group(current_user, group_id, _fields(form))
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Group settings saved.", "success")
+            return redirect(url_for("groups.show", group_id=group_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("groups/form.html", form=form, group=group), status
+
+
+@bp.route("/<int:group_id>/join", methods=["POST"])
+@login_required
+def join(group_id: int):
+    groups.join_group(current_user, group_id)
+    flash("You joined the group.", "success")
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.route("/<int:group_id>/leave", methods=["POST"])
+@login_required
+def leave(group_id: int):
+    access = groups.get_group_for(current_user, group_id)
+    groups.leave_group(current_user, group_id)
+    flash(f"You left {access.group.name}.", "info")
+    if access.group.is_private:
+        return redirect(url_for("groups.index"))
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.route("/<int:group_id>/members", methods=["GET", "POST"])
+@login_required
+def members(group_id: int):
+    access = groups.get_group_for(current_user, group_id)
+    can_manage = policy.can_manage_group(current_user, access.group, access.membership)
+    form = AddMemberForm() if can_manage else None
+    if form is not None:
+        form.user_id.choices = choices(
+            [
+                (str(u.id), f"{u.name} (@{u.username})")
+                for u in db.session.scalars(db.select(User).order_by(User.name))
+            ]
+        )
+        if form.validate_on_submit():
+            try:
+                user_id = int(form.user_id.data)
+                groups.add_member(current_user, group_id, user_id, form.role.data)
+            except (ValueError, TypeError):
+                form.user_id.errors = ["Choose a person from the list."]
+            except ValidationError as exc:
+                show_errors(form, exc)
+            else:
+                flash("Member added.", "success")
+                return redirect(url_for("groups.members", group_id=group_id))
+    page = db.paginate(
+        groups.members_query(group_id), page=page_arg(), per_page=50, error_out=False
+    )
+    status = 400 if form is not None and form.is_submitted() else 200
+    return render_template(
+        "groups/members.html", group=access.group, membership=access.membership,
+        page=page, form=form, can_manage=can_manage,
+    ), status  # fmt: skip
+
+
+@bp.route("/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_member(group_id: int, user_id: int):
+    try:
+        groups.remove_member(current_user, group_id, user_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash("Member removed.", "success")
+    return redirect(url_for("groups.members", group_id=group_id))

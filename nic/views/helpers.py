@@ -1,0 +1,23 @@
+"""Small helpers the blueprints share."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`next` only ever leads to a path on this site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def page_arg() -> int:
+    """?page=N, clamped to a sane positive number."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 100_000)

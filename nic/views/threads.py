@@ -1,0 +1,145 @@
+"""Threads and posts: start, read, reply, edit, delete, history, moderate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from nic import policy
+from nic.errors import ValidationError
+from nic.forms.common import optional_int, show_errors
+from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
+from nic.services import discussions, groups
+
+bp = Blueprint("threads", __name__)
+
+
+def post_url(thread_id: int, post_id: int) -> str:
+    return url_for("threads.show", thread_id=thread_id, _anchor=f"post-{post_id}")
+
+
+@bp.route("/groups/<int:group_id>/threads/new", methods=["GET", "POST"])
+@login_required
+def new(group_id: int):
+    access = groups.get_group_for(current_user, group_id)
+    if not policy.can_post_in_group(current_user, access.group, access.membership):
+        flash("Join the group to start a thread.", "error")
+        return redirect(url_for("groups.show", group_id=group_id))
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = discussions.start_thread(
+                current_user, group_id, form.title.data, form.body.data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            return redirect(url_for("threads.show", thread_id=thread.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("threads/new.html", form=form, group=access.group), status
+
+
+def render_thread(access: discussions.ThreadAccess, form: ReplyForm, status: int = 200):
+    thread = access.thread
+    first_unread = discussions.first_unread_post_id(current_user, thread)
+    posts = discussions.load_posts(thread.id)
+    opening, replies = discussions.build_tree(posts)
+    discussions.mark_thread_read(current_user, thread)
+    return render_template(
+        "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
+        opening=opening, replies=replies, form=form, first_unread=first_unread,
+        reply_to=optional_int(form.parent_id.data),
+    ), status  # fmt: skip
+
+
+@bp.route("/threads/<int:thread_id>")
+@login_required
+def show(thread_id: int):
+    access = discussions.get_thread_for(current_user, thread_id)
+    form = ReplyForm()
+    form.parent_id.data = request.args.get("reply_to", "")
+    return render_thread(access, form)
+
+
+@bp.route("/threads/<int:thread_id>/unread")
+@login_required
+def unread(thread_id: int):
+    """Open a thread at the first post this user has not read."""
+    access = discussions.get_thread_for(current_user, thread_id)
+    first = discussions.first_unread_post_id(current_user, access.thread)
+    if first is None:
+        return redirect(url_for("threads.show", thread_id=thread_id))
+    return redirect(post_url(thread_id, first))
+
+
+@bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(thread_id: int):
+    access = discussions.get_thread_for(current_user, thread_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = discussions.reply(
+                current_user, thread_id, form.body.data, optional_int(form.parent_id.data)
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            return redirect(post_url(thread_id, post.id))
+    return render_thread(access, form, status=400)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post, access = discussions.get_post_for(current_user, post_id)
+    if not policy.can_edit_post(current_user, post):
+        abort(403)
+    form = EditPostForm(obj=post)
+    if form.validate_on_submit():
+        try:
+            discussions.edit_post(current_user, post_id, form.body.data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Your post is updated.", "success")
+            return redirect(post_url(post.thread_id, post.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "threads/edit_post.html", form=form, post=post, thread=access.thread
+    ), status
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete_post(post_id: int):
+    post = discussions.delete_post(current_user, post_id)
+    flash("Your post is deleted. Replies to it stay in the thread.", "info")
+    return redirect(post_url(post.thread_id, post.id))
+
+
+@bp.route("/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id: int):
+    post, revisions = discussions.post_revisions(current_user, post_id)
+    return render_template("threads/history.html", post=post, revisions=revisions)
+
+
+@bp.route("/threads/<int:thread_id>/<any(pinned, locked, hidden):flag>", methods=["POST"])
+@login_required
+def set_flag(thread_id: int, flag: str):
+    value = request.form.get("value") == "1"
+    discussions.set_thread_flag(current_user, thread_id, flag, value)
+    words = {"pinned": ("pinned", "unpinned"), "locked": ("locked", "unlocked"),
+             "hidden": ("hidden", "visible again")}  # fmt: skip
+    flash(f"Thread {words[flag][0 if value else 1]}.", "success")
+    return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.route("/posts/<int:post_id>/hidden", methods=["POST"])
+@login_required
+def hide_post(post_id: int):
+    value = request.form.get("value") == "1"
+    post = discussions.set_post_hidden(current_user, post_id, value)
+    flash("Post hidden." if value else "Post visible again.", "success")
+    return redirect(post_url(post.thread_id, post.id))

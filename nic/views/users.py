@@ -1,0 +1,63 @@
+"""Profiles and profile settings."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from nic.errors import ValidationError
+from nic.forms.accounts import ProfileForm
+from nic.forms.common import choices, optional_int, school_choices, show_errors
+from nic.services import accounts, home
+
+bp = Blueprint("users", __name__)
+
+COMMON_ZONES = [
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "UTC",
+]  # fmt: skip
+
+
+def time_zone_choices():
+    others = sorted(available_timezones() - set(COMMON_ZONES))
+    return choices([(z, z.replace("_", " ")) for z in COMMON_ZONES + others])
+
+
+@bp.route("/u/<username>")
+@login_required
+def profile(username: str):
+    user = accounts.get_user_by_username(username)
+    posts = home.recent_posts_by(user.id, current_user)
+    return render_template("users/profile.html", user=user, posts=posts)
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    form.school_id.choices = school_choices()
+    form.time_zone.choices = time_zone_choices()
+    if not form.is_submitted():
+        form.school_id.data = str(current_user.school_id or "")
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(
+                current_user,
+                accounts.ProfileChange(
+                    name=form.name.data,
+                    username=form.username.data,
+                    job_role=form.job_role.data,
+                    school_id=optional_int(form.school_id.data),
+                    bio=form.bio.data or "",
+                    time_zone=form.time_zone.data,
+                ),
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("users.profile", username=current_user.username))
+    status = 400 if form.is_submitted() else 200
+    return render_template("users/edit_profile.html", form=form), status

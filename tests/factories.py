@@ -1,0 +1,70 @@
+"""Plain factory functions that build data through the services."""
+
+from __future__ import annotations
+
+import itertools
+
+from nic.models import Group, Post, School, Thread, User
+from nic.services import accounts, discussions, groups, org
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def make_school(name: str | None = None, district: str | None = None) -> School:
+    n = next(_seq)
+    d = org.create_district(None, district or f"District {n}")
+    return org.create_school(None, name or f"School {n}", d.id)
+
+
+def make_user(
+    name: str | None = None,
+    *,
+    email: str | None = None,
+    job_role: str = "principal",
+    school: School | None = None,
+    admin: bool = False,
+    password: str = PASSWORD,
+) -> User:
+    n = next(_seq)
+    return accounts.create_user(
+        accounts.NewAccount(
+            email=email or f"user{n}@example.org",
+            name=name or f"Member {n}",
+            password=password,
+            job_role=job_role,
+            school_id=school.id if school else None,
+            is_admin=admin,
+        )
+    )
+
+
+def make_group(
+    name: str | None = None,
+    *,
+    visibility: str = "network",
+    facilitator: User | None = None,
+    members: list[User] = (),
+    job_roles: list[str] | None = None,
+) -> Group:
+    group = groups.create_group(
+        None,
+        groups.GroupFields(
+            name or f"Group {next(_seq)}", "A peer group.", job_roles or [], visibility
+        ),
+    )
+    if facilitator is not None:
+        groups.add_member(None, group.id, facilitator.id, "facilitator")
+    for member in members:
+        groups.add_member(None, group.id, member.id, "member")
+    return group
+
+
+def make_thread(group: Group, author: User, title: str = "A problem of practice",
+                body: str = "How do you protect PLC time?") -> Thread:  # fmt: skip
+    return discussions.start_thread(author, group.id, title, body)
+
+
+def make_reply(thread: Thread, author: User, body: str = "Here is what we tried.",
+               parent: Post | None = None) -> Post:  # fmt: skip
+    return discussions.reply(author, thread.id, body, parent.id if parent else None)

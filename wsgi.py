@@ -1,0 +1,25 @@
+"""Entry point: `python wsgi.py` serves HTTP and Socket.IO; `flask --app wsgi ...` for the CLI.
+
+Under gevent (the default async mode, see docs/BENCHMARKS.md) the standard
+library must be patched before anything else imports it.
+"""
+
+import os
+
+if __name__ == "__main__" and os.environ.get("NIC_ASYNC_MODE", "gevent") == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from nic import create_app  # noqa: E402
+from nic.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+if __name__ == "__main__":
+    socketio.run(
+        app,
+        host=app.config["NIC_HOST"],
+        port=app.config["NIC_PORT"],
+        allow_unsafe_werkzeug=app.config["NIC_ASYNC_MODE"] == "threading",
+    )
