@@ -11,8 +11,8 @@ if __name__ == "__main__" and os.environ.get("NIC_ASYNC_MODE", "gevent") == "gev
 
     monkey.patch_all()
 
-from nic import create_app  # noqa: E402
-from nic.extensions import socketio  # noqa: E402
+from nic import create_app
+from nic.extensions import socketio
 
 app = create_app()
 

@@ -58,7 +58,9 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("create-school")
     @click.argument("name")
-    @click.option("--district", "district_name", required=True, help="District name; created if new.")
+    @click.option(
+        "--district", "district_name", required=True, help="District name; created if new."
+    )
     def create_school(name, district_name):
         """Create a school in a district."""
         district = db.session.scalar(sa.select(District).where(District.name == district_name))
@@ -74,7 +76,9 @@ def register_commands(app: Flask) -> None:
     @click.argument("name")
     @click.option("--description", default="")
     @click.option("--private", is_flag=True, help="Members only.")
-    @click.option("--job-role", "job_roles", multiple=True, type=click.Choice([r.value for r in JobRole]))
+    @click.option(
+        "--job-role", "job_roles", multiple=True, type=click.Choice([r.value for r in JobRole])
+    )
     @click.option("--facilitator", help="Email of the group's first facilitator.")
     def create_group(name, description, private, job_roles, facilitator):
         """Create a peer group."""

@@ -32,9 +32,7 @@ def can_administer_network(user: Actor) -> bool:
 
 
 def can_create_group(user: Actor) -> bool:
-    return is_admin(user) or (
-        is_signed_in(user) and user.job_role == JobRole.FACILITATOR.value
-    )
+    return is_admin(user) or (is_signed_in(user) and user.job_role == JobRole.FACILITATOR.value)
 
 
 def can_view_group(user: Actor, group: Group, membership: Membership | None) -> bool:

@@ -131,13 +131,24 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         return jsonify(body), status
     title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
     return (
-        render_template("errors/error.html", code=status, title=title, message=message or default_message),
+        render_template(
+            "errors/error.html", code=status, title=title, message=message or default_message
+        ),
         status,
     )
 
 
-HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}  # fmt: skip
+HTTP_CODES = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -18,7 +18,11 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
     email = EmailField(
-        "Email", validators=[DataRequired("Enter your email address."), Email("Enter a valid email address.")]
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter a valid email address."),
+        ],
     )
     password = PasswordField(
         "Password",

@@ -31,7 +31,9 @@ def school_choices() -> list[SelectChoice]:
 
 
 def district_choices() -> list[SelectChoice]:
-    return choices([("", "Choose a district")] + [(str(d.id), d.name) for d in org.list_districts()])
+    return choices(
+        [("", "Choose a district")] + [(str(d.id), d.name) for d in org.list_districts()]
+    )
 
 
 def optional_int(value: Any) -> int | None:

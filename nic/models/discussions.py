@@ -31,9 +31,7 @@ class Thread(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_activity_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
-    )
+    last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     # Replies, not counting the opening post; kept by the services.
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_id: Mapped[int | None] = mapped_column()

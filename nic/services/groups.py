@@ -58,9 +58,7 @@ def visible_groups_query(user: Actor) -> sa.Select:
     if policy.is_admin(user):
         return query
     mine = sa.select(Membership.group_id).where(Membership.user_id == user.id)
-    return query.where(
-        sa.or_(Group.visibility == Visibility.NETWORK.value, Group.id.in_(mine))
-    )
+    return query.where(sa.or_(Group.visibility == Visibility.NETWORK.value, Group.id.in_(mine)))
 
 
 def memberships_by_group(user: Actor, group_ids: list[int]) -> dict[int, Membership]:
@@ -187,9 +185,7 @@ def remove_member(actor: Actor, group_id: int, user_id: int) -> None:
 def members_query(group_id: int) -> sa.Select:
     return (
         sa.select(Membership)
-        .options(
-            joinedload(Membership.user).joinedload(User.school).joinedload(School.district)
-        )
+        .options(joinedload(Membership.user).joinedload(User.school).joinedload(School.district))
         .join(Membership.user)
         .where(Membership.group_id == group_id)
         .order_by(Membership.role.desc(), User.name)

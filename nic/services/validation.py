@@ -34,7 +34,7 @@ _ZONES: set[str] | None = None
 
 
 def clean_time_zone(value: object) -> str:
-    global _ZONES  # noqa: PLW0603 - computed once, the list is large
+    global _ZONES
     if _ZONES is None:
         _ZONES = available_timezones()
     if not isinstance(value, str) or value not in _ZONES:

@@ -32,7 +32,7 @@ SESSION_ID = 1
 
 
 def _server_stats(port: int) -> dict[str, Any]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=5) as resp:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=5) as resp:
         return dict(json.load(resp))
 
 
@@ -50,9 +50,15 @@ def run_one(n: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str,
         result = asyncio.run(
             asyncio.wait_for(
                 run_fanout(
-                    f"http://127.0.0.1:{port}", SESSION_ID, [None] * n,
-                    args.senders, args.rate, args.duration, proc.pid,
-                    client_procs=args.client_procs, settle_s=args.settle,
+                    f"http://127.0.0.1:{port}",
+                    SESSION_ID,
+                    [None] * n,
+                    args.senders,
+                    args.rate,
+                    args.duration,
+                    proc.pid,
+                    client_procs=args.client_procs,
+                    settle_s=args.settle,
                 ),
                 timeout=args.duration + 600,
             )

@@ -223,7 +223,9 @@ async def _connect_and_join(plan: PartPlan, auth: Auth, result: PartResult) -> _
     result.transports[rec.client.transport() or "?"] += 1
     try:
         ack = await rec.client.call(
-            "join", {"session_id": plan.session_id}, namespace=NAMESPACE,
+            "join",
+            {"session_id": plan.session_id},
+            namespace=NAMESPACE,
             timeout=plan.connect_timeout_s,
         )
     except Exception:
@@ -257,7 +259,9 @@ async def _send_one(
     sent_ns = time.time_ns()
     result.sends[cmid] = (sent_ns, False, "pending")
     try:
-        ack = await rec.client.call("send", payload, namespace=NAMESPACE, timeout=plan.ack_timeout_s)
+        ack = await rec.client.call(
+            "send", payload, namespace=NAMESPACE, timeout=plan.ack_timeout_s
+        )
     except socketio.exceptions.TimeoutError:
         result.sends[cmid] = (sent_ns, False, "ack_timeout")
         return
@@ -416,11 +420,19 @@ async def run_fanout(
     bounds = [(p * n) // client_procs for p in range(client_procs + 1)]
     plans = [
         PartPlan(
-            url=url, session_id=session_id, auths=auths[lo:hi], indices=list(range(lo, hi)),
+            url=url,
+            session_id=session_id,
+            auths=auths[lo:hi],
+            indices=list(range(lo, hi)),
             sender_ranks={i: r for i, r in sender_ranks.items() if lo <= i < hi},
-            senders=senders, rate_per_sender=rate_per_sender, duration_s=duration_s,
-            settle_s=settle_s, connect_batch=connect_batch, connect_timeout_s=connect_timeout_s,
-            ack_timeout_s=ack_timeout_s, body_size=body_size,
+            senders=senders,
+            rate_per_sender=rate_per_sender,
+            duration_s=duration_s,
+            settle_s=settle_s,
+            connect_batch=connect_batch,
+            connect_timeout_s=connect_timeout_s,
+            ack_timeout_s=ack_timeout_s,
+            body_size=body_size,
         )
         for lo, hi in zip(bounds, bounds[1:], strict=False)
     ]
@@ -480,8 +492,18 @@ async def run_fanout(
                 conn.close()
     server_cpu_pct = await cpu_task
     return _summarise(
-        parts, n, start_ns, duration_s, settle_s, rss_before, rss_after, connect_s,
-        server_cpu_pct, senders, rate_per_sender, client_procs,
+        parts,
+        n,
+        start_ns,
+        duration_s,
+        settle_s,
+        rss_before,
+        rss_after,
+        connect_s,
+        server_cpu_pct,
+        senders,
+        rate_per_sender,
+        client_procs,
     )
 
 
@@ -503,18 +525,50 @@ async def _server_cpu(pid: int | None, start_ns: int, window_s: float) -> float 
 
 
 RESULT_KEYS = (
-    "clients", "client_procs", "senders", "rate_per_sender", "connect_errors", "join_errors",
-    "connect_s", "messages_sent", "messages_acked", "send_errors", "send_error_codes",
-    "expected_deliveries", "deliveries", "deliveries_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms",
-    "lost", "duplicated", "disconnects", "transports", "rss_before_mb", "rss_after_mb",
-    "kb_per_connection", "server_cpu_pct", "client_cpu_pct", "client_cpu_pct_max",
+    "clients",
+    "client_procs",
+    "senders",
+    "rate_per_sender",
+    "connect_errors",
+    "join_errors",
+    "connect_s",
+    "messages_sent",
+    "messages_acked",
+    "send_errors",
+    "send_error_codes",
+    "expected_deliveries",
+    "deliveries",
+    "deliveries_per_s",
+    "p50_ms",
+    "p90_ms",
+    "p99_ms",
+    "max_ms",
+    "lost",
+    "duplicated",
+    "disconnects",
+    "transports",
+    "rss_before_mb",
+    "rss_after_mb",
+    "kb_per_connection",
+    "server_cpu_pct",
+    "client_cpu_pct",
+    "client_cpu_pct_max",
 )
 
 
 def _summarise(
-    parts: list[PartResult], n_requested: int, start_ns: int, duration_s: float,
-    settle_s: float, rss_before: float | None, rss_after: float | None, connect_s: float,
-    server_cpu_pct: float | None, senders: int, rate: float, client_procs: int,
+    parts: list[PartResult],
+    n_requested: int,
+    start_ns: int,
+    duration_s: float,
+    settle_s: float,
+    rss_before: float | None,
+    rss_after: float | None,
+    connect_s: float,
+    server_cpu_pct: float | None,
+    senders: int,
+    rate: float,
+    client_procs: int,
 ) -> dict[str, Any]:
     sends: dict[str, tuple[int, bool, str | None]] = {}
     for part in parts:
@@ -607,7 +661,10 @@ def markdown_header(label: str = "run") -> str:
 
 def markdown_row(result: dict[str, Any], label: str = "") -> str:
     """One Markdown table row for a :func:`run_fanout` result."""
-    cells = [label, *("-" if result.get(k) is None else str(result[k]) for _, k in MARKDOWN_COLUMNS)]
+    cells = [
+        label,
+        *("-" if result.get(k) is None else str(result[k]) for _, k in MARKDOWN_COLUMNS),
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -648,9 +705,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = asyncio.run(
         run_fanout(
-            args.url, args.session_id, _load_auths(args.tokens_file, args.clients),
-            args.senders, args.rate, args.duration, args.server_pid,
-            client_procs=args.client_procs, settle_s=args.settle,
+            args.url,
+            args.session_id,
+            _load_auths(args.tokens_file, args.clients),
+            args.senders,
+            args.rate,
+            args.duration,
+            args.server_pid,
+            client_procs=args.client_procs,
+            settle_s=args.settle,
         )
     )
     if args.json:
