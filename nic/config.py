@@ -65,7 +65,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     }
 
 
-def test_config(database_url: str) -> dict[str, object]:
+def suite_config(database_url: str) -> dict[str, object]:
     """Overrides the test suite applies on top of `load_config`."""
     return {
         "TESTING": True,

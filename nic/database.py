@@ -1,9 +1,11 @@
 """Engine set-up per backend: SQLite pragmas, IMMEDIATE writes, pool sizing.
 
 SQLite is the embedded default. Every connection gets foreign keys on, WAL
-journaling and a busy timeout; every transaction begins IMMEDIATE, so a
-read-then-write never fails half-way with "database is locked" when another
-writer got there first: it waits for the write lock up front instead.
+journaling and a busy timeout. A service that writes calls `begin_write()`
+first, so its transaction begins IMMEDIATE: a read-then-write never fails
+half-way with "database is locked" when another writer got there first, it
+waits for the write lock up front instead. Read-only work begins DEFERRED
+and never holds the write lock.
 
 Under gevent a SQLite call blocks the whole event loop, so the app uses one
 connection and a pool whose waiting is gevent-aware (the monkey-patched
@@ -13,13 +15,39 @@ SQLite's lock, which would stall every client.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
+from nic.extensions import db
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Set by begin_write() for the current request, socket event or greenlet.
+_write_intent: ContextVar[bool] = ContextVar("nic_write_intent", default=False)
+
+
+def begin_write() -> None:
+    """Declare that the unit of work about to start writes.
+
+    A read transaction already open (say, the user loaded for this request)
+    is ended first; loaded objects stay usable (expire_on_commit is off).
+    """
+    if _write_intent.get():
+        return
+    if db.session().in_transaction():
+        db.session.commit()
+    _write_intent.set(True)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(_session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        _write_intent.set(False)
 
 
 def engine_options(database_url: str, async_mode: str) -> dict[str, Any]:
@@ -52,4 +80,4 @@ def configure_engine(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

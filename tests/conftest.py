@@ -19,10 +19,29 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from nic import create_app
-from nic.config import test_config
+from nic.config import suite_config
 from nic.extensions import db
 
 PG_URL = os.environ.get("NIC_TEST_DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Hash each distinct password once per run: scrypt is slow on purpose.
+
+    The hash is still a real scrypt hash, checked by the real code.
+    """
+    from nic.services import accounts
+
+    real = accounts.hash_password
+    monkeypatch.setattr(
+        accounts,
+        "hash_password",
+        lambda password: _HASHES.get(password) or _HASHES.setdefault(password, real(password)),
+    )
+
+
+_HASHES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +77,7 @@ def database_url(tmp_path, pg_schema) -> str:
 
 @pytest.fixture
 def app(database_url, pg_schema) -> Iterator[Flask]:
-    app = create_app(test_config(database_url))
+    app = create_app(suite_config(database_url))
     with app.app_context():
         if pg_schema:
             if pg_schema not in _pg_tables_created:
@@ -75,7 +94,17 @@ def app(database_url, pg_schema) -> Iterator[Flask]:
 
 
 class Client(FlaskClient):
-    """A test client that sends the CSRF token with form posts, like a browser."""
+    """A test client that behaves like a browser against a real server.
+
+    Each request runs in an app context of its own, so it gets a fresh
+    database session and `g`, as in production (the test's own context
+    would otherwise be reused, hiding stale-state bugs and queries).
+    It also sends the CSRF token with form posts, like a browser.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
         page = super().get("/login" if not self._signed_in() else "/")

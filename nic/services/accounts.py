@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nic.errors import Conflict, NotFound, ValidationError
+from nic.database import begin_write
 from nic.extensions import db
 from nic.models import JobRole, School, User
 from nic.services.validation import clean_choice, clean_text, clean_time_zone
@@ -96,6 +97,7 @@ class NewAccount:
 
 def create_user(data: NewAccount) -> User:
     """Create an account; raises ValidationError, Conflict for a taken email."""
+    begin_write()
     email = normalize_email(data.email)
     name = clean_text("name", data.name, max_length=120)
     password = check_password(data.password)
@@ -146,6 +148,7 @@ class ProfileChange:
 
 def update_profile(user: User, change: ProfileChange) -> User:
     """Save a user's own profile; raises ValidationError."""
+    begin_write()
     name = clean_text("name", change.name, max_length=120)
     username = clean_text("username", change.username, max_length=40).lower()
     if not USERNAME_RE.match(username):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from nic import policy
 from nic.errors import NotFound, PermissionDenied, ValidationError
+from nic.database import begin_write
 from nic.extensions import db
 from nic.markup import render_markdown
 from nic.models import (
@@ -71,6 +72,7 @@ def _clean_body(body: object) -> str:
 
 def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thread:
     """Start a thread in a group; its body becomes the opening post."""
+    begin_write()
     access = get_group_for(user, group_id)
     if not policy.can_post_in_group(user, access.group, access.membership):
         raise PermissionDenied("Join the group to start a thread.")
@@ -106,6 +108,7 @@ def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thr
 
 def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = None) -> Post:
     """Reply to a thread, or to one of its posts; raises the service errors."""
+    begin_write()
     access = get_thread_for(user, thread_id)
     thread = access.thread
     if not policy.can_reply(user, thread, access.membership):
@@ -142,6 +145,7 @@ def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = Non
 
 def edit_post(user: Actor, post_id: int, body: object) -> Post:
     """Replace a post's text, keeping the old text as a revision."""
+    begin_write()
     post, _access = get_post_for(user, post_id)
     if not policy.can_edit_post(user, post):
         raise PermissionDenied("You can edit only your own posts.")
@@ -165,6 +169,7 @@ def edit_post(user: Actor, post_id: int, body: object) -> Post:
 
 def delete_post(user: Actor, post_id: int) -> Post:
     """Soft-delete: the post stays in the tree as "post deleted"."""
+    begin_write()
     post, _access = get_post_for(user, post_id)
     if not policy.can_delete_post(user, post):
         raise PermissionDenied("You can delete only your own posts.")
@@ -196,6 +201,7 @@ def _moderate(user: Actor, thread_id: int) -> Thread:
 
 def set_thread_flag(user: Actor, thread_id: int, flag: str, value: bool) -> Thread:
     """Pin, lock or hide a thread (facilitators)."""
+    begin_write()
     if flag not in {"pinned", "locked", "hidden"}:
         raise ValidationError("flag", "Unknown thread setting.")
     thread = _moderate(user, thread_id)
@@ -205,6 +211,7 @@ def set_thread_flag(user: Actor, thread_id: int, flag: str, value: bool) -> Thre
 
 
 def set_post_hidden(user: Actor, post_id: int, hidden: bool) -> Post:
+    begin_write()
     post, _access = get_post_for(user, post_id)
     _moderate(user, post.thread_id)
     post.hidden = bool(hidden)
@@ -304,6 +311,7 @@ def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
 
 def mark_thread_read(user: Actor, thread: Thread) -> None:
     if policy.is_signed_in(user) and thread.last_post_id:
+        begin_write()
         _mark_read(user.id, thread.id, thread.last_post_id)
         db.session.commit()
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from nic import policy
 from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from nic.database import begin_write
 from nic.extensions import db
 from nic.models import Group, GroupRole, JobRole, Membership, School, User, Visibility, utcnow
 from nic.policy import Actor
@@ -97,6 +98,7 @@ def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupField
 
 def create_group(actor: Actor | None, fields: GroupFields) -> Group:
     """Create a group; the creator (when a person) becomes its facilitator."""
+    begin_write()
     if actor is not None and not policy.can_create_group(actor):
         raise PermissionDenied("Only facilitators and administrators can create groups.")
     clean = _clean_group(fields)
@@ -113,6 +115,7 @@ def create_group(actor: Actor | None, fields: GroupFields) -> Group:
 
 
 def update_group(actor: Actor, group_id: int, fields: GroupFields) -> Group:
+    begin_write()
     group = get_group_to_manage(actor, group_id).group
     clean = _clean_group(fields, group_id=group.id)
     group.name, group.description, group.visibility = (
@@ -126,6 +129,7 @@ def update_group(actor: Actor, group_id: int, fields: GroupFields) -> Group:
 
 
 def join_group(user: Actor, group_id: int) -> Membership:
+    begin_write()
     access = get_group_for(user, group_id)
     if access.membership is not None:
         raise Conflict("You are already a member of this group.")
@@ -138,6 +142,7 @@ def join_group(user: Actor, group_id: int) -> Membership:
 
 
 def leave_group(user: Actor, group_id: int) -> None:
+    begin_write()
     access = get_group_for(user, group_id)
     if not policy.can_leave_group(user, access.membership):
         raise Conflict("You are not a member of this group.")
@@ -150,6 +155,7 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
 
     `actor` None is a trusted caller (the CLI, the demo loader).
     """
+    begin_write()
     if actor is None:
         if db.session.get(Group, group_id) is None:
             raise NotFound("No such group.")
@@ -169,6 +175,7 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
 
 
 def remove_member(actor: Actor, group_id: int, user_id: int) -> None:
+    begin_write()
     access = get_group_for(actor, group_id)
     is_self = policy.is_signed_in(actor) and actor.id == user_id
     if not is_self and not policy.can_manage_group(actor, access.group, access.membership):
@@ -196,5 +203,6 @@ def mark_visited(membership: Membership | None) -> None:
     """Remember when the member opened the group page ("new since last visit")."""
     if membership is None:
         return
+    begin_write()
     membership.last_visited_at = utcnow()
     db.session.commit()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from nic import policy
 from nic.errors import Conflict, PermissionDenied, ValidationError
+from nic.database import begin_write
 from nic.extensions import db
 from nic.models import District, School, User
 from nic.policy import Actor
@@ -31,6 +32,7 @@ def list_schools() -> list[School]:
 
 
 def create_district(actor: User | None, name: str) -> District:
+    begin_write()
     _require_admin(actor)
     name = clean_text("name", name, max_length=120)
     if db.session.scalar(sa.select(District.id).where(District.name == name)):
@@ -42,6 +44,7 @@ def create_district(actor: User | None, name: str) -> District:
 
 
 def create_school(actor: User | None, name: str, district_id: int | None) -> School:
+    begin_write()
     _require_admin(actor)
     name = clean_text("name", name, max_length=160)
     if district_id is None or db.session.get(District, district_id) is None:

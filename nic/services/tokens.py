@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from nic.errors import NotFound
+from nic.database import begin_write
 from nic.extensions import db
 from nic.models import ApiToken, User, as_utc, utcnow
 from nic.services.validation import clean_text
@@ -34,6 +35,7 @@ class NewToken:
 
 def create_token(user: User, name: object = "API token") -> NewToken:
     """A new token for this user; raises ValidationError for a bad name."""
+    begin_write()
     clean_name = clean_text("name", name, max_length=100)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(30)
     token = ApiToken(user_id=user.id, name=clean_name, token_hash=_hash(secret), prefix=secret[:10])
@@ -59,6 +61,7 @@ def authenticate_token(raw: object) -> tuple[User, ApiToken] | None:
     now = utcnow()
     last = as_utc(token.last_used_at)
     if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_S:
+        begin_write()
         token.last_used_at = now
         db.session.commit()
     return user, token
@@ -76,6 +79,7 @@ def list_tokens(user: User) -> list[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; raises NotFound for anyone else's."""
+    begin_write()
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound("No such token.")

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
-from nic.errors import ServiceError, ValidationError
+from nic.errors import ValidationError
 from nic.extensions import db
 from nic.forms.common import choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
 from nic.models import User
-from nic.services import discussions, groups
+from nic.services import discussions, groups, live_sessions
 from nic.views.helpers import page_arg
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -35,6 +35,7 @@ def show(group_id: int):
     response = render_template(
         "groups/show.html", group=access.group, membership=access.membership,
         threads_page=pagination, rows=rows,
+        sessions=live_sessions.upcoming_for_groups([group_id]),
     )  # fmt: skip
     groups.mark_visited(access.membership)
     return response
@@ -141,12 +142,6 @@ def members(group_id: int):
 @bp.route("/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @login_required
 def remove_member(group_id: int, user_id: int):
-    try:
-        groups.remove_member(current_user, group_id, user_id)
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise
-        flash(exc.message, "error")
-    else:
-        flash("Member removed.", "success")
+    groups.remove_member(current_user, group_id, user_id)
+    flash("Member removed.", "success")
     return redirect(url_for("groups.members", group_id=group_id))
