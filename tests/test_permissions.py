@@ -59,7 +59,9 @@ def world():
     }
 
 
-@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_private_group_permission_matrix(client, login, world, method, url, expected, role):
     path = url.format(**world["ids"])

@@ -51,7 +51,9 @@ def test_profile_rejects_bad_input_and_keeps_text(client, login, overrides, mess
     make_user("Taken Name")
     user = make_user("Grace Adeyemi")
     login(user)
-    response = client.post_form("/settings/profile", profile_data(user, name="Grace A.", **overrides))
+    response = client.post_form(
+        "/settings/profile", profile_data(user, name="Grace A.", **overrides)
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert message in page

@@ -11,8 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from nic.errors import Conflict, NotFound, ValidationError
 from nic.database import begin_write
+from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import db
 from nic.models import JobRole, School, User
 from nic.services.validation import clean_choice, clean_text, clean_time_zone

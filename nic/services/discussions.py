@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from nic import policy
-from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.database import begin_write
+from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.markup import render_markdown
 from nic.models import (

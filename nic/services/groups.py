@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from nic import policy
-from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nic.database import begin_write
+from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import Group, GroupRole, JobRole, Membership, School, User, Visibility, utcnow
 from nic.policy import Actor

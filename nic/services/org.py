@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from nic import policy
-from nic.errors import Conflict, PermissionDenied, ValidationError
 from nic.database import begin_write
+from nic.errors import Conflict, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import District, School, User
 from nic.policy import Actor

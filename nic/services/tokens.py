@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from nic.errors import NotFound
 from nic.database import begin_write
+from nic.errors import NotFound
 from nic.extensions import db
 from nic.models import ApiToken, User, as_utc, utcnow
 from nic.services.validation import clean_text
