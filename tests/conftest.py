@@ -104,7 +104,11 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # The test's own session then sees what the request committed.
+        db.session.commit()
+        db.session.expire_all()
+        return response
 
     def csrf_token(self) -> str:
         page = super().get("/login" if not self._signed_in() else "/")

@@ -1,0 +1,120 @@
+"""The flask CLI: seed-demo, create-user, create-school, create-group."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import Group, Membership, Post, School, Thread, User
+from nic.services import accounts
+
+
+def test_seed_demo_loads_a_realistic_network_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Sign in as maria.lopez@example.org with password" in result.output
+    count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+    assert count(School) == 8
+    assert 20 <= count(User) <= 30
+    assert count(Group) == 4
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Group.id)).where(Group.visibility == "private"))
+        == 1
+    )
+    assert count(Thread) >= 5
+    nested = db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(
+            Post.parent_id.in_(sa.select(Post.id).where(Post.parent_id.is_not(None)))
+        )
+    )
+    assert nested >= 3  # replies to replies
+    roles = set(db.session.scalars(sa.select(User.job_role)))
+    assert {"principal", "assistant_principal", "instructional_coach", "teacher_leader",
+            "district_leader", "facilitator"} <= roles  # fmt: skip
+    assert accounts.authenticate("maria.lopez@example.org", "demo-password-2026") is not None
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code != 0
+    assert "runs only once" in again.output
+    assert count(User) <= 30
+    quiet = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert quiet.exit_code == 0 and "not loaded" in quiet.output
+
+
+def test_create_school_user_and_group(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-school", "Lincoln Elementary", "--district", "Riverside"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["create-user", "Coach@Example.org", "--name", "Priya Raman", "--job-role",
+              "instructional_coach", "--school", "Lincoln Elementary", "--password", "long password 1"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User))
+    school = db.session.get(School, user.school_id)
+    assert user.email == "coach@example.org" and school.name == "Lincoln Elementary"
+    result = runner.invoke(
+        args=["create-group", "Instructional Coaches", "--private", "--job-role",
+              "instructional_coach", "--facilitator", "coach@example.org"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    group = db.session.scalar(sa.select(Group))
+    assert group.is_private and group.job_roles == ["instructional_coach"]
+    assert db.session.get(Membership, (group.id, user.id)).role == "facilitator"
+
+
+def test_create_user_generates_a_password_and_makes_admins(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "admin@example.org",
+            "--name",
+            "Dana",
+            "--job-role",
+            "facilitator",
+            "--admin",
+        ]
+    )
+    assert result.exit_code == 0
+    password = result.output.split("Password: ")[1].strip()
+    user = accounts.authenticate("admin@example.org", password)
+    assert user is not None and user.is_admin
+
+
+def test_cli_errors_are_clear(app):
+    runner = app.test_cli_runner()
+    bad_role = runner.invoke(
+        args=["create-user", "x@example.org", "--name", "X", "--job-role", "wizard"]
+    )
+    assert bad_role.exit_code != 0 and "wizard" in bad_role.output
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "x@example.org",
+            "--name",
+            "X",
+            "--job-role",
+            "other",
+            "--password",
+            "short",
+        ]
+    )
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    runner.invoke(args=["create-user", "x@example.org", "--name", "X", "--job-role", "other"])
+    dup = runner.invoke(args=["create-user", "X@example.org", "--name", "X", "--job-role", "other"])
+    assert dup.exit_code != 0 and "already exists" in dup.output
+    no_school = runner.invoke(
+        args=[
+            "create-user",
+            "y@example.org",
+            "--name",
+            "Y",
+            "--job-role",
+            "other",
+            "--school",
+            "Nowhere",
+        ]
+    )
+    assert no_school.exit_code != 0 and "No school matches" in no_school.output
+    assert "Traceback" not in bad_role.output + short.output + dup.output + no_school.output

@@ -1,0 +1,162 @@
+"""Peer groups: create, edit, join, leave, members, and the group page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import Group, Membership
+from nic.services import discussions
+from tests.factories import make_group, make_reply, make_thread, make_user
+
+
+def group_form(**overrides):
+    data = {
+        "name": "Instructional Coaches",
+        "description": "Coaching cycles and debriefs.",
+        "job_roles": ["instructional_coach", "teacher_leader"],
+        "visibility": "network",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_facilitator_creates_group_and_becomes_its_facilitator(client, login):
+    facilitator = make_user("Marcus Bell", job_role="facilitator")
+    login(facilitator)
+    response = client.post_form("/groups/new", group_form())
+    assert response.status_code == 302
+    group = db.session.scalar(sa.select(Group))
+    assert group.job_roles == ["instructional_coach", "teacher_leader"]
+    membership = db.session.get(Membership, (group.id, facilitator.id))
+    assert membership.role == "facilitator"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Instructional Coaches" in page and "Group settings" in page
+
+
+def test_principal_cannot_create_groups(client, login):
+    login(make_user(job_role="principal"))
+    response = client.post_form("/groups/new", group_form())
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Group.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": ""}, "Give the group a name."),
+        ({"name": "n" * 121}, "120"),
+        ({"visibility": "secret"}, "Not a valid choice"),
+        ({"job_roles": ["wizard"]}, "not a valid choice"),
+        ({"name": "principals' circle"}, "A group with that name already exists."),
+    ],
+)
+def test_group_form_rejects_bad_input_and_keeps_text(client, login, overrides, message):
+    make_group("Principals' Circle")
+    login(make_user(job_role="facilitator"))
+    response = client.post_form("/groups/new", group_form(description="Keep me", **overrides))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message.lower() in page.lower()
+    assert "Keep me" in page
+
+
+def test_facilitator_edits_group(client, login):
+    facilitator = make_user(job_role="facilitator")
+    group = make_group("Coaches", facilitator=facilitator)
+    login(facilitator)
+    response = client.post_form(f"/groups/{group.id}/edit", group_form(visibility="private"))
+    assert response.status_code == 302
+    db.session.refresh(group)
+    assert group.name == "Instructional Coaches" and group.is_private
+
+
+def test_join_and_leave_an_open_group(client, login):
+    user = make_user()
+    group = make_group("Principals' Circle")
+    login(user)
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "Join group" in page and "Start a thread" not in page
+    assert client.post_form(f"/groups/{group.id}/join").status_code == 302
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "Start a thread" in page and "Leave group" in page
+    assert client.post_form(f"/groups/{group.id}/join").status_code == 409
+    assert client.post_form(f"/groups/{group.id}/leave").status_code == 302
+    assert db.session.get(Membership, (group.id, user.id)) is None
+
+
+def test_private_group_cannot_be_joined_but_facilitator_adds_members(client, login):
+    facilitator = make_user("Dana Whitfield", job_role="facilitator")
+    newcomer = make_user("Rachel Kim")
+    group = make_group("ILT Leads", visibility="private", facilitator=facilitator)
+    login(facilitator)
+    response = client.post_form(
+        f"/groups/{group.id}/members", {"user_id": str(newcomer.id), "role": "member"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(Membership, (group.id, newcomer.id)).role == "member"
+    page = client.get(f"/groups/{group.id}/members").get_data(as_text=True)
+    assert "Rachel Kim" in page
+    response = client.post_form(f"/groups/{group.id}/members/{newcomer.id}/remove")
+    assert response.status_code == 302
+    assert db.session.get(Membership, (group.id, newcomer.id)) is None
+
+
+def test_adding_unknown_person_is_a_form_error(client, login):
+    facilitator = make_user(job_role="facilitator")
+    group = make_group(facilitator=facilitator)
+    login(facilitator)
+    response = client.post_form(f"/groups/{group.id}/members", {"user_id": "999", "role": "member"})
+    assert response.status_code == 400
+    assert "No member has that id." in response.get_data(as_text=True)
+
+
+def test_group_page_lists_pinned_first_then_by_last_activity(client, login):
+    user = make_user()
+    group = make_group(members=[user])
+    old = make_thread(group, user, title="Oldest thread")
+    middle = make_thread(group, user, title="Middle thread")
+    make_thread(group, user, title="Newest thread")
+    make_reply(old, user, "Bumping the oldest")  # now most recently active
+    admin = make_user("Admin", admin=True)
+    discussions.set_thread_flag(admin, middle.id, "pinned", True)
+    login(user)
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    titles = re.findall(r'class="item__title" href="[^"]+">([^<]+)</a>', page)
+    assert titles == ["Middle thread", "Oldest thread", "Newest thread"]
+    assert "1 reply" in page
+
+
+def test_group_page_is_paginated(client, login):
+    user = make_user()
+    group = make_group(members=[user])
+    for n in range(27):
+        make_thread(group, user, title=f"Thread number {n:02d}")
+    login(user)
+    first = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    second = client.get(f"/groups/{group.id}?page=2").get_data(as_text=True)
+    assert first.count('class="item__title"') == 25
+    assert second.count('class="item__title"') == 2
+    assert 'rel="next"' in first
+    assert client.get(f"/groups/{group.id}?page=-3").status_code == 200
+    assert client.get(f"/groups/{group.id}?page=99999999999").status_code == 200
+
+
+def test_new_markers_show_unread_replies_since_last_visit(client, login):
+    reader, writer = make_user("Reader"), make_user("Writer")
+    group = make_group(members=[reader, writer])
+    thread = make_thread(group, writer, title="Walkthrough feedback")
+    login(reader)
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert ">New<" in page  # never opened
+    client.get(f"/threads/{thread.id}")
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert ">New<" not in page and " new<" not in page
+    make_reply(thread, writer, "One glow, one grow")
+    make_reply(thread, writer, "One question")
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert ">2 new<" in page
+    assert "active since your last visit" in page

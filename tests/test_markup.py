@@ -1,0 +1,96 @@
+"""User content is untrusted: markdown comes out as harmless HTML."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from nic.markup import render_chat, render_markdown
+from tests.factories import make_group, make_thread, make_user
+
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<div onclick=alert(1)>x</div>",
+    "<iframe src=https://evil.example></iframe>",
+    "<svg onload=alert(1)>",
+    "<style>body{display:none}</style>",
+    '<a href="https://ok.example" onmouseover="alert(1)">ok</a>',
+    "![x](javascript:alert(1))",
+    "<form action=https://evil.example><input name=password></form>",
+    "`<script>` stays code",
+]
+
+DANGEROUS = ["<script", "onerror", "onclick", "onload", "onmouseover", "javascript:", "data:",
+             "<iframe", "<style", "<svg", "<form", "<input", "<img"]  # fmt: skip
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("render", [render_markdown, render_chat])
+def test_payloads_come_out_harmless(payload, render):
+    html = render(payload).lower()
+    for marker in DANGEROUS:
+        assert marker not in html, (payload, html)
+
+
+def test_code_is_escaped_not_dropped():
+    assert "<code>&lt;script&gt;</code>" in render_markdown("`<script>` stays code")
+
+
+def test_links_get_rel_and_allowed_schemes_survive():
+    html = render_markdown("[a](https://example.org) [b](/groups/1) [c](mailto:x@example.org)")
+    assert 'href="https://example.org"' in html
+    assert 'href="/groups/1"' in html
+    assert 'href="mailto:x@example.org"' in html
+    assert html.count('rel="nofollow noopener"') == 3
+
+
+def test_ordinary_markdown_survives():
+    html = render_markdown("# Aim\n\n- one\n- two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    for tag in ["<h1>", "<ul>", "<li>", "<blockquote>", "<table>", "<td>"]:
+        assert tag in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_in_a_thread_page_are_inert(client, login, payload):
+    user = make_user("Maria Lopez")
+    group = make_group(members=[user])
+    thread = make_thread(group, user, title=f"Title {payload}", body=payload)
+    login(user)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    assert live_markup(main) == [], payload
+    assert (
+        "script-src 'self'"
+        in client.get(f"/threads/{thread.id}").headers["Content-Security-Policy"]
+    )
+
+
+class _Collector(HTMLParser):
+    """Collects real tags and attributes (escaped text does not count)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "iframe", "style", "svg", "object", "embed", "img"}:
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag}[{name}]")
+            if name in {"href", "src", "action"} and (value or "").strip().lower().startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
+                self.found.append(f"{tag}[{name}={value}]")
+
+
+def live_markup(html: str) -> list[str]:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.found

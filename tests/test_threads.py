@@ -1,0 +1,261 @@
+"""Threaded discussions: start, reply, nest, edit, delete, moderate, read state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import Post, PostRevision, Thread
+from nic.services import discussions
+from tests.factories import make_group, make_reply, make_thread, make_user
+
+
+@pytest.fixture
+def people():
+    principal = make_user("Maria Lopez")
+    peer = make_user("James Okafor")
+    facilitator = make_user("Dana Whitfield", job_role="facilitator")
+    group = make_group("Principals' Circle", facilitator=facilitator, members=[principal, peer])
+    return principal, peer, facilitator, group
+
+
+def test_start_thread_renders_markdown(client, login, people):
+    principal, _peer, _f, group = people
+    login(principal)
+    response = client.post_form(
+        f"/groups/{group.id}/threads/new",
+        {"title": "Protecting PLC time", "body": "Our PLCs keep getting **cancelled**."},
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Protecting PLC time</h1>" in page
+    assert "<strong>cancelled</strong>" in page
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "message"),
+    [
+        ("", "A body", "Give your thread a title."),
+        ("   ", "A body", "Give your thread a title."),
+        ("t" * 201, "A body", "Must be at most 200 characters."),
+        ("A title", "", "Write something first."),
+        ("A title", "b" * 50_001, "Must be at most 50,000 characters."),
+    ],
+)
+def test_start_thread_rejects_bad_input_and_keeps_text(client, login, people, title, body, message):
+    principal, _peer, _f, group = people
+    login(principal)
+    response = client.post_form(f"/groups/{group.id}/threads/new", {"title": title, "body": body})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    if body and len(body) < 100:
+        assert body in page
+    assert db.session.scalar(sa.select(sa.func.count(Thread.id))) == 0
+
+
+def test_reply_to_a_reply_nests_it(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    first = make_reply(thread, peer, "We moved PLCs into the master schedule.")
+    login(principal)
+    response = client.post_form(
+        f"/threads/{thread.id}/reply",
+        {"body": "What did you give up for it?", "parent_id": str(first.id)},
+    )
+    assert response.status_code == 302
+    post = db.session.scalar(sa.select(Post).order_by(Post.id.desc()))
+    assert post.parent_id == first.id
+    assert response.headers["Location"].endswith(f"#post-{post.id}")
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    # The reply sits inside the first reply's <li>, in a nested list.
+    first_block = page[page.index(f'id="post-{first.id}"') :]
+    assert first_block.index('<ol class="replies">') < first_block.index(f'id="post-{post.id}"')
+    db.session.refresh(thread)
+    assert thread.reply_count == 2
+
+
+def test_deep_replies_stay_flat_with_in_reply_to_links(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    parent = None
+    chain = []
+    for n in range(7):
+        parent = make_reply(thread, peer if n % 2 else principal, f"Depth {n + 1}", parent)
+        chain.append(parent)
+    opening, replies = discussions.build_tree(discussions.load_posts(thread.id))
+    depths = {}
+
+    def walk(nodes):
+        for node in nodes:
+            depths[node.post.id] = (node.depth, node.in_reply_to)
+            walk(node.children)
+
+    walk(replies)
+    assert [depths[p.id][0] for p in chain] == [1, 2, 3, 4, 5, 5, 5]
+    assert depths[chain[5].id][1].id == chain[4].id
+    assert depths[chain[6].id][1].id == chain[5].id
+    login(principal)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'class="in-reply-to" href="#post-{chain[5].id}"' in page
+
+
+def test_reply_to_post_of_another_thread_is_refused(client, login, people):
+    principal, peer, _f, group = people
+    one = make_thread(group, principal, title="One")
+    other = make_thread(group, peer, title="Other")
+    foreign = make_reply(other, peer)
+    login(principal)
+    response = client.post_form(
+        f"/threads/{one.id}/reply", {"body": "Keep this text", "parent_id": str(foreign.id)}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That post is not in this thread." in page
+    assert "Keep this text" in page
+
+
+def test_empty_reply_is_refused_and_thread_still_shows(client, login, people):
+    principal, _peer, _f, group = people
+    thread = make_thread(group, principal, title="Walkthrough feedback")
+    login(principal)
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": "   "})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Write something first." in page and "Walkthrough feedback" in page
+
+
+def test_locked_thread_refuses_replies_from_members_not_facilitators(client, login, people):
+    principal, peer, facilitator, group = people
+    thread = make_thread(group, principal)
+    discussions.set_thread_flag(facilitator, thread.id, "locked", True)
+    login(peer)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "This thread is locked" in page and "Post reply" not in page
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": "Sneaking in"})
+    assert response.status_code == 403
+    assert "locked" in response.get_data(as_text=True)
+    login(facilitator)
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": "Closing summary"})
+    assert response.status_code == 302
+
+
+def test_edit_keeps_history(client, login, people):
+    principal, _peer, _f, group = people
+    thread = make_thread(group, principal, body="First version")
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    login(principal)
+    edit_page = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert "First version" in edit_page
+    response = client.post_form(f"/posts/{post.id}/edit", {"body": "Second version"})
+    assert response.status_code == 302
+    client.post_form(f"/posts/{post.id}/edit", {"body": "Third version"})
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Third version" in page and "(edited)" in page
+    history = client.get(f"/posts/{post.id}/history").get_data(as_text=True)
+    assert history.index("Third version") < history.index("Second version")
+    assert history.index("Second version") < history.index("First version")
+    assert db.session.scalar(sa.select(sa.func.count(PostRevision.id))) == 2
+
+
+def test_edit_rejects_bad_input_and_others_posts(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal, body="Original")
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    login(principal)
+    response = client.post_form(f"/posts/{post.id}/edit", {"body": ""})
+    assert response.status_code == 400
+    assert "Write something first." in response.get_data(as_text=True)
+    login(peer)
+    assert client.post_form(f"/posts/{post.id}/edit", {"body": "Hijack"}).status_code == 403
+    db.session.refresh(post)
+    assert post.body == "Original"
+
+
+def test_delete_is_soft_and_replies_keep_context(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    doomed = make_reply(thread, principal, "I will delete this")
+    answer = make_reply(thread, peer, "Answer to the deleted post", doomed)
+    login(principal)
+    assert client.post_form(f"/posts/{doomed.id}/delete").status_code == 302
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Post deleted." in page
+    assert "I will delete this" not in page
+    assert "Answer to the deleted post" in page
+    assert f'id="post-{answer.id}"' in page
+    assert client.post_form(f"/posts/{doomed.id}/edit", {"body": "x"}).status_code == 403
+
+
+def test_facilitator_pins_locks_hides(client, login, people):
+    principal, peer, facilitator, group = people
+    thread = make_thread(group, principal, title="Ask me anything")
+    reply = make_reply(thread, peer, "Off-topic remark")
+    login(facilitator)
+    for flag in ["pinned", "locked"]:
+        assert client.post_form(f"/threads/{thread.id}/{flag}", {"value": "1"}).status_code == 302
+    assert client.post_form(f"/posts/{reply.id}/hidden", {"value": "1"}).status_code == 302
+    db.session.refresh(thread)
+    assert thread.pinned and thread.locked
+    login(principal)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Post hidden by a facilitator." in page and "Off-topic remark" not in page
+    assert "Pinned" in page and "Locked" in page
+    login(facilitator)
+    assert "Off-topic remark" in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+
+
+def test_thread_opens_at_first_unread_post(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    make_reply(thread, peer, "Read already")
+    login(principal)
+    client.get(f"/threads/{thread.id}")
+    fresh = make_reply(thread, peer, "Not read yet")
+    make_reply(thread, peer, "Also not read")
+    response = client.get(f"/threads/{thread.id}/unread")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#post-{fresh.id}")
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert re.search(
+        rf'id="post-{fresh.id}"[^>]*>\s*<p class="badge badge--new" id="unread">', page
+    )
+    # Once read, the link opens the thread at the top.
+    assert (
+        client.get(f"/threads/{thread.id}/unread")
+        .headers["Location"]
+        .endswith(f"/threads/{thread.id}")
+    )
+
+
+def test_home_shows_groups_with_unread_counts_and_recent_activity(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, peer, title="Keeping discipline from eating the day")
+    make_reply(thread, peer, "Any ideas?")
+    login(principal)
+    page = client.get("/").get_data(as_text=True)
+    assert "Principals&#39; Circle" in page
+    assert "2 unread" in page
+    assert "Keeping discipline from eating the day" in page
+    client.get(f"/threads/{thread.id}")
+    assert "unread" not in client.get("/").get_data(as_text=True).split("Your groups")[1]
+
+
+def test_markdown_preview_is_sanitised(client, login, people):
+    principal, *_ = people
+    login(principal)
+    token = client.csrf_token()
+    response = client.post(
+        "/preview",
+        json={"text": "**bold** <script>alert(1)</script>"},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    assert response.json["html"] == "<p><strong>bold</strong> </p>"
+    missing_csrf = client.post("/preview", json={"text": "x"})
+    assert missing_csrf.status_code == 400
+    bad = client.post("/preview", data="nope", headers={"X-CSRFToken": token})
+    assert bad.status_code == 400
