@@ -47,8 +47,9 @@ def test_create_school_user_and_group(app):
     result = runner.invoke(args=["create-school", "Lincoln Elementary", "--district", "Riverside"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(
-        args=["create-user", "Coach@Example.org", "--name", "Priya Raman", "--job-role",
-              "instructional_coach", "--school", "Lincoln Elementary", "--password", "long password 1"]
+        args=["create-user", "Coach@Example.org", "--name", "Priya Raman",
+              "--job-role", "instructional_coach", "--school", "Lincoln Elementary",
+              "--password", "long password 1"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User))

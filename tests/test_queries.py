@@ -59,7 +59,7 @@ def test_group_page_queries_do_not_grow_with_threads(client, login, count_querie
 
 
 def test_home_and_directory_queries_are_constant(client, login, count_queries, network):
-    group, authors, reader = network
+    _group, authors, reader = network
     login(reader)
     counts = []
     for extra_groups in (0, 6):

@@ -86,7 +86,7 @@ def test_deep_replies_stay_flat_with_in_reply_to_links(client, login, people):
     for n in range(7):
         parent = make_reply(thread, peer if n % 2 else principal, f"Depth {n + 1}", parent)
         chain.append(parent)
-    opening, replies = discussions.build_tree(discussions.load_posts(thread.id))
+    _opening, replies = discussions.build_tree(discussions.load_posts(thread.id))
     depths = {}
 
     def walk(nodes):
