@@ -1,0 +1,57 @@
+"""Concurrent writers: no "database is locked", no lost update.
+
+Eight threads reply to one thread at once, each in its own app context (its
+own session and connection), the way several requests would. Every reply
+must be stored and counted: read-then-write transactions begin IMMEDIATE on
+SQLite and the reply counter is updated in SQL, not in Python.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import Post, Thread
+from nic.services import discussions
+from tests.factories import make_group, make_thread, make_user
+
+WRITERS = 8
+REPLIES_EACH = 15
+
+
+def test_concurrent_replies_are_all_stored(app):
+    users = [make_user(f"Writer {n}") for n in range(WRITERS)]
+    group = make_group(members=users)
+    thread_id = make_thread(group, users[0]).id
+    user_ids = [u.id for u in users]
+    errors: list[BaseException] = []
+    start = threading.Barrier(WRITERS)
+
+    def write(user_id: int) -> None:
+        try:
+            with app.app_context():
+                from nic.models import User
+
+                user = db.session.get(User, user_id)
+                start.wait()
+                for n in range(REPLIES_EACH):
+                    discussions.reply(user, thread_id, f"Reply {n} from {user_id}")
+                    discussions.mark_thread_read(user, db.session.get(Thread, thread_id))
+                db.session.remove()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(uid,)) for uid in user_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    db.session.expire_all()
+    stored = db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(Post.thread_id == thread_id)
+    )
+    assert stored == 1 + WRITERS * REPLIES_EACH
+    assert db.session.get(Thread, thread_id).reply_count == WRITERS * REPLIES_EACH
