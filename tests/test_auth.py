@@ -154,3 +154,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/login" in response.headers["Location"]
+
+
+def test_password_guessing_is_rate_limited(client):
+    make_user(email="coach@example.org")
+    token = client.csrf_token()
+    statuses = [
+        client.post(
+            "/login",
+            data={"email": "coach@example.org", "password": f"guess {n}", "csrf_token": token},
+        ).status_code
+        for n in range(21)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert statuses[20] == 429
+    blocked = client.post(
+        "/login", data={"email": "coach@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert blocked.status_code == 429
+    assert "Too many requests" in blocked.get_data(as_text=True)
+    assert blocked.headers.get("Retry-After")
