@@ -11,7 +11,7 @@ from flask import Flask
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
-from nic.services import accounts, groups, org
+from nic.services import accounts, groups, org, tokens
 
 
 def _fail(exc: ServiceError) -> None:
@@ -97,6 +97,20 @@ def register_commands(app: Flask) -> None:
         except ServiceError as exc:
             _fail(exc)
         click.echo(f"Created group {group.name} (id {group.id}).")
+
+    @app.cli.command("create-token")
+    @click.argument("email")
+    @click.option("--name", default="API token", show_default=True, help="What will use it.")
+    def create_token(email, name):
+        """Create a personal access token; prints only the token, for scripts."""
+        user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.is_active:
+            raise click.ClickException(f"No active account has the email {email}.")
+        try:
+            created = tokens.create_token(user, name)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(created.secret)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")

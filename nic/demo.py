@@ -7,12 +7,23 @@ It goes through the same services as the app, so demo data obeys every rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import District, User
-from nic.services import accounts, discussions, groups, org
+from nic.models import ChatMessage, District, LiveSession, Participant, Question, User
+from nic.services import (
+    accounts,
+    discussions,
+    groups,
+    live_chat,
+    live_facilitation,
+    live_questions,
+    live_record,
+    live_sessions,
+    org,
+)
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -174,4 +185,110 @@ def load_demo() -> DemoSignIn:
         for handle, text, answers in replies:
             parent = posted[answers] if answers is not None else None
             posted.append(discussions.reply(people[handle], thread.id, text, parent).id)
+    load_sessions(people, group_ids)
     return DemoSignIn(PEOPLE[2][0], DEMO_PASSWORD)
+
+
+NEXT_AGENDA = """1. Check-in: one win from your walkthroughs this month
+2. Problem of practice: protecting PLC time when subs are scarce (Maria)
+3. Consultancy protocol in trios, 20 minutes
+4. Commitments for the next PDSA cycle"""
+
+PAST_AGENDA = """1. Share one debrief protocol that worked
+2. Evidence: what changed in student work between week 1 and week 6?
+3. Choose one change idea to test before the next session"""
+
+# (author, message) in the ended coaches' session
+PAST_CHAT = [
+    ("marcus.bell", "Welcome, everyone! We'll start with one protocol each."),
+    (
+        "priya.raman",
+        "We bring **three student samples** (high, middle, struggling) to every debrief.",
+    ),
+    ("aisha.khan", "Same here. It keeps the conversation anchored to evidence."),
+    (
+        "ben.torres",
+        "We end with the teacher naming the next small change they'll test, PDSA-style.",
+    ),
+    ("olivia.grant", "Do you script the questions, or keep them open?"),
+    ("ben.torres", "Scripted for the first two, then open."),
+]
+
+
+def load_sessions(people: dict[str, User], group_ids: dict[str, int]) -> None:
+    """An upcoming Principals' Circle session and an ended coaches' session with a record."""
+    dana, marcus = people["dana.whitfield"], people["marcus.bell"]
+    today = datetime.now(UTC).replace(hour=21, minute=0, second=0, microsecond=0)  # 4 pm ET
+    next_week = today + timedelta(days=7)
+    live_sessions.schedule_session(
+        dana,
+        group_ids["Principals' Circle"],
+        live_sessions.SessionFields(
+            "November network session", NEXT_AGENDA, next_week, next_week + timedelta(hours=1)
+        ),
+    )
+    groups.add_member(None, group_ids["Instructional Coaches"], marcus.id, "facilitator")
+    yesterday = today - timedelta(days=1)
+    past = live_sessions.schedule_session(
+        marcus,
+        group_ids["Instructional Coaches"],
+        live_sessions.SessionFields(
+            "Debrief protocols after a coaching cycle",
+            PAST_AGENDA,
+            yesterday,
+            yesterday + timedelta(hours=1),
+        ),
+    )
+    live_sessions.start_session(marcus, past.id)
+    for n, (handle, text) in enumerate(PAST_CHAT):
+        live_chat.attend(people[handle], past.id)
+        live_chat.send_message(people[handle], past.id, text, f"demo-{n}")
+    live_facilitation.raise_hand(people["sam.whitaker"], past.id)
+    question = live_questions.ask(
+        people["sam.whitaker"], past.id, "How do you handle a debrief when the data is flat?"
+    )
+    live_questions.upvote(people["aisha.khan"], past.id, question["id"])
+    live_questions.answer(marcus, past.id, question["id"])
+    poll = live_questions.open_poll(
+        marcus, past.id, "Which change idea will you test first?",
+        ["Student samples at every debrief", "Teacher names the next change", "Scripted openers"],
+    )  # fmt: skip
+    for handle, option in [("priya.raman", 0), ("aisha.khan", 0), ("ben.torres", 1)]:
+        live_questions.vote(people[handle], past.id, poll["id"], option)
+    live_questions.close_poll(marcus, past.id, poll["id"])
+    live_sessions.end_session(marcus, past.id)
+    backdate(past.id, yesterday)
+    live_record.post_record_as_thread(marcus, past.id, marcus.time_zone)
+
+
+def backdate(session_id: int, started: datetime) -> None:
+    """Place the demo's past session at its scheduled time, a minute per message.
+
+    The services stamp everything "now"; a demo record reads better when the
+    meeting took the hour it was scheduled for.
+    """
+    session = db.session.get(LiveSession, session_id)
+    session.started_at, session.ended_at = started, started + timedelta(minutes=55)
+    messages = db.session.scalars(
+        sa.select(ChatMessage).where(ChatMessage.session_id == session_id).order_by(ChatMessage.id)
+    )
+    for n, message in enumerate(messages):
+        message.created_at = started + timedelta(minutes=2 + 3 * n)
+    db.session.execute(
+        sa.update(Participant)
+        .where(Participant.session_id == session_id)
+        .values(first_joined_at=started, last_seen_at=started + timedelta(minutes=55))
+    )
+    db.session.execute(
+        sa.update(Participant)
+        .where(Participant.session_id == session_id, Participant.hand_raised_at.is_not(None))
+        .values(hand_raised_at=started + timedelta(minutes=20))
+    )
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.session_id == session_id)
+        .values(
+            created_at=started + timedelta(minutes=22), answered_at=started + timedelta(minutes=30)
+        )
+    )
+    db.session.commit()

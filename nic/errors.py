@@ -48,3 +48,52 @@ class Conflict(ServiceError):
 
     code = "conflict"
     status = 409
+
+
+class LiveError(ServiceError):
+    """A refusal with a stock message (the live protocol's own error codes)."""
+
+    default_message = "That cannot be done now."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+
+class Unauthenticated(LiveError):
+    """No signed-in user (or the account was deactivated since connecting)."""
+
+    code = "unauthenticated"
+    status = 401
+    default_message = "Sign in first."
+
+
+class RateLimited(LiveError):
+    """Too many requests of one kind in a short time; try again shortly."""
+
+    code = "rate_limited"
+    status = 429
+    default_message = "Slow down: too many messages. Try again shortly."
+
+
+class NotLive(LiveError):
+    """The live session is scheduled or ended, so it cannot take chat or votes."""
+
+    code = "not_live"
+    status = 409
+    default_message = "The session is not live."
+
+
+class ChatLocked(LiveError):
+    """The facilitator locked the chat: only facilitators can write."""
+
+    code = "locked"
+    status = 409
+    default_message = "The facilitator has locked the chat."
+
+
+class Muted(LiveError):
+    """A facilitator muted this participant in this session."""
+
+    code = "muted"
+    status = 403
+    default_message = "A facilitator has muted you in this session."

@@ -84,22 +84,29 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from nic.api import register_api
     from nic.views import blueprints
 
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    register_api(app)
 
 
 def register_realtime(app: Flask) -> None:
     """Socket.IO handlers first, then bind (handlers added later would vanish)."""
     from nic.realtime.handlers import register_handlers
+    from nic.realtime.queue import client_manager
 
     register_handlers(socketio)
     origins = app.config["NIC_ALLOWED_ORIGINS"] or None  # None: same origin only
+    queue_options = {"message_queue": app.config["NIC_MESSAGE_QUEUE"]}
+    manager = client_manager(app, app.config["NIC_MESSAGE_QUEUE"])
+    if manager is not None:
+        queue_options = {"client_manager": manager}
     socketio.init_app(
         app,
         async_mode=app.config["NIC_ASYNC_MODE"],
-        message_queue=app.config["NIC_MESSAGE_QUEUE"],
+        **queue_options,
         cors_allowed_origins=origins,
         manage_session=False,
         ping_interval=10,

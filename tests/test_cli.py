@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import Group, Membership, Post, School, Thread, User
+from nic.models import ChatMessage, Group, LiveSession, Membership, Post, School, Thread, User
 from nic.services import accounts
 
 
@@ -33,6 +33,10 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert {"principal", "assistant_principal", "instructional_coach", "teacher_leader",
             "district_leader", "facilitator"} <= roles  # fmt: skip
     assert accounts.authenticate("maria.lopez@example.org", "demo-password-2026") is not None
+    statuses = sorted(db.session.scalars(sa.select(LiveSession.status)))
+    assert statuses == ["ended", "scheduled"]
+    ended = db.session.scalar(sa.select(LiveSession).where(LiveSession.status == "ended"))
+    assert count(ChatMessage) >= 5 and ended.notes_thread_id is not None
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0

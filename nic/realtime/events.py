@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from nic.extensions import socketio
+from flask import current_app
 
-LIVE_NAMESPACE = "/live"
+from nic.extensions import socketio
+from nic.realtime.queue import (
+    LIVE_NAMESPACE,
+    MEMBER_REMOVED,
+    LiveRedisManager,
+    drop_member_sockets,
+)
+
+__all__ = ["LIVE_NAMESPACE", "publish", "session_room", "user_room"]
 
 
 def session_room(session_id: int) -> str:
@@ -28,5 +36,14 @@ def publish(event: str, data: dict[str, Any], room: str) -> None:
 
 
 def member_removed(group_id: int, user_id: int) -> None:
-    """Tell the removed member's sockets (in any process) to drop that group's sessions."""
-    publish("_member_removed", {"group_id": group_id, "user_id": user_id}, user_room(user_id))
+    """Tell a removed member, and drop their sockets that joined the group's sessions.
+
+    Called after the membership was deleted and committed. The notice goes to
+    the person's room. With a message queue it reaches every process, and
+    each drops its own sockets of theirs (nic.realtime.queue); without one
+    this process holds every socket and drops them here. Their disconnect
+    handler then announces that they left.
+    """
+    publish(MEMBER_REMOVED, {"group_id": group_id, "user_id": user_id}, user_room(user_id))
+    if not isinstance(socketio.server.manager, LiveRedisManager):
+        drop_member_sockets(current_app._get_current_object(), socketio.server, user_id, group_id)

@@ -1,9 +1,303 @@
-"""Inbound Socket.IO handlers (namespace /live)."""
+"""Inbound Socket.IO handlers: the /live namespace (see docs/live-protocol.md).
+
+Handlers are thin: check the payload's shape, re-load the user, call one
+service, and turn what it returns or raises into the acknowledgement
+`{"ok": true, ...}` or `{"ok": false, "error": {"code", "message"}}`. A
+handler never raises for bad input: a malformed payload is `invalid`, an
+unknown event too. Connecting needs a signed-in session cookie or an API
+token (`auth={"token": ...}`); the origin check is engineio's (same origin
+unless NIC_ALLOWED_ORIGINS lists others).
+"""
 
 from __future__ import annotations
 
-from flask_socketio import SocketIO
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from flask_login import current_user
+from flask_socketio import Namespace, SocketIO, join_room, leave_room
+from sqlalchemy.orm import joinedload
+
+from nic.errors import (
+    Conflict,
+    NotFound,
+    NotLive,
+    ServiceError,
+    Unauthenticated,
+    ValidationError,
+)
+from nic.extensions import db
+from nic.models import User
+from nic.realtime import ratelimit
+from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
+from nic.realtime.presence import current_presence
+from nic.services import live_chat, live_facilitation, live_questions, live_sessions
+from nic.services.tokens import authenticate_token
+
+log = logging.getLogger(__name__)
+
+ID_MAX = 2**31 - 1  # ids fit a 32-bit integer column on every backend
+Ack = dict[str, Any]
+
+
+def _error(code: str, message: str, fields: dict | None = None) -> Ack:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"ok": False, "error": error}
+
+
+def _payload(args: tuple, spec: dict[str, tuple[type, bool]]) -> dict[str, Any]:
+    """The one payload object, with each field of `spec` ({name: (type, required)}).
+
+    An `int` field is an id (0 to 2**31 - 1; booleans are not numbers);
+    `object` accepts anything (the service validates it). Raises ValidationError.
+    """
+    if len(args) != 1 or not isinstance(args[0], dict):
+        raise ValidationError("payload", "Send one JSON object.")
+    data = args[0]
+    values: dict[str, Any] = {}
+    for name, (kind, required) in spec.items():
+        value = data.get(name)
+        if value is None:
+            if required:
+                raise ValidationError(name, f"{name} is required.")
+            values[name] = None
+            continue
+        if kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX
+        else:
+            ok = kind is object or isinstance(value, kind)
+        if not ok:
+            raise ValidationError(name, f"{name} has the wrong type.")
+        values[name] = value
+    return values
+
+
+def _current_user() -> User:
+    """The socket's user, re-loaded (with school) for this event; raises Unauthenticated."""
+    user_id = current_presence().user_of(request.sid)
+    user = None
+    if user_id is not None:
+        user = db.session.scalar(
+            sa.select(User).options(joinedload(User.school)).where(User.id == user_id)
+        )
+    if user is None or not user.is_active:
+        raise Unauthenticated()
+    return user
+
+
+SESSION = {"session_id": (int, True)}
+
+
+def _event(
+    spec: dict[str, tuple[type, bool]], limit: str | None = None
+) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
+    """Wrap `fn(user, payload) -> dict` as an event handler that always acks."""
+
+    def wrap(fn: Callable[..., Ack]) -> Callable[..., Ack]:
+        def handler(self: LiveNamespace, *args: Any) -> Ack:
+            try:
+                payload = _payload(args, {**SESSION, **spec})
+                user = _current_user()
+                if limit is not None:
+                    ratelimit.check(limit, user.id)
+                return {"ok": True, **fn(user, payload)}
+            except Conflict as exc:  # e.g. starting a session twice
+                return _error("invalid", exc.message)
+            except ServiceError as exc:
+                return _error(exc.code, exc.message, getattr(exc, "fields", None))
+
+        handler.__name__ = handler.__qualname__ = fn.__name__
+        handler.__doc__ = fn.__doc__
+        return handler
+
+    return wrap
+
+
+class LiveNamespace(Namespace):
+    """The /live namespace; one `on_<event>` per client event."""
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Route an event; unknown events and bugs still get an error ack.
+
+        connect and disconnect are passed through untouched: an error there
+        must refuse the connection, never be turned into a (truthy) ack.
+        """
+        if event in ("connect", "disconnect"):
+            return super().trigger_event(event, *args)
+        if not hasattr(self, f"on_{event}"):
+            return _error("invalid", "Unknown event.")
+        try:
+            return super().trigger_event(event, *args)
+        except Exception:
+            # A bug, not bad input: log it with its traceback for the operator.
+            log.exception("Unhandled error in /live event %r", event)
+            return _error("server_error", "Something went wrong; nothing was changed.")
+
+    def on_connect(self, auth: Any = None) -> None:
+        """Accept a signed-in cookie or an API token; refuse anyone else."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if token is not None:
+            found = authenticate_token(token)
+            user = found[0] if found else None
+        else:
+            user = current_user if current_user.is_authenticated else None
+        if user is None:
+            raise ConnectionRefusedError({"code": "unauthenticated", "message": "Sign in first."})
+        current_presence().connect(request.sid, user.id)
+        join_room(user_room(user.id))
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        """Announce the person left each session this was their last socket in."""
+        _user_id, last_in = current_presence().disconnect(request.sid)
+        if _user_id is None:
+            return
+        for session_id in last_in:
+            live_chat.record_leave(session_id, _user_id)
+            live_chat.announce_left(session_id, _user_id)
+
+    @_event({"after_id": (int, False)})
+    def on_join(user: User, p: dict) -> Ack:
+        """Enter the session room; ack its state and the messages after `after_id`."""
+        access = live_chat.attend(user, p["session_id"])
+        session_id = access.session.id
+        presence = current_presence()
+        join_room(session_room(session_id))
+        if presence.enter(request.sid, session_id, access.session.group_id):
+            live_chat.announce_joined(access)
+        after_id = p["after_id"]
+        limit = live_chat.HISTORY_LIMIT
+        messages = live_chat.messages_after(session_id, after_id, limit + 1)
+        ack: Ack = {
+            "session": live_facilitation.session_snapshot(
+                access, presence.online_user_ids(session_id)
+            ),
+            "messages": messages[:limit] if after_id is not None else messages[-limit:],
+            "has_more": len(messages) > limit,
+        }
+        if after_id is not None:
+            ack["deleted_ids"] = live_chat.deleted_message_ids(session_id, after_id)
+        return ack
+
+    @_event({})
+    def on_leave(user: User, p: dict) -> Ack:
+        """Leave the session room (the page closed its chat panel); not_found if not in it."""
+        session_id = p["session_id"]
+        presence = current_presence()
+        if session_id not in presence.sessions_of(request.sid):
+            raise NotFound("You have not joined that session.")
+        leave_room(session_room(session_id))
+        if presence.exit(request.sid, session_id):
+            live_chat.record_leave(session_id, user.id)
+            live_chat.announce_left(session_id, user.id)
+        return {}
+
+    @_event(
+        {"body": (object, True), "client_msg_id": (object, True), "reply_to_id": (int, False)},
+        limit="write",
+    )
+    def on_send(user: User, p: dict) -> Ack:
+        message = live_chat.send_message(
+            user, p["session_id"], p["body"], p["client_msg_id"], p["reply_to_id"]
+        )
+        return {"message": message}
+
+    @_event({"message_id": (int, True), "emoji": (object, True)}, limit="action")
+    def on_react(user: User, p: dict) -> Ack:
+        return {
+            "reaction": live_chat.toggle_reaction(
+                user, p["session_id"], p["message_id"], p["emoji"]
+            )
+        }
+
+    @_event({"message_id": (int, True)})
+    def on_delete(user: User, p: dict) -> Ack:
+        live_chat.delete_message(user, p["session_id"], p["message_id"])
+        return {}
+
+    @_event({}, limit="action")
+    def on_raise_hand(user: User, p: dict) -> Ack:
+        return {"hands": live_facilitation.raise_hand(user, p["session_id"])}
+
+    @_event({}, limit="action")
+    def on_lower_hand(user: User, p: dict) -> Ack:
+        return {"hands": live_facilitation.lower_hand(user, p["session_id"])}
+
+    @_event({"user_id": (int, False)})
+    def on_call_on(user: User, p: dict) -> Ack:
+        return {"hands": live_facilitation.call_on(user, p["session_id"], p["user_id"])}
+
+    @_event({"message_id": (int, False), "text": (object, False)})
+    def on_pin(user: User, p: dict) -> Ack:
+        state = live_facilitation.pin(user, p["session_id"], p["message_id"], p["text"])
+        return {"state": state}
+
+    @_event({"locked": (bool, False)})
+    def on_lock(user: User, p: dict) -> Ack:
+        locked = p["locked"] is not False
+        return {"state": live_facilitation.set_locked(user, p["session_id"], locked)}
+
+    @_event({"user_id": (int, True), "muted": (bool, False)})
+    def on_mute(user: User, p: dict) -> Ack:
+        muted = p["muted"] is not False
+        participant = live_facilitation.set_muted(user, p["session_id"], p["user_id"], muted)
+        return {"participant": participant}
+
+    @_event({"body": (object, True)}, limit="write")
+    def on_ask(user: User, p: dict) -> Ack:
+        return {"question": live_questions.ask(user, p["session_id"], p["body"])}
+
+    @_event({"question_id": (int, True)}, limit="action")
+    def on_upvote(user: User, p: dict) -> Ack:
+        return {"question": live_questions.upvote(user, p["session_id"], p["question_id"])}
+
+    @_event({"question_id": (int, True), "answered": (bool, False)})
+    def on_answer(user: User, p: dict) -> Ack:
+        answered = p["answered"] is not False
+        question = live_questions.answer(user, p["session_id"], p["question_id"], answered)
+        return {"question": question}
+
+    @_event({"question": (object, True), "options": (object, True)})
+    def on_open_poll(user: User, p: dict) -> Ack:
+        poll = live_questions.open_poll(user, p["session_id"], p["question"], p["options"])
+        return {"poll": poll}
+
+    @_event({"poll_id": (int, True), "option": (int, True)}, limit="action")
+    def on_vote(user: User, p: dict) -> Ack:
+        return {"poll": live_questions.vote(user, p["session_id"], p["poll_id"], p["option"])}
+
+    @_event({"poll_id": (int, True)})
+    def on_close_poll(user: User, p: dict) -> Ack:
+        return {"poll": live_questions.close_poll(user, p["session_id"], p["poll_id"])}
+
+    @_event({})
+    def on_start(user: User, p: dict) -> Ack:
+        session = live_sessions.start_session(user, p["session_id"])
+        return {"state": live_sessions.state_of(session)}
+
+    @_event({})
+    def on_end(user: User, p: dict) -> Ack:
+        try:
+            session = live_sessions.end_session(user, p["session_id"])
+        except Conflict as exc:
+            raise NotLive(exc.message) from exc
+        return {"state": live_sessions.state_of(session)}
 
 
 def register_handlers(socketio: SocketIO) -> None:
-    """Attach the handlers; safe to call for every app the factory builds."""
+    """Attach the /live namespace once; safe to call for every app the factory builds.
+
+    Flask-SocketIO re-registers the namespaces it holds on each `init_app`,
+    so one instance serves every app; adding a second would double-handle.
+    """
+    if any(ns.namespace == LIVE_NAMESPACE for ns in socketio.namespace_handlers):
+        return
+    namespace = LiveNamespace(LIVE_NAMESPACE)
+    socketio.on_namespace(namespace)
+    if namespace not in socketio.namespace_handlers:
+        # on_namespace only records it when no server exists yet.
+        socketio.namespace_handlers.append(namespace)

@@ -182,10 +182,15 @@ def get_user_by_username(username: str) -> User:
     return user
 
 
-def get_user(user_id: int) -> User:
-    user = db.session.scalar(
-        sa.select(User).options(joinedload(User.school)).where(User.id == user_id)
-    )
+def get_user(user_id: int, *, active_only: bool = False) -> User:
+    """A member by id, school loaded; raises NotFound.
+
+    `active_only`: deactivated accounts are NotFound too, as in the directory.
+    """
+    query = sa.select(User).options(joinedload(User.school)).where(User.id == user_id)
+    if active_only:
+        query = query.where(User.is_active_account.is_(True))
+    user = db.session.scalar(query)
     if user is None:
         raise NotFound("No such member.")
     return user

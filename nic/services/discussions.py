@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from nic import policy
 from nic.database import begin_write
@@ -24,7 +24,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services.groups import GroupAccess, get_group_for, membership_of
+from nic.services.groups import GroupAccess, get_group_for, load_in_group
 from nic.services.upsert import upsert
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
@@ -45,17 +45,9 @@ def _author_options() -> sa.orm.Load:
 
 def get_thread_for(user: Actor, thread_id: int) -> ThreadAccess:
     """The thread (with its group) if this user may see it; raises NotFound."""
-    thread = db.session.scalar(
-        sa.select(Thread)
-        .join(Thread.group)
-        .options(contains_eager(Thread.group))
-        .where(Thread.id == thread_id)
+    thread, membership = load_in_group(
+        user, Thread, thread_id, policy.can_view_thread, "No such thread."
     )
-    if thread is None:
-        raise NotFound("No such thread.")
-    membership = membership_of(user, thread.group_id)
-    if not policy.can_view_thread(user, thread, membership):
-        raise NotFound("No such thread.")
     return ThreadAccess(thread, membership)
 
 
@@ -354,7 +346,9 @@ def unread_counts(user_id: int, thread_ids: list[int]) -> dict[int, tuple[int, b
     return {tid: (count, opened is None) for tid, count, opened in rows}
 
 
-def list_threads(user: Actor, access: GroupAccess, page: int) -> tuple[object, list[ThreadRow]]:
+def list_threads(
+    user: Actor, access: GroupAccess, page: int, per_page: int = THREADS_PER_PAGE
+) -> tuple[object, list[ThreadRow]]:
     """A page of the group's threads: pinned first, then by last activity."""
     group, membership = access.group, access.membership
     query = (
@@ -365,7 +359,7 @@ def list_threads(user: Actor, access: GroupAccess, page: int) -> tuple[object, l
     )
     if not policy.can_manage_group(user, group, membership):
         query = query.where(Thread.hidden.is_(False))
-    pagination = db.paginate(query, page=page, per_page=THREADS_PER_PAGE, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
     threads = list(pagination.items)
     counts = unread_counts(user.id, [t.id for t in threads])
     visited = as_utc(membership.last_visited_at) if membership else None

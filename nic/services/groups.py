@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from nic import policy
 from nic.database import begin_write
@@ -16,6 +18,7 @@ from nic.policy import Actor
 from nic.realtime import events
 from nic.services.validation import clean_choice, clean_text
 
+T = TypeVar("T", bound=Any)
 JOB_ROLES = [role.value for role in JobRole]
 VISIBILITIES = [v.value for v in Visibility]
 GROUP_ROLES = [r.value for r in GroupRole]
@@ -44,6 +47,29 @@ def get_group_for(user: Actor, group_id: int) -> GroupAccess:
     if not policy.can_view_group(user, group, membership):
         raise NotFound("No such group.")
     return GroupAccess(group, membership)
+
+
+def load_in_group(
+    user: Actor, model: type[T], object_id: int, can_view: Callable[..., bool], missing: str
+) -> tuple[T, Membership | None]:
+    """Load a thing that belongs to a group (a thread, a session) for this user.
+
+    One query loads it with its group; one more, the user's membership.
+    Raises NotFound, with the same message, when it does not exist or
+    `can_view(user, thing, membership)` says no: outsiders learn nothing.
+    """
+    thing = db.session.scalar(
+        sa.select(model)
+        .join(model.group)
+        .options(contains_eager(model.group))
+        .where(model.id == object_id)
+    )
+    if thing is None:
+        raise NotFound(missing)
+    membership = membership_of(user, thing.group_id)
+    if not can_view(user, thing, membership):
+        raise NotFound(missing)
+    return thing, membership
 
 
 def get_group_to_manage(user: Actor, group_id: int) -> GroupAccess:
@@ -88,7 +114,11 @@ def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupField
         raise ValidationError("job_roles", "Must be a list of job roles.")
     roles = [clean_choice("job_roles", r, JOB_ROLES) for r in fields.job_roles]
     visibility = clean_choice("visibility", fields.visibility, VISIBILITIES)
-    clash = sa.select(Group.id).where(sa.func.lower(Group.name) == name.lower())
+    # SQLite's lower() folds ASCII only: compare the exact name too, which is
+    # what the unique index enforces (else "Øst" twice is an IntegrityError).
+    clash = sa.select(Group.id).where(
+        sa.or_(Group.name == name, sa.func.lower(Group.name) == name.lower())
+    )
     if group_id is not None:
         clash = clash.where(Group.id != group_id)
     if db.session.scalar(clash) is not None:
@@ -128,6 +158,17 @@ def update_group(actor: Actor, group_id: int, fields: GroupFields) -> Group:
     return group
 
 
+def change_group(actor: Actor, group_id: int, changes: dict[str, object]) -> Group:
+    """Update only the fields given (the API's PATCH); the others keep their values.
+
+    Same rules and errors as `update_group`.
+    """
+    begin_write()
+    group = get_group_to_manage(actor, group_id).group
+    current = GroupFields(group.name, group.description, group.job_roles, group.visibility)
+    return update_group(actor, group_id, replace(current, **changes))
+
+
 def join_group(user: Actor, group_id: int) -> Membership:
     begin_write()
     access = get_group_for(user, group_id)
@@ -148,6 +189,8 @@ def leave_group(user: Actor, group_id: int) -> None:
         raise Conflict("You are not a member of this group.")
     db.session.delete(access.membership)
     db.session.commit()
+    # Leaving a group also means leaving its live sessions, at once.
+    events.member_removed(group_id, user.id)
 
 
 def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membership:
@@ -197,6 +240,14 @@ def members_query(group_id: int) -> sa.Select:
         .where(Membership.group_id == group_id)
         .order_by(Membership.role.desc(), User.name)
     )
+
+
+def get_member(group_id: int, user_id: int) -> Membership:
+    """One membership with the person and their school loaded; raises NotFound."""
+    membership = db.session.scalar(members_query(group_id).where(Membership.user_id == user_id))
+    if membership is None:
+        raise NotFound("That person is not a member of this group.")
+    return membership
 
 
 def mark_visited(membership: Membership | None) -> None:

@@ -6,20 +6,29 @@ nic.services.live_chat; the record after a session in nic.services.live_record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from nic import policy
-from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from nic.database import begin_write
+from nic.errors import Conflict, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.markup import render_markdown
-from nic.models import LiveSession, Membership, SessionStatus, as_utc, utcnow
+from nic.models import (
+    LiveSession,
+    LiveSessionThread,
+    Membership,
+    SessionStatus,
+    Thread,
+    as_utc,
+    utcnow,
+)
 from nic.policy import Actor
 from nic.realtime import events
-from nic.services.groups import get_group_for, membership_of
+from nic.services.groups import get_group_for, load_in_group
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
 
@@ -31,17 +40,9 @@ class SessionAccess:
 
 def get_session_for(user: Actor, session_id: int) -> SessionAccess:
     """The session (with its group) if this user may see it; raises NotFound."""
-    session = db.session.scalar(
-        sa.select(LiveSession)
-        .join(LiveSession.group)
-        .options(contains_eager(LiveSession.group))
-        .where(LiveSession.id == session_id)
+    session, membership = load_in_group(
+        user, LiveSession, session_id, policy.can_view_session, "No such session."
     )
-    if session is None:
-        raise NotFound("No such session.")
-    membership = membership_of(user, session.group_id)
-    if not policy.can_view_session(user, session, membership):
-        raise NotFound("No such session.")
     return SessionAccess(session, membership)
 
 
@@ -52,12 +53,28 @@ def get_session_to_facilitate(user: Actor, session_id: int) -> SessionAccess:
     return access
 
 
+# How many of the group's threads the schedule form offers for linking.
+LINKABLE_THREADS = 200
+
+
 @dataclass(frozen=True)
 class SessionFields:
+    """What a facilitator fills in; times are timezone-aware (or naive UTC).
+
+    `thread_ids` are threads of the group to link (background reading,
+    follow-up); None leaves the current links alone (a partial API update).
+    """
+
     title: str
     agenda: str
     starts_at: datetime | None
     ends_at: datetime | None
+    thread_ids: tuple[int, ...] | None = None
+
+
+def _utc(value: object) -> object:
+    """Aware times in UTC (naive ones are taken as UTC); anything else as it is."""
+    return as_utc(value).astimezone(UTC) if isinstance(value, datetime) else value
 
 
 def _clean_fields(fields: SessionFields) -> SessionFields:
@@ -71,7 +88,7 @@ def _clean_fields(fields: SessionFields) -> SessionFields:
         agenda = clean_text("agenda", fields.agenda, max_length=BODY_MAX, required=False)
     except ValidationError as exc:
         errors.update(exc.fields)
-    starts, ends = as_utc(fields.starts_at), as_utc(fields.ends_at)
+    starts, ends = _utc(fields.starts_at), _utc(fields.ends_at)
     if not isinstance(starts, datetime):
         errors["starts_at"] = "Choose when the session starts."
     if not isinstance(ends, datetime):
@@ -80,15 +97,51 @@ def _clean_fields(fields: SessionFields) -> SessionFields:
         errors["ends_at"] = "The session must end after it starts."
     if errors:
         raise ValidationError(errors)
-    return SessionFields(title, agenda, starts, ends)
+    return SessionFields(title, agenda, starts, ends, fields.thread_ids)
+
+
+def _check_thread_ids(group_id: int, thread_ids: tuple[int, ...] | None) -> list[int] | None:
+    """The distinct ids, each a visible thread of this group; raises ValidationError."""
+    if thread_ids is None:
+        return None
+    if not isinstance(thread_ids, list | tuple) or any(
+        not isinstance(i, int) or isinstance(i, bool) for i in thread_ids
+    ):
+        raise ValidationError("thread_ids", "Choose threads from the list.")
+    ids = list(dict.fromkeys(thread_ids))
+    if not ids:
+        return []
+    found = set(
+        db.session.scalars(
+            sa.select(Thread.id).where(
+                Thread.id.in_(ids), Thread.group_id == group_id, Thread.hidden.is_(False)
+            )
+        )
+    )
+    if found != set(ids):
+        raise ValidationError("thread_ids", "Link only threads of this group.")
+    return ids
+
+
+def _link_threads(session_id: int, thread_ids: list[int] | None) -> None:
+    if thread_ids is None:
+        return
+    db.session.execute(
+        sa.delete(LiveSessionThread).where(LiveSessionThread.session_id == session_id)
+    )
+    db.session.add_all(
+        LiveSessionThread(session_id=session_id, thread_id=thread_id) for thread_id in thread_ids
+    )
 
 
 def schedule_session(user: Actor, group_id: int, fields: SessionFields) -> LiveSession:
     """A facilitator schedules a session for their group."""
+    begin_write()
     access = get_group_for(user, group_id)
     if not policy.can_manage_group(user, access.group, access.membership):
         raise PermissionDenied("Only the group's facilitators can schedule sessions.")
     clean = _clean_fields(fields)
+    thread_ids = _check_thread_ids(group_id, clean.thread_ids)
     session = LiveSession(
         group_id=group_id,
         created_by_id=user.id,
@@ -99,18 +152,86 @@ def schedule_session(user: Actor, group_id: int, fields: SessionFields) -> LiveS
         ends_at=clean.ends_at,
     )
     db.session.add(session)
+    db.session.flush()
+    _link_threads(session.id, thread_ids)
     db.session.commit()
     return session
 
 
 def update_session(user: Actor, session_id: int, fields: SessionFields) -> LiveSession:
+    """Change a scheduled or live session; an ended one is the record, so it is refused.
+
+    Raises NotFound, PermissionDenied, Conflict (ended) or ValidationError.
+    """
+    begin_write()
     session = get_session_to_facilitate(user, session_id).session
+    if session.status == SessionStatus.ENDED.value:
+        raise Conflict("This session has ended: its record cannot be changed.")
     clean = _clean_fields(fields)
+    thread_ids = _check_thread_ids(session.group_id, clean.thread_ids)
     session.title, session.agenda = clean.title, clean.agenda
     session.agenda_html = render_markdown(clean.agenda)
     session.starts_at, session.ends_at = clean.starts_at, clean.ends_at
+    _link_threads(session.id, thread_ids)
     db.session.commit()
     return session
+
+
+def change_session(user: Actor, session_id: int, changes: dict[str, object]) -> LiveSession:
+    """Update only the fields given (the API's PATCH); the others keep their values.
+
+    `changes` holds SessionFields names; same rules and errors as `update_session`.
+    """
+    begin_write()
+    session = get_session_to_facilitate(user, session_id).session
+    current = SessionFields(session.title, session.agenda, session.starts_at, session.ends_at)
+    return update_session(user, session_id, replace(current, **changes))
+
+
+def sessions_query(group_id: int) -> sa.Select:
+    """A group's sessions, the latest start first (for lists and the API)."""
+    return (
+        sa.select(LiveSession)
+        .where(LiveSession.group_id == group_id)
+        .order_by(LiveSession.starts_at.desc(), LiveSession.id.desc())
+    )
+
+
+def linked_threads(session_id: int) -> list[Thread]:
+    """The threads linked to a session, newest activity first: one query."""
+    return list(
+        db.session.scalars(
+            sa.select(Thread)
+            .join(LiveSessionThread, LiveSessionThread.thread_id == Thread.id)
+            .where(LiveSessionThread.session_id == session_id, Thread.hidden.is_(False))
+            .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        )
+    )
+
+
+def linked_thread_ids(session_ids: list[int]) -> dict[int, list[int]]:
+    """session id -> its linked thread ids, for many sessions in one query."""
+    found: dict[int, list[int]] = {}
+    if session_ids:
+        rows = db.session.execute(
+            sa.select(LiveSessionThread.session_id, LiveSessionThread.thread_id)
+            .where(LiveSessionThread.session_id.in_(session_ids))
+            .order_by(LiveSessionThread.session_id, LiveSessionThread.thread_id)
+        )
+        for session_id, thread_id in rows:
+            found.setdefault(session_id, []).append(thread_id)
+    return found
+
+
+def linkable_threads(group_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the group's recent visible threads, for the schedule form."""
+    rows = db.session.execute(
+        sa.select(Thread.id, Thread.title)
+        .where(Thread.group_id == group_id, Thread.hidden.is_(False))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(LINKABLE_THREADS)
+    )
+    return [(thread_id, title) for thread_id, title in rows]
 
 
 def state_of(session: LiveSession) -> dict:
@@ -127,24 +248,30 @@ def publish_state(session: LiveSession) -> None:
     events.publish("state", state_of(session), events.session_room(session.id))
 
 
-def start_session(user: Actor, session_id: int) -> LiveSession:
+def _move(user: Actor, session_id: int, expected: SessionStatus, to: SessionStatus,
+          stamp: str, refusal: str) -> LiveSession:  # fmt: skip
+    """Move a session from one status to the next, stamp when, publish `state`."""
+    begin_write()
     session = get_session_to_facilitate(user, session_id).session
-    if session.status != SessionStatus.SCHEDULED.value:
-        raise Conflict("Only a scheduled session can be started.")
-    session.status, session.started_at = SessionStatus.LIVE.value, utcnow()
+    if session.status != expected.value:
+        raise Conflict(refusal)
+    session.status = to.value
+    setattr(session, stamp, utcnow())
     db.session.commit()
     publish_state(session)
     return session
+
+
+def start_session(user: Actor, session_id: int) -> LiveSession:
+    """Open the room; publishes `state`. Raises Conflict unless scheduled."""
+    return _move(user, session_id, SessionStatus.SCHEDULED, SessionStatus.LIVE, "started_at",
+                 "Only a scheduled session can be started.")  # fmt: skip
 
 
 def end_session(user: Actor, session_id: int) -> LiveSession:
-    session = get_session_to_facilitate(user, session_id).session
-    if session.status != SessionStatus.LIVE.value:
-        raise Conflict("Only a live session can be ended.")
-    session.status, session.ended_at = SessionStatus.ENDED.value, utcnow()
-    db.session.commit()
-    publish_state(session)
-    return session
+    """Close the room, making the page its record; publishes `state`. Conflict unless live."""
+    return _move(user, session_id, SessionStatus.LIVE, SessionStatus.ENDED, "ended_at",
+                 "Only a live session can be ended.")  # fmt: skip
 
 
 def upcoming_for_groups(group_ids: list[int], limit: int = 10) -> list[LiveSession]:

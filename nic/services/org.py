@@ -19,16 +19,24 @@ def _require_admin(actor: Actor | None) -> None:
         raise PermissionDenied("Only network administrators can do that.")
 
 
+def districts_query() -> sa.Select:
+    return sa.select(District).order_by(District.name)
+
+
+def schools_query(district_id: int | None = None) -> sa.Select:
+    """Schools by district and name, optionally of one district."""
+    query = sa.select(School).join(School.district).order_by(District.name, School.name)
+    if district_id is not None:
+        query = query.where(School.district_id == district_id)
+    return query
+
+
 def list_districts() -> list[District]:
-    return list(db.session.scalars(sa.select(District).order_by(District.name)))
+    return list(db.session.scalars(districts_query()))
 
 
 def list_schools() -> list[School]:
-    return list(
-        db.session.scalars(
-            sa.select(School).join(School.district).order_by(District.name, School.name)
-        )
-    )
+    return list(db.session.scalars(schools_query()))
 
 
 def create_district(actor: User | None, name: str) -> District:

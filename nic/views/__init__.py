@@ -6,6 +6,16 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from nic.views import admin, auth, directory, groups, main, threads, users
+    from nic.views import admin, auth, directory, groups, live, main, threads, tokens, users
 
-    return [auth.bp, main.bp, users.bp, directory.bp, groups.bp, threads.bp, admin.bp]
+    return [
+        auth.bp,
+        main.bp,
+        users.bp,
+        tokens.bp,
+        directory.bp,
+        groups.bp,
+        threads.bp,
+        live.bp,
+        admin.bp,
+    ]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from nic.errors import ValidationError
 from nic.markup import render_markdown
 from nic.services import home as home_service
+from nic.services import live_sessions
 from nic.services.validation import BODY_MAX, clean_text
 
 bp = Blueprint("main", __name__)
@@ -18,8 +19,16 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     groups = home_service.my_groups(current_user)
-    recent = home_service.recent_threads(current_user, [g.group.id for g in groups])
-    return render_template("main/home.html", groups=groups, recent=recent)
+    group_ids = [g.group.id for g in groups]
+    recent = home_service.recent_threads(current_user, group_ids)
+    sessions = live_sessions.upcoming_for_groups(group_ids)
+    return render_template("main/home.html", groups=groups, recent=recent, sessions=sessions)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with our icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/preview", methods=["POST"])

@@ -66,6 +66,7 @@ def run_one(n: int, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str,
         stats = _server_stats(port)
     finally:
         stop_server(proc)
+    log.unlink(missing_ok=True)  # kept only when the run failed
     return result, stats
 
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--rate", type=float, default=0.8, help="messages/s per sender")
     parser.add_argument("--settle", type=float, default=3.0, help="wait after the last send, s")
-    parser.add_argument("--client-procs", type=int, default=1, help="client processes")
+    parser.add_argument("--client-procs", type=int, default=2, help="client processes (2 = cores)")
     parser.add_argument("--async-mode", choices=("gevent", "threading"), default="gevent")
     parser.add_argument("--json", action="store_true", help="also print each result as JSON")
     args = parser.parse_args(argv)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -434,7 +435,7 @@ async def run_fanout(
             ack_timeout_s=ack_timeout_s,
             body_size=body_size,
         )
-        for lo, hi in zip(bounds, bounds[1:], strict=False)
+        for lo, hi in itertools.pairwise(bounds)
     ]
     t_connect = time.monotonic()
     run_window_s = duration_s + settle_s + ack_timeout_s + 30

@@ -1,0 +1,68 @@
+"""API errors: the statuses the pages never need, and request-parsing failures.
+
+Every error leaves the API as `{"error": {"code", "message", "fields"?}}`
+through `nic.setup.error_response`, the same builder the pages use for JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nic.errors import ServiceError, Unauthenticated, ValidationError
+from nic.setup import error_response
+
+
+class InvalidToken(Unauthenticated):
+    """A token was sent but is malformed, unknown or revoked (RFC 6750 invalid_token)."""
+
+
+class UnsupportedMediaType(ServiceError):
+    """A request body that is not JSON."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
+def flatten_messages(messages: object, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested error messages as {"field.sub": "first message"}.
+
+    Clients get one readable message per field, with list indexes and nested
+    names joined by dots (`job_roles.1`).
+    """
+    if isinstance(messages, Mapping):
+        flat: dict[str, str] = {}
+        for key, value in messages.items():
+            flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(messages, list | tuple) and messages:
+        if all(isinstance(m, str) for m in messages):
+            return {prefix: str(messages[0])}
+        return flatten_messages(dict(enumerate(messages)), prefix)
+    return {prefix: str(messages)}
+
+
+def invalid_request(messages: object) -> ValidationError:
+    """A webargs/marshmallow failure as the services' ValidationError (400).
+
+    Problems with the body as a whole (a list where an object belongs) come
+    under marshmallow's `_schema` key: they become the message, not a field.
+    """
+    fields = flatten_messages(messages)
+    whole = [v for k, v in fields.items() if k.split(".")[-1] == "_schema"]
+    fields = {k: v for k, v in fields.items() if k.split(".")[-1] != "_schema"}
+    if fields:
+        names = ", ".join(sorted(fields))
+        return ValidationError(fields, f"Some fields are not valid: {names}.")
+    message = whole[0] if whole else "The request is not valid."
+    if message == "Invalid input type.":
+        message = "The request body must be a JSON object."
+    return ValidationError({}, message)
+
+
+def unauthenticated(exc: Unauthenticated):
+    """401 with `WWW-Authenticate` (RFC 6750), so clients know to send a token."""
+    body, status = error_response(exc.status, exc.code, exc.message)
+    challenge = 'Bearer realm="nic"'
+    if isinstance(exc, InvalidToken):
+        challenge += ', error="invalid_token"'
+    return body, status, {"WWW-Authenticate": challenge}

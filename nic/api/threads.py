@@ -1,0 +1,134 @@
+"""/api/v1 threads and posts: read, start, reply, edit, delete, moderate."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from nic import policy
+from nic.api.base import ApiBlueprint
+from nic.api.pagination import envelope, paginate_list
+from nic.api.schemas.common import FlagArgs, PageArgs, annotate, page_of
+from nic.api.schemas.threads import (
+    PostEditSchema,
+    PostSchema,
+    ReplySchema,
+    RevisionSchema,
+    ThreadCreateSchema,
+    ThreadDetailSchema,
+    ThreadListItemSchema,
+)
+from nic.models import Membership, Post
+from nic.services import discussions, groups
+
+bp = ApiBlueprint(
+    "api_threads", __name__, tag="Threads and posts",
+    description="Threaded discussions in groups.",
+)  # fmt: skip
+
+
+def _post_view(post: Post, membership: Membership | None, **extra):
+    """A post, its text withheld when deleted or hidden from this caller."""
+    if not policy.can_view_post_body(current_user, post, membership):
+        extra.update(body=None, body_html=None)
+    return annotate(post, **extra)
+
+
+def _thread_view(thread_id: int):
+    """The thread with every post (one query for the posts and their authors)."""
+    access = discussions.get_thread_for(current_user, thread_id)
+    posts = discussions.load_posts(thread_id)
+    return annotate(
+        access.thread,
+        # The opening post's author started the thread: no query of its own.
+        author=posts[0].author,
+        posts=[_post_view(p, access.membership) for p in posts],
+    )
+
+
+@bp.route("/groups/<id:group_id>/threads")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(ThreadListItemSchema))
+@bp.errors(404)
+def list_threads(args: dict, group_id: int):
+    """A group's threads: pinned first, then by last activity."""
+    access = groups.get_group_for(current_user, group_id)
+    pagination, rows = discussions.list_threads(
+        current_user, access, args["page"], per_page=args["per_page"]
+    )
+    items = [annotate(row.thread, unread_count=row.unread) for row in rows]
+    return envelope(items, args, pagination.total or 0)
+
+
+@bp.route("/groups/<id:group_id>/threads", methods=["POST"])
+@bp.arguments(ThreadCreateSchema)
+@bp.response(201, ThreadDetailSchema)
+@bp.errors(403, 404)
+def start_thread(args: dict, group_id: int):
+    """Start a thread (members of the group); the body is its opening post."""
+    thread = discussions.start_thread(current_user, group_id, args["title"], args["body"])
+    return _thread_view(thread.id)
+
+
+@bp.route("/threads/<id:thread_id>")
+@bp.response(200, ThreadDetailSchema)
+@bp.errors(404)
+def get_thread(thread_id: int):
+    """A thread and all its posts, oldest first; `parent_id` gives the reply tree."""
+    return _thread_view(thread_id)
+
+
+@bp.route("/threads/<id:thread_id>/posts", methods=["POST"])
+@bp.arguments(ReplySchema)
+@bp.response(201, PostSchema)
+@bp.errors(403, 404)
+def reply(args: dict, thread_id: int):
+    """Reply to the thread, or to one of its posts (`parent_id`)."""
+    post = discussions.reply(current_user, thread_id, args["body"], args["parent_id"])
+    return annotate(post, author=current_user)
+
+
+@bp.route("/posts/<id:post_id>", methods=["PATCH"])
+@bp.arguments(PostEditSchema)
+@bp.response(200, PostSchema)
+@bp.errors(403, 404)
+def edit_post(args: dict, post_id: int):
+    """Change your own post's text; the old text is kept as a revision."""
+    post = discussions.edit_post(current_user, post_id, args["body"])
+    return annotate(post, author=current_user)
+
+
+@bp.route("/posts/<id:post_id>", methods=["DELETE"])
+@bp.response(204)
+@bp.errors(403, 404)
+def delete_post(post_id: int):
+    """Delete your own post; it stays in the tree as deleted, replies kept."""
+    discussions.delete_post(current_user, post_id)
+
+
+@bp.route("/posts/<id:post_id>/revisions")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(RevisionSchema))
+@bp.errors(404)
+def list_revisions(args: dict, post_id: int):
+    """A post's earlier texts, newest first."""
+    _post, revisions = discussions.post_revisions(current_user, post_id)
+    return paginate_list(revisions, args)
+
+
+def _flag_route(action: str, flag: str, summary: str):
+    """POST /threads/{id}/<action>: set one thread flag; `{"value": false}` undoes it."""
+
+    @bp.route(f"/threads/<id:thread_id>/{action}", methods=["POST"], endpoint=action)
+    @bp.arguments(FlagArgs, required=False)
+    @bp.response(200, ThreadDetailSchema)
+    @bp.errors(403, 404)
+    @bp.doc(summary=summary, description='Send `{"value": false}` to undo; no body means true.')
+    def set_flag(args: dict, thread_id: int):
+        discussions.set_thread_flag(current_user, thread_id, flag, args["value"])
+        return _thread_view(thread_id)
+
+    return set_flag
+
+
+pin = _flag_route("pin", "pinned", "Pin the thread to the top of its group (facilitators).")
+lock = _flag_route("lock", "locked", "Lock the thread: no new replies (facilitators).")

@@ -1,0 +1,124 @@
+"""Load-and-authorize for the live chat and facilitation services, plus shared shapes.
+
+Every socket event re-checks the user's right to act (membership can change
+mid-session), so this is on the hot path of every chat message: one query
+loads the session, its group, the user's membership and their participant
+row (mute, raised hand) together. The rules themselves stay in nic.policy;
+outsiders get NotFound, exactly as `live_sessions.get_session_for` answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
+
+from nic import policy
+from nic.errors import ChatLocked, Muted, NotFound, NotLive, PermissionDenied
+from nic.extensions import db
+from nic.models import LiveSession, Membership, Participant, School, SessionStatus, User, as_utc
+from nic.policy import Actor
+
+
+@dataclass(frozen=True)
+class LiveAccess:
+    """One user's standing in one session, loaded for one event."""
+
+    user: User
+    session: LiveSession
+    membership: Membership | None
+    participant: Participant | None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return policy.can_facilitate_session(self.user, self.session, self.membership)
+
+
+def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAccess:
+    """The session as this user may see it; raises NotFound for outsiders.
+
+    `lock` takes a row lock on the session (PostgreSQL: FOR UPDATE; SQLite
+    writes are serialised already), so messages of one session are inserted
+    and committed one at a time: ids then become visible in increasing order
+    and a client catching up with `after_id` can never skip a late commit.
+    """
+    if not policy.is_signed_in(user):
+        raise NotFound("No such session.")
+    query = (
+        sa.select(LiveSession, Membership, Participant)
+        .join(LiveSession.group)
+        .options(contains_eager(LiveSession.group))
+        .outerjoin(
+            Membership,
+            sa.and_(Membership.group_id == LiveSession.group_id, Membership.user_id == user.id),
+        )
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.session_id == LiveSession.id, Participant.user_id == user.id),
+        )
+        .where(LiveSession.id == session_id)
+    )
+    if lock:
+        query = query.with_for_update(of=LiveSession)
+    row = db.session.execute(query).first()
+    if row is None or not policy.can_view_session(user, row[0], row[1]):
+        raise NotFound("No such session.")
+    return LiveAccess(user, row[0], row[1], row[2])
+
+
+def access_to_take_part(
+    user: Actor, session_id: int, *, live: bool = True, speak: bool = False, lock: bool = False
+) -> LiveAccess:
+    """A member's (or admin's) access; raises NotFound, PermissionDenied, NotLive.
+
+    `live` requires the session to be live; `speak` (chat messages,
+    questions) also refuses muted participants and a locked chat, except
+    for facilitators, who are never muted or locked out (ChatLocked, Muted).
+    """
+    access = load_access(user, session_id, lock=lock)
+    if not policy.can_take_part_in_session(user, access.session, access.membership):
+        raise PermissionDenied("Only members of this group can take part in its sessions.")
+    if live and access.session.status != SessionStatus.LIVE.value:
+        raise NotLive()
+    if speak and not access.is_facilitator:
+        if access.participant is not None and access.participant.muted:
+            raise Muted()
+        if access.session.locked:
+            raise ChatLocked()
+    return access
+
+
+def access_to_facilitate(user: Actor, session_id: int, *, live: bool = True) -> LiveAccess:
+    """A facilitator's access; raises NotFound, PermissionDenied, NotLive."""
+    access = load_access(user, session_id)
+    if not access.is_facilitator:
+        raise PermissionDenied("Only the group's facilitators can do that.")
+    if live and access.session.status != SessionStatus.LIVE.value:
+        raise NotLive()
+    return access
+
+
+def iso(value: datetime | None) -> str | None:
+    """A timestamp as ISO 8601 UTC with a Z, the protocol's only time format."""
+    if value is None:
+        return None
+    return as_utc(value).isoformat().replace("+00:00", "Z")
+
+
+def person(user: User) -> dict:
+    """A person as the protocol shows them (loads the school if the caller did not)."""
+    if "school" in sa.inspect(user).unloaded:
+        loaded = db.session.get(School, user.school_id) if user.school_id else None
+        set_committed_value(user, "school", loaded)
+    school = user.school
+    return {
+        "id": user.id,
+        "name": user.name,
+        "username": user.username,
+        "job_role": user.job_role,
+        "job_role_label": user.job_role_label,
+        "school": {"id": school.id, "name": school.name} if school is not None else None,
+    }

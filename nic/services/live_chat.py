@@ -1,0 +1,360 @@
+"""Live chat: messages (send, catch up, delete), reactions and attendance.
+
+Nothing acknowledged may be lost: `send_message` commits before it returns
+(the socket ack) and before it publishes (the room broadcast). A client that
+lost its connection resends with the same `client_msg_id`; the unique
+constraint makes the resend store nothing and answer the original.
+Catching up is `messages_after(session_id, after_id)`: ids increase within a
+session, so "everything after the last id I saw" has no gaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from nic.database import begin_write
+from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
+from nic.extensions import db
+from nic.markup import render_chat
+from nic.models import ChatMessage, Participant, Reaction, User, utcnow
+from nic.policy import Actor
+from nic.realtime import events
+from nic.services.live_access import (
+    LiveAccess,
+    access_to_facilitate,
+    access_to_take_part,
+    iso,
+    person,
+)
+from nic.services.live_sessions import publish_state
+from nic.services.validation import clean_text
+
+MESSAGE_MAX = 4_000
+CLIENT_MSG_ID_MAX = 64
+HISTORY_LIMIT = 200
+QUOTE_MAX = 200
+# A fixed set keeps reactions readable and the column small.
+REACTION_EMOJI = ("👍", "❤️", "🎉", "😂", "🤔", "👏", "💡", "✅")
+
+
+def _quote(parent: ChatMessage | None, parent_author: User | None) -> dict | None:
+    """What a reply shows of the message it answers (a deleted one shows nothing)."""
+    if parent is None:
+        return None
+    if parent.deleted_at is not None or parent_author is None:
+        return {"id": parent.id, "deleted": True}
+    excerpt = parent.body if len(parent.body) <= QUOTE_MAX else parent.body[:QUOTE_MAX] + "…"
+    return {
+        "id": parent.id,
+        "deleted": False,
+        "author": {"id": parent_author.id, "name": parent_author.name},
+        "body": excerpt,
+    }
+
+
+def serialize_message(
+    message: ChatMessage,
+    reply_to: dict | None = None,
+    reactions: dict[str, list[int]] | None = None,
+) -> dict:
+    """A message as the protocol sends it (the `message` event, join and the transcript).
+
+    `message.author` must be loaded (with its school); `reply_to` is the
+    quote `messages_after` builds, `reactions` maps emoji to user ids.
+    """
+    deleted = message.deleted_at is not None
+    return {
+        "id": message.id,
+        "session_id": message.session_id,
+        "author": person(message.author),
+        "body": "" if deleted else message.body,
+        "body_html": "" if deleted else message.body_html,
+        "created_at": iso(message.created_at),
+        "client_msg_id": message.client_msg_id,
+        "reply_to": reply_to,
+        "reactions": reactions or {},
+        "deleted": deleted,
+    }
+
+
+def _reactions_for(message_ids: list[int]) -> dict[int, dict[str, list[int]]]:
+    found: dict[int, dict[str, list[int]]] = {}
+    if not message_ids:
+        return found
+    rows = db.session.execute(
+        sa.select(Reaction.message_id, Reaction.emoji, Reaction.user_id)
+        .where(Reaction.message_id.in_(message_ids))
+        .order_by(Reaction.created_at, Reaction.user_id)
+    )
+    for message_id, emoji, user_id in rows:
+        found.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    return found
+
+
+def messages_after(
+    session_id: int, after_id: int | None = None, limit: int = HISTORY_LIMIT
+) -> list[dict]:
+    """Undeleted messages of a session, oldest first, serialized; three queries at most.
+
+    With `after_id`, the first `limit` messages after it (catching up);
+    without, the latest `limit`. The caller has authorized the reader.
+    """
+    parent, parent_author = aliased(ChatMessage), aliased(User)
+    query = (
+        sa.select(ChatMessage, parent, parent_author)
+        .options(joinedload(ChatMessage.author).joinedload(User.school))
+        .outerjoin(parent, parent.id == ChatMessage.reply_to_id)
+        .outerjoin(parent_author, parent_author.id == parent.author_id)
+        .where(ChatMessage.session_id == session_id, ChatMessage.deleted_at.is_(None))
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(ChatMessage.id > after_id).order_by(ChatMessage.id)
+        rows = list(db.session.execute(query))
+    else:
+        rows = list(db.session.execute(query.order_by(ChatMessage.id.desc())))[::-1]
+    reactions = _reactions_for([row[0].id for row in rows])
+    return [
+        serialize_message(message, _quote(quoted, quoted_author), reactions.get(message.id))
+        for message, quoted, quoted_author in rows
+    ]
+
+
+def deleted_message_ids(session_id: int, up_to_id: int) -> list[int]:
+    """Ids up to `up_to_id` deleted since: a reconnecting client removes these."""
+    return list(
+        db.session.scalars(
+            sa.select(ChatMessage.id)
+            .where(
+                ChatMessage.session_id == session_id,
+                ChatMessage.id <= up_to_id,
+                ChatMessage.deleted_at.is_not(None),
+            )
+            .order_by(ChatMessage.id)
+        )
+    )
+
+
+def _clean_client_msg_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > CLIENT_MSG_ID_MAX:
+        raise ValidationError(
+            "client_msg_id", f"Give each message an id of 1 to {CLIENT_MSG_ID_MAX} characters."
+        )
+    return value
+
+
+def _original(session_id: int, author_id: int, client_msg_id: str) -> ChatMessage | None:
+    return db.session.scalar(
+        sa.select(ChatMessage).where(
+            ChatMessage.session_id == session_id,
+            ChatMessage.author_id == author_id,
+            ChatMessage.client_msg_id == client_msg_id,
+        )
+    )
+
+
+def _message_in(session_id: int, message_id: object) -> ChatMessage:
+    """An undeleted message of this session; raises NotFound."""
+    message = db.session.get(ChatMessage, message_id) if isinstance(message_id, int) else None
+    if message is None or message.session_id != session_id or message.deleted_at is not None:
+        raise NotFound("No such message.")
+    return message
+
+
+def _parent(message_id: int) -> ChatMessage | None:
+    """A message (deleted or not) with its author, for quoting it in a reply."""
+    return db.session.scalar(
+        sa.select(ChatMessage)
+        .options(joinedload(ChatMessage.author))
+        .where(ChatMessage.id == message_id)
+    )
+
+
+def _resent(user: User, session_id: int, client_msg_id: str) -> dict | None:
+    """The original of a resent message, serialized, or None if there is none."""
+    original = _original(session_id, user.id, client_msg_id)
+    if original is None:
+        return None
+    set_committed_value(original, "author", user)
+    parent = _parent(original.reply_to_id) if original.reply_to_id else None
+    db.session.commit()
+    return serialize_message(original, _quote(parent, parent.author if parent else None))
+
+
+def send_message(
+    user: Actor, session_id: int, body: object, client_msg_id: object, reply_to_id: object = None
+) -> dict:
+    """Post a chat message; commit, then broadcast `message`; returns it serialized.
+
+    A resend (same author, session and `client_msg_id`) stores nothing and
+    returns the original, even if the chat was locked or the session ended
+    since: the first send was stored, so the client must learn that.
+    Raises NotFound, PermissionDenied, NotLive, ChatLocked, Muted, ValidationError.
+    """
+    text = clean_text("body", body, max_length=MESSAGE_MAX)
+    cmid = _clean_client_msg_id(client_msg_id)
+    begin_write()
+    try:
+        access_to_take_part(user, session_id, speak=True, lock=True)
+    except (NotLive, ChatLocked, Muted):
+        original = _resent(user, session_id, cmid)
+        if original is None:
+            raise
+        return original
+    quoted = None
+    if reply_to_id is not None:
+        quoted = _parent(reply_to_id) if isinstance(reply_to_id, int) else None
+        if quoted is None or quoted.session_id != session_id or quoted.deleted_at is not None:
+            raise NotFound("No such message to reply to.")
+    message = ChatMessage(
+        session_id=session_id,
+        body=text,
+        body_html=render_chat(text),
+        client_msg_id=cmid,
+        reply_to_id=quoted.id if quoted else None,
+        created_at=utcnow(),
+    )
+    message.author = user
+    db.session.add(message)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same client_msg_id was stored before (a resend racing the first
+        # send): answer the original. No savepoint, to keep the common path short.
+        db.session.rollback()
+        original = _resent(user, session_id, cmid)
+        if original is None:
+            raise
+        return original
+    data = serialize_message(message, _quote(quoted, quoted.author if quoted else None))
+    events.publish("message", data, events.session_room(session_id))
+    return data
+
+
+def delete_message(user: Actor, session_id: int, message_id: object) -> None:
+    """A facilitator removes a message for everyone (also after the session ended).
+
+    Raises NotFound, PermissionDenied.
+    """
+    begin_write()
+    access = access_to_facilitate(user, session_id, live=False)
+    message = _message_in(session_id, message_id)
+    message.deleted_at = utcnow()
+    unpinned = access.session.pinned_message_id == message.id
+    if unpinned:
+        access.session.pinned_message_id = None
+    db.session.commit()
+    events.publish(
+        "message_deleted",
+        {"session_id": session_id, "message_id": message.id},
+        events.session_room(session_id),
+    )
+    if unpinned:
+        publish_state(access.session)
+
+
+def toggle_reaction(user: Actor, session_id: int, message_id: object, emoji: object) -> dict:
+    """Add this user's reaction to a message, or take it back; broadcast `reaction`.
+
+    Raises NotFound, PermissionDenied, NotLive, ValidationError.
+    """
+    if not isinstance(emoji, str) or emoji not in REACTION_EMOJI:
+        raise ValidationError("emoji", f"Choose one of: {' '.join(REACTION_EMOJI)}")
+    begin_write()
+    access_to_take_part(user, session_id)
+    message = _message_in(session_id, message_id)
+    existing = db.session.get(Reaction, (message.id, user.id, emoji))
+    if existing is not None:
+        db.session.delete(existing)
+    else:
+        db.session.add(Reaction(message_id=message.id, user_id=user.id, emoji=emoji))
+    db.session.flush()
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Reaction)
+        .where(Reaction.message_id == message.id, Reaction.emoji == emoji)
+    )
+    db.session.commit()
+    data = {
+        "session_id": session_id,
+        "message_id": message.id,
+        "emoji": emoji,
+        "user_id": user.id,
+        "active": existing is None,
+        "count": count,
+    }
+    events.publish("reaction", data, events.session_room(session_id))
+    return data
+
+
+def ensure_participant(access: LiveAccess) -> Participant:
+    """The user's participant row in the session, created on first need (not committed)."""
+    if access.participant is not None:
+        return access.participant
+    participant = Participant(session_id=access.session.id, user_id=access.user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(participant)
+    except IntegrityError:
+        # Another tab of the same person got there first.
+        participant = db.session.get(Participant, (access.session.id, access.user.id))
+    return participant
+
+
+def attend(user: Actor, session_id: int) -> LiveAccess:
+    """Record that a member opened the session (any status); raises NotFound, PermissionDenied."""
+    begin_write()
+    access = access_to_take_part(user, session_id, live=False)
+    participant = ensure_participant(access)
+    participant.last_seen_at = utcnow()
+    db.session.commit()
+    return replace(access, participant=participant)
+
+
+def record_leave(session_id: int, user_id: int) -> None:
+    """Attendance: when the person's last tab left the session."""
+    begin_write()
+    db.session.execute(
+        sa.update(Participant)
+        .where(Participant.session_id == session_id, Participant.user_id == user_id)
+        .values(last_seen_at=utcnow())
+    )
+    db.session.commit()
+
+
+def participant_payload(participant: Participant, user: User, online: bool) -> dict:
+    """A participant as `presence` and the join ack show them."""
+    return {
+        **person(user),
+        "muted": participant.muted,
+        "online": online,
+        "hand_raised_at": iso(participant.hand_raised_at),
+    }
+
+
+def announce_joined(access: LiveAccess) -> None:
+    """Broadcast `presence` joined: the person's first tab entered the session."""
+    assert access.participant is not None  # attend() made it
+    events.publish(
+        "presence",
+        {
+            "session_id": access.session.id,
+            "action": "joined",
+            "participant": participant_payload(access.participant, access.user, True),
+        },
+        events.session_room(access.session.id),
+    )
+
+
+def announce_left(session_id: int, user_id: int) -> None:
+    """Broadcast `presence` left: the person's last tab left the session."""
+    events.publish(
+        "presence",
+        {"session_id": session_id, "action": "left", "user_id": user_id},
+        events.session_room(session_id),
+    )

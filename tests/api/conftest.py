@@ -1,0 +1,140 @@
+"""API fixtures: a small network with every role, and clients that call as one of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from nic.models import District, Group, Post, School, Thread, User
+from nic.services import tokens
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
+
+ROLES = ["anonymous", "outsider", "member", "facilitator", "admin"]
+
+# Every operation the API offers: (method, OpenAPI path).
+OPERATIONS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/users"),
+    ("get", "/api/v1/users/{user_id}"),
+    ("get", "/api/v1/districts"),
+    ("post", "/api/v1/districts"),
+    ("get", "/api/v1/schools"),
+    ("post", "/api/v1/schools"),
+    ("get", "/api/v1/groups"),
+    ("post", "/api/v1/groups"),
+    ("get", "/api/v1/groups/{group_id}"),
+    ("patch", "/api/v1/groups/{group_id}"),
+    ("post", "/api/v1/groups/{group_id}/join"),
+    ("post", "/api/v1/groups/{group_id}/leave"),
+    ("get", "/api/v1/groups/{group_id}/members"),
+    ("post", "/api/v1/groups/{group_id}/members"),
+    ("delete", "/api/v1/groups/{group_id}/members/{user_id}"),
+    ("get", "/api/v1/groups/{group_id}/threads"),
+    ("post", "/api/v1/groups/{group_id}/threads"),
+    ("get", "/api/v1/threads/{thread_id}"),
+    ("post", "/api/v1/threads/{thread_id}/posts"),
+    ("patch", "/api/v1/posts/{post_id}"),
+    ("delete", "/api/v1/posts/{post_id}"),
+    ("get", "/api/v1/posts/{post_id}/revisions"),
+    ("post", "/api/v1/threads/{thread_id}/pin"),
+    ("post", "/api/v1/threads/{thread_id}/lock"),
+}
+
+
+@dataclass
+class Network:
+    """Who is who: `member` and `facilitator` belong to both groups; the others to none."""
+
+    district: District
+    school: School
+    outsider: User
+    member: User
+    facilitator: User
+    admin: User
+    open_group: Group
+    private_group: Group
+    thread: Thread  # in the private group, started by `member`
+    reply: Post  # the facilitator's reply in `thread`
+    open_thread: Thread  # in the network group
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+@pytest.fixture
+def network(app) -> Network:
+    school = make_school("Lincoln Elementary", "Riverside Unified")
+    outsider = make_user("Olivia Outside", job_role="principal")
+    member = make_user("Maria Lopez", job_role="principal", school=school)
+    facilitator = make_user("Frank Fisher", job_role="facilitator")
+    admin = make_user("Ada Admin", job_role="district_leader", admin=True)
+    open_group = make_group("Coaching circle", facilitator=facilitator, members=[member])
+    private_group = make_group(
+        "Principals ILT", visibility="private", facilitator=facilitator, members=[member]
+    )
+    thread = make_thread(private_group, member, "Protecting PLC time", "How do you protect it?")
+    reply = make_reply(thread, facilitator, "We block it on the master schedule.")
+    open_thread = make_thread(open_group, member, "Coaching cycles", "Observe, debrief, plan.")
+    return Network(
+        school.district, school, outsider, member, facilitator, admin,
+        open_group, private_group, thread, reply, open_thread,
+    )  # fmt: skip
+
+
+class ApiClient:
+    """Calls the API as one user with a bearer token; without a user, anonymously."""
+
+    def __init__(self, client: Any, secret: str | None) -> None:
+        self.client = client
+        self.secret = secret
+
+    def request(self, method: str, path: str, json: Any = None, **kwargs: Any):
+        headers = dict(kwargs.pop("headers", {}))
+        if self.secret is not None:
+            headers.setdefault("Authorization", f"Bearer {self.secret}")
+        if json is not None:
+            kwargs["json"] = json
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any):
+        return self.request("POST", path, json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any):
+        return self.request("PATCH", path, json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_client(app, client):
+    """api_client(user): a client sending a fresh token of `user`'s (None: no token).
+
+    Built like the `client` fixture's (each request in an app context of its own).
+    """
+
+    def make(user: User | None) -> ApiClient:
+        secret = tokens.create_token(user, "tests").secret if user is not None else None
+        return ApiClient(app.test_client(), secret)
+
+    return make
+
+
+@pytest.fixture
+def as_role(network, api_client):
+    """as_role("member"): an ApiClient for that role of the `network`."""
+    return lambda role: api_client(network.user(role))
+
+
+def error_code(response) -> str:
+    """The API error's code, asserting the error shape on the way."""
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]), body
+    return body["error"]["code"]

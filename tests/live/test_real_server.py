@@ -1,0 +1,306 @@
+"""The live protocol against a real server process (`python wsgi.py`, gevent) and real clients.
+
+What the in-process test client cannot show: a client that drops and
+reconnects catches up exactly, a resend stores one row, acknowledged
+messages survive the server being killed with SIGKILL, origins are checked
+on the real handshake, and (with Redis) two server processes share rooms.
+Every wait is bounded and every server is killed in a `finally`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from nic import create_app
+from nic.extensions import db
+from nic.services import live_sessions, tokens
+from tests.factories import make_group, make_user
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMESPACE = "/live"
+WAIT_S = 10.0
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SECRET = "real-server-test-secret"
+# Servers started by `server()`, so the durability test can kill them mid-block.
+proc_holder: list[subprocess.Popen] = []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class World:
+    db_path: Path
+    env: dict[str, str]
+    session_id: int
+    reader: str  # API tokens
+    writer: str
+    group_id: int = 0
+    facilitator_id: int = 0
+    reader_id: int = 0
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch) -> World:
+    """A migrated SQLite file with a group, a live session and two members' tokens."""
+    db_path = tmp_path / "live.sqlite3"
+    env = {
+        **os.environ,
+        "NIC_DATABASE_URL": f"sqlite:///{db_path}",
+        "NIC_SECRET_KEY": SECRET,
+        "NIC_RATELIMIT_STORAGE_URI": "memory://",
+    }
+    env.pop("NIC_MESSAGE_QUEUE", None)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    monkeypatch.setenv("NIC_SECRET_KEY", SECRET)
+    monkeypatch.delenv("NIC_MESSAGE_QUEUE", raising=False)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": env["NIC_DATABASE_URL"], "NIC_ASYNC_MODE": "threading"}
+    )
+    with app.app_context():
+        facilitator = make_user("Fran Facilitator", job_role="facilitator")
+        reader, writer = make_user("Rita Reader"), make_user("Walt Writer")
+        group = make_group(visibility="private", facilitator=facilitator, members=[reader, writer])
+        starts = datetime.now(UTC)
+        session = live_sessions.schedule_session(
+            facilitator, group.id,
+            live_sessions.SessionFields("Catch-up drill", "", starts, starts + timedelta(hours=1)),
+        )  # fmt: skip
+        live_sessions.start_session(facilitator, session.id)
+        world = World(
+            db_path, env, session.id,
+            tokens.create_token(reader, "test").secret, tokens.create_token(writer, "test").secret,
+            group.id, facilitator.id, reader.id,
+        )  # fmt: skip
+        db.session.remove()
+        db.engine.dispose()
+    return world
+
+
+@contextlib.contextmanager
+def server(world: World, tmp_path: Path, **extra_env: str) -> Iterator[str]:
+    """`python wsgi.py` on a free port; yields its URL; always killed afterwards."""
+    port = free_port()
+    log = tmp_path / f"server-{port}.log"
+    env = {**world.env, "NIC_PORT": str(port), **extra_env}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, log.read_text()
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                break
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        proc_holder.append(proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=WAIT_S)
+        if proc in proc_holder:
+            proc_holder.remove(proc)
+        text = log.read_text()
+        assert "Traceback" not in text, text
+
+
+def kill_servers() -> None:
+    """SIGKILL every server started so far (the crash in the durability test)."""
+    for proc in list(proc_holder):
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=WAIT_S)
+
+
+class Client:
+    """A real python-socketio client over WebSocket, recording what it receives."""
+
+    def __init__(self, url: str, token: str, **connect_kwargs: Any) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.events: list[tuple[str, Any]] = []
+        self.lock = threading.Lock()
+        self.sio.on("*", self._record, namespace=NAMESPACE)
+        options = {"transports": ["websocket"], **connect_kwargs}
+        self.sio.connect(
+            url, auth={"token": token}, namespaces=[NAMESPACE], wait_timeout=WAIT_S, **options
+        )
+
+    def _record(self, event: str, data: Any = None) -> None:
+        with self.lock:
+            self.events.append((event, data))
+
+    def call(self, event: str, data: dict) -> dict:
+        return self.sio.call(event, data, namespace=NAMESPACE, timeout=WAIT_S)
+
+    def received(self, name: str) -> list[Any]:
+        with self.lock:
+            return [data for event, data in self.events if event == name]
+
+    def wait_for(self, name: str, count: int) -> list[Any]:
+        deadline = time.monotonic() + WAIT_S
+        while len(self.received(name)) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.received(name)
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def ok(ack: Any) -> dict:
+    assert isinstance(ack, dict) and ack.get("ok") is True, ack
+    return ack
+
+
+def send(client: Client, session_id: int, body: str, cmid: str | None = None) -> dict:
+    payload = {"session_id": session_id, "body": body, "client_msg_id": cmid or uuid.uuid4().hex}
+    return ok(client.call("send", payload))["message"]
+
+
+def stored(world: World, column: str = "id") -> list[Any]:
+    with contextlib.closing(sqlite3.connect(world.db_path)) as conn:
+        query = f"SELECT {column} FROM chat_message WHERE session_id = ? ORDER BY id"  # noqa: S608
+        return [row[0] for row in conn.execute(query, (world.session_id,))]
+
+
+def test_reconnect_catches_up_exactly_and_a_resend_stores_one_row(world, tmp_path):
+    with server(world, tmp_path) as url:
+        reader = Client(url, world.reader)
+        ok(reader.call("join", {"session_id": world.session_id}))
+        last_seen = send(reader, world.session_id, "The last one Rita saw")["id"]
+        reader.close()
+        writer = Client(url, world.writer)
+        ok(writer.call("join", {"session_id": world.session_id}))
+        missed = [send(writer, world.session_id, f"Missed {i}", f"w-{i}") for i in range(3)]
+        back = Client(url, world.reader)
+        ack = ok(back.call("join", {"session_id": world.session_id, "after_id": last_seen}))
+        assert ack["messages"] == missed
+        assert [m["body"] for m in ack["messages"]] == ["Missed 0", "Missed 1", "Missed 2"]
+
+        again = send(writer, world.session_id, "Missed 0", "w-0")  # the ack was "lost"
+        assert again == missed[0]
+        assert stored(world, "client_msg_id").count("w-0") == 1
+        live = send(writer, world.session_id, "Now live")
+        assert back.wait_for("message", 1) == [live]  # the resend was not broadcast again
+        back.close()
+        writer.close()
+
+
+def test_cross_origin_and_anonymous_clients_are_refused(world, tmp_path):
+    """The handshake checks Origin (same origin only); connecting needs a valid token."""
+    with server(world, tmp_path) as url:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            Client(url, world.reader, transports=["polling"],
+                   headers={"Origin": "https://evil.example"})  # fmt: skip
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            Client(url, "nic_not-a-token")
+        same_origin = Client(url, world.reader, transports=["polling"], headers={"Origin": url})
+        ok(same_origin.call("join", {"session_id": world.session_id}))
+        same_origin.close()
+
+
+def test_every_acknowledged_message_survives_sigkill(world, tmp_path):
+    with server(world, tmp_path) as url:
+        writer = Client(url, world.writer)
+        ok(writer.call("join", {"session_id": world.session_id}))
+        acked = [send(writer, world.session_id, f"Durable {i}")["id"] for i in range(8)]
+        kill_servers()  # at once, right after the last ack
+        with contextlib.suppress(Exception):
+            writer.close()
+    assert set(acked) <= set(stored(world))
+    with server(world, tmp_path) as url:
+        reader = Client(url, world.reader)
+        ack = ok(reader.call("join", {"session_id": world.session_id, "after_id": 0}))
+        assert [m["id"] for m in ack["messages"]] == acked
+        reader.close()
+
+
+@pytest.fixture
+def redis() -> str:
+    """The real Redis the scale-out set-up uses (.ci/run starts one when missing)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
+    except OSError:
+        pytest.fail("These tests need Redis on 127.0.0.1:6379: start redis-server (see .ci/run).")
+    return REDIS_URL
+
+
+def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path, redis):
+    shared = {"NIC_MESSAGE_QUEUE": REDIS_URL, "NIC_RATELIMIT_STORAGE_URI": REDIS_URL}
+    with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
+        reader, writer = Client(one, world.reader), Client(two, world.writer)
+        for client in (reader, writer):
+            ok(client.call("join", {"session_id": world.session_id}))
+        sent = [send(writer, world.session_id, f"Across {i}") for i in range(3)]
+        assert reader.wait_for("message", 3) == sent
+        # The writer's limit (10 in 10 s) is counted across both processes.
+        other = Client(one, world.writer)
+        more = {"session_id": world.session_id, "body": "More"}
+        codes = [other.call("send", {**more, "client_msg_id": f"m{i}"}) for i in range(8)]
+        assert [c["ok"] for c in codes].count(True) == 7
+        assert codes[-1]["error"]["code"] == "rate_limited"
+        for client in (reader, writer, other):
+            client.close()
+
+
+def test_removed_member_is_dropped_by_the_process_holding_their_socket(world, tmp_path, redis):
+    """Removal handled by one process drops the member's socket held by another."""
+    shared = {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+    with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
+        reader, writer = Client(two, world.reader), Client(one, world.writer)
+        for client in (reader, writer):
+            ok(client.call("join", {"session_id": world.session_id}))
+        send(writer, world.session_id, "Before the removal")
+        assert len(reader.wait_for("message", 1)) == 1
+
+        # A third process (this one) removes the member; it holds none of the sockets.
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": world.env["NIC_DATABASE_URL"],
+             "NIC_ASYNC_MODE": "threading", "NIC_MESSAGE_QUEUE": redis}
+        )  # fmt: skip
+        with app.app_context():
+            from nic.models import User
+            from nic.services import groups
+
+            groups.remove_member(db.session.get(User, world.facilitator_id), world.group_id,
+                                 world.reader_id)  # fmt: skip
+            db.session.remove()
+            db.engine.dispose()
+
+        assert reader.wait_for("member_removed", 1) == [
+            {"group_id": world.group_id, "user_id": world.reader_id}
+        ]
+        deadline = time.monotonic() + WAIT_S
+        while reader.sio.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not reader.sio.connected
+        send(writer, world.session_id, "After the removal: not for the removed member")
+        time.sleep(0.5)
+        assert [m["body"] for m in reader.received("message")] == ["Before the removal"]
+        writer.close()
