@@ -15,7 +15,7 @@ from nic import policy
 from nic.database import configure_engine, engine_options
 from nic.errors import ServiceError
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
-from nic.models import JOB_ROLE_LABELS, User, as_utc
+from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -64,9 +64,7 @@ def localtime(value: datetime | None, fmt: str = "%b %-d, %Y, %-I:%M %p") -> str
 
 
 def isotime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return as_utc(value).isoformat().replace("+00:00", "Z")
+    return iso_utc(value) or ""
 
 
 def register_templating(app: Flask) -> None:

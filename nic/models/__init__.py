@@ -1,7 +1,7 @@
 """All models, imported here so metadata and Alembic see every table."""
 
 from nic.models.accounts import JOB_ROLE_LABELS, JobRole, User
-from nic.models.base import as_utc, utcnow
+from nic.models.base import as_utc, iso_utc, utcnow
 from nic.models.discussions import Post, PostRevision, Thread, ThreadRead
 from nic.models.groups import Group, GroupRole, Membership, Visibility
 from nic.models.live import (
@@ -45,5 +45,6 @@ __all__ = [
     "User",
     "Visibility",
     "as_utc",
+    "iso_utc",
     "utcnow",
 ]

@@ -15,3 +15,10 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z: the one time format of the API, the protocol and pages."""
+    if value is None:
+        return None
+    return as_utc(value).isoformat().replace("+00:00", "Z")

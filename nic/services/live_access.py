@@ -10,7 +10,6 @@ outsiders get NotFound, exactly as `live_sessions.get_session_for` answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
@@ -19,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from nic import policy
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, PermissionDenied
 from nic.extensions import db
-from nic.models import LiveSession, Membership, Participant, School, SessionStatus, User, as_utc
+from nic.models import LiveSession, Membership, Participant, School, SessionStatus, User
 from nic.policy import Actor
 
 
@@ -99,13 +98,6 @@ def access_to_facilitate(user: Actor, session_id: int, *, live: bool = True) -> 
     if live and access.session.status != SessionStatus.LIVE.value:
         raise NotLive()
     return access
-
-
-def iso(value: datetime | None) -> str | None:
-    """A timestamp as ISO 8601 UTC with a Z, the protocol's only time format."""
-    if value is None:
-        return None
-    return as_utc(value).isoformat().replace("+00:00", "Z")
 
 
 def person(user: User) -> dict:

@@ -21,14 +21,13 @@ from nic.database import begin_write
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
-from nic.models import ChatMessage, Participant, Reaction, User, utcnow
+from nic.models import ChatMessage, Participant, Reaction, User, iso_utc, utcnow
 from nic.policy import Actor
 from nic.realtime import events
 from nic.services.live_access import (
     LiveAccess,
     access_to_facilitate,
     access_to_take_part,
-    iso,
     person,
 )
 from nic.services.live_sessions import publish_state
@@ -74,7 +73,7 @@ def serialize_message(
         "author": person(message.author),
         "body": "" if deleted else message.body,
         "body_html": "" if deleted else message.body_html,
-        "created_at": iso(message.created_at),
+        "created_at": iso_utc(message.created_at),
         "client_msg_id": message.client_msg_id,
         "reply_to": reply_to,
         "reactions": reactions or {},
@@ -333,7 +332,7 @@ def participant_payload(participant: Participant, user: User, online: bool) -> d
         **person(user),
         "muted": participant.muted,
         "online": online,
-        "hand_raised_at": iso(participant.hand_raised_at),
+        "hand_raised_at": iso_utc(participant.hand_raised_at),
     }
 
 

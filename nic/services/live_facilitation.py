@@ -15,7 +15,7 @@ from nic import policy
 from nic.database import begin_write
 from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
-from nic.models import ChatMessage, Membership, Participant, User, as_utc, utcnow
+from nic.models import ChatMessage, Membership, Participant, User, as_utc, iso_utc, utcnow
 from nic.policy import Actor
 from nic.realtime import events
 from nic.services import live_questions
@@ -23,7 +23,6 @@ from nic.services.live_access import (
     LiveAccess,
     access_to_facilitate,
     access_to_take_part,
-    iso,
     person,
 )
 from nic.services.live_chat import ensure_participant, participant_payload
@@ -127,8 +126,10 @@ def _hands(session_id: int, participants: list[Participant]) -> dict:
     last = max(called, key=lambda p: as_utc(p.called_on_at)) if called else None
     return {
         "session_id": session_id,
-        "queue": [{"user": person(p.user), "raised_at": iso(p.hand_raised_at)} for p in raised],
-        "called_on": {"user": person(last.user), "at": iso(last.called_on_at)} if last else None,
+        "queue": [{"user": person(p.user), "raised_at": iso_utc(p.hand_raised_at)} for p in raised],
+        "called_on": (
+            {"user": person(last.user), "at": iso_utc(last.called_on_at)} if last else None
+        ),
     }
 
 

@@ -15,10 +15,10 @@ from nic.database import begin_write
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
-from nic.models import Poll, PollVote, Question, QuestionVote, User, utcnow
+from nic.models import Poll, PollVote, Question, QuestionVote, User, iso_utc, utcnow
 from nic.policy import Actor
 from nic.realtime import events
-from nic.services.live_access import access_to_facilitate, access_to_take_part, iso, person
+from nic.services.live_access import access_to_facilitate, access_to_take_part, person
 from nic.services.validation import clean_text
 
 QUESTION_MAX = 1_000
@@ -35,9 +35,9 @@ def serialize_question(question: Question) -> dict:
         "author": person(question.author),
         "body": question.body,
         "body_html": question.body_html,
-        "created_at": iso(question.created_at),
+        "created_at": iso_utc(question.created_at),
         "answered": question.answered_at is not None,
-        "answered_at": iso(question.answered_at),
+        "answered_at": iso_utc(question.answered_at),
         "votes": question.vote_count,
     }
 
@@ -151,8 +151,8 @@ def serialize_poll(poll: Poll, counts: dict[int, int]) -> dict:
         "counts": tally,
         "total": sum(tally),
         "open": poll.closed_at is None,
-        "opened_at": iso(poll.opened_at),
-        "closed_at": iso(poll.closed_at),
+        "opened_at": iso_utc(poll.opened_at),
+        "closed_at": iso_utc(poll.closed_at),
     }
 
 
