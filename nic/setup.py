@@ -97,14 +97,13 @@ def register_realtime(app: Flask) -> None:
 
     register_handlers(socketio)
     origins = app.config["NIC_ALLOWED_ORIGINS"] or None  # None: same origin only
-    queue_options = {"message_queue": app.config["NIC_MESSAGE_QUEUE"]}
+    # Always passed, None included: the one SocketIO object keeps options
+    # between init_app calls, and a queue must not leak into the next app.
     manager = client_manager(app, app.config["NIC_MESSAGE_QUEUE"])
-    if manager is not None:
-        queue_options = {"client_manager": manager}
     socketio.init_app(
         app,
         async_mode=app.config["NIC_ASYNC_MODE"],
-        **queue_options,
+        client_manager=manager,
         cors_allowed_origins=origins,
         manage_session=False,
         ping_interval=10,

@@ -50,8 +50,6 @@ def test_concurrent_replies_are_all_stored(app):
         t.join(timeout=120)
     assert errors == []
     db.session.expire_all()
-    stored = db.session.scalar(
-        sa.select(sa.func.count(Post.id)).where(Post.thread_id == thread_id)
-    )
+    stored = db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.thread_id == thread_id))
     assert stored == 1 + WRITERS * REPLIES_EACH
     assert db.session.get(Thread, thread_id).reply_count == WRITERS * REPLIES_EACH

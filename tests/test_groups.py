@@ -160,3 +160,26 @@ def test_new_markers_show_unread_replies_since_last_visit(client, login):
     page = client.get(f"/groups/{group.id}").get_data(as_text=True)
     assert ">2 new<" in page
     assert "active since your last visit" in page
+
+
+def test_members_page_lists_facilitators_first_and_links_settings(client, login):
+    facilitator = make_user("Zoe Facilitator", job_role="facilitator")
+    group = make_group(facilitator=facilitator, members=[make_user("Adam Member")])
+    login(facilitator)
+    page = client.get(f"/groups/{group.id}/members").get_data(as_text=True)
+    assert page.index("Zoe Facilitator") < page.index("Adam Member")
+
+
+def test_same_name_created_at_once_is_a_validation_error(app, monkeypatch):
+    """Two creates racing past the name check: the unique index answers, politely."""
+    from nic.errors import ValidationError
+    from nic.services import groups as group_service
+
+    make_group("Principals' Circle")
+    monkeypatch.setattr(group_service, "_clean_group", lambda fields, group_id=None: fields)
+    with pytest.raises(ValidationError) as caught:
+        group_service.create_group(
+            None, group_service.GroupFields("Principals' Circle", "", [], "network")
+        )
+    assert caught.value.fields == {"name": "A group with that name already exists."}
+    assert db.session.scalar(sa.select(sa.func.count(Group.id))) == 1

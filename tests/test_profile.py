@@ -113,3 +113,11 @@ def test_directory_filters_by_role_district_and_school(client, login):
     assert names(job_role="instructional_coach", school_id=lincoln.id) == {"Priya Raman"}
     assert names(job_role="not-a-role", q="olivia") == {"Olivia Grant"}
     assert client.get("/directory?page=-5&school_id=abc").status_code == 200
+
+
+def test_settings_pages_link_to_each_other(client, login):
+    login(make_user())
+    profile = client.get("/settings/profile").get_data(as_text=True)
+    assert 'href="/settings/tokens"' in profile
+    tokens = client.get("/settings/tokens").get_data(as_text=True)
+    assert 'href="/settings/profile"' in tokens

@@ -259,3 +259,14 @@ def test_markdown_preview_is_sanitised(client, login, people):
     assert missing_csrf.status_code == 400
     bad = client.post("/preview", data="nope", headers={"X-CSRFToken": token})
     assert bad.status_code == 400
+
+
+def test_nul_character_is_refused_with_a_message_not_a_500(client, login, people):
+    principal, _peer, _f, group = people
+    login(principal)
+    response = client.post_form(
+        f"/groups/{group.id}/threads/new", {"title": "Fine title", "body": "Hidden \x00 NUL"}
+    )
+    assert response.status_code == 400
+    assert "invisible control character" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Thread.id))) == 0

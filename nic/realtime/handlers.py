@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 from sqlalchemy.orm import joinedload
 
+from nic.database import begin_write
 from nic.errors import (
     Conflict,
     NotFound,
@@ -77,14 +78,19 @@ def _payload(args: tuple, spec: dict[str, tuple[type, bool]]) -> dict[str, Any]:
     return values
 
 
+# Built once: on the hot path of every event, building this select (the
+# joinedload option above all) cost about as much as running it.
+_USER_WITH_SCHOOL = (
+    sa.select(User).options(joinedload(User.school)).where(User.id == sa.bindparam("user_id"))
+)
+
+
 def _current_user() -> User:
     """The socket's user, re-loaded (with school) for this event; raises Unauthenticated."""
     user_id = current_presence().user_of(request.sid)
     user = None
     if user_id is not None:
-        user = db.session.scalar(
-            sa.select(User).options(joinedload(User.school)).where(User.id == user_id)
-        )
+        user = db.session.scalar(_USER_WITH_SCHOOL, {"user_id": user_id})
     if user is None or not user.is_active:
         raise Unauthenticated()
     return user
@@ -94,14 +100,23 @@ SESSION = {"session_id": (int, True)}
 
 
 def _event(
-    spec: dict[str, tuple[type, bool]], limit: str | None = None
+    spec: dict[str, tuple[type, bool]], limit: str | None = None, write: bool = False
 ) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
-    """Wrap `fn(user, payload) -> dict` as an event handler that always acks."""
+    """Wrap `fn(user, payload) -> dict` as an event handler that always acks.
+
+    `write`: the event (nearly) always writes, so the write transaction
+    (`begin_write`) starts before the user is re-loaded and that read shares
+    it, instead of a read transaction of its own that the service would
+    commit right away: one BEGIN/COMMIT less on the chat's hot path (about
+    0.5 ms of a ~3 ms send, measured in tests/bench/live_fanout.py).
+    """
 
     def wrap(fn: Callable[..., Ack]) -> Callable[..., Ack]:
         def handler(self: LiveNamespace, *args: Any) -> Ack:
             try:
                 payload = _payload(args, {**SESSION, **spec})
+                if write:
+                    begin_write()
                 user = _current_user()
                 if limit is not None:
                     ratelimit.check(limit, user.id)
@@ -199,6 +214,7 @@ class LiveNamespace(Namespace):
     @_event(
         {"body": (object, True), "client_msg_id": (object, True), "reply_to_id": (int, False)},
         limit="write",
+        write=True,
     )
     def on_send(user: User, p: dict) -> Ack:
         message = live_chat.send_message(

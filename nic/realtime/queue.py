@@ -49,7 +49,13 @@ class LiveRedisManager(socketio.RedisManager):
 
 
 def client_manager(app: Flask, url: str | None) -> LiveRedisManager | None:
-    """The manager for NIC_MESSAGE_QUEUE (Redis); None lets Flask-SocketIO choose."""
-    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
+    """The manager for NIC_MESSAGE_QUEUE: Redis, or None for a single process.
+
+    Raises ValueError for any other kind of queue: nic's cross-process hooks
+    are built on the Redis manager.
+    """
+    if not url:
         return None
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"NIC_MESSAGE_QUEUE must be a redis:// URL, not {url!r}.")
     return LiveRedisManager(url, app=app, channel="flask-socketio")

@@ -135,7 +135,12 @@ def create_group(actor: Actor | None, fields: GroupFields) -> Group:
     group = Group(name=clean.name, description=clean.description, visibility=clean.visibility)
     group.job_roles = clean.job_roles
     db.session.add(group)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        # Someone created the same name a moment ago (PostgreSQL; SQLite serialises).
+        db.session.rollback()
+        raise ValidationError("name", "A group with that name already exists.") from exc
     if actor is not None:
         db.session.add(
             Membership(group_id=group.id, user_id=actor.id, role=GroupRole.FACILITATOR.value)
@@ -238,7 +243,8 @@ def members_query(group_id: int) -> sa.Select:
         .options(joinedload(Membership.user).joinedload(User.school).joinedload(School.district))
         .join(Membership.user)
         .where(Membership.group_id == group_id)
-        .order_by(Membership.role.desc(), User.name)
+        # Facilitators first, then everyone by name.
+        .order_by(sa.case((Membership.role == GroupRole.FACILITATOR.value, 0), else_=1), User.name)
     )
 
 

@@ -36,6 +36,31 @@ class LiveAccess:
         return policy.can_facilitate_session(self.user, self.session, self.membership)
 
 
+def _access_query(*, lock: bool) -> sa.Select:
+    """The one query of `load_access`, with `user_id` and `session_id` as parameters."""
+    user_id = sa.bindparam("user_id")
+    query = (
+        sa.select(LiveSession, Membership, Participant)
+        .join(LiveSession.group)
+        .options(contains_eager(LiveSession.group))
+        .outerjoin(
+            Membership,
+            sa.and_(Membership.group_id == LiveSession.group_id, Membership.user_id == user_id),
+        )
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.session_id == LiveSession.id, Participant.user_id == user_id),
+        )
+        .where(LiveSession.id == sa.bindparam("session_id"))
+    )
+    return query.with_for_update(of=LiveSession) if lock else query
+
+
+# Built once, not per event: constructing this select (and its cache key)
+# cost about as much as executing it, on the path of every chat message.
+_ACCESS_QUERIES = {False: _access_query(lock=False), True: _access_query(lock=True)}
+
+
 def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAccess:
     """The session as this user may see it; raises NotFound for outsiders.
 
@@ -46,23 +71,8 @@ def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAcce
     """
     if not policy.is_signed_in(user):
         raise NotFound("No such session.")
-    query = (
-        sa.select(LiveSession, Membership, Participant)
-        .join(LiveSession.group)
-        .options(contains_eager(LiveSession.group))
-        .outerjoin(
-            Membership,
-            sa.and_(Membership.group_id == LiveSession.group_id, Membership.user_id == user.id),
-        )
-        .outerjoin(
-            Participant,
-            sa.and_(Participant.session_id == LiveSession.id, Participant.user_id == user.id),
-        )
-        .where(LiveSession.id == session_id)
-    )
-    if lock:
-        query = query.with_for_update(of=LiveSession)
-    row = db.session.execute(query).first()
+    params = {"user_id": user.id, "session_id": session_id}
+    row = db.session.execute(_ACCESS_QUERIES[lock], params).first()
     if row is None or not policy.can_view_session(user, row[0], row[1]):
         raise NotFound("No such session.")
     return LiveAccess(user, row[0], row[1], row[2])

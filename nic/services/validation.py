@@ -16,6 +16,9 @@ def clean_text(field: str, value: object, *, max_length: int, required: bool = T
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, "Must be text.")
+    if "\x00" in value:
+        # Invisible, never meant, and PostgreSQL refuses to store it.
+        raise ValidationError(field, "Remove the invisible control character (NUL) from the text.")
     text = value.strip()
     if required and not text:
         raise ValidationError(field, "This field is required.")

@@ -14,7 +14,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from nic.models import as_utc
+from nic.models import iso_utc
 
 # Ids are PostgreSQL `integer` columns: anything larger cannot exist.
 MAX_ID = 2**31 - 1
@@ -57,9 +57,7 @@ class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with a `Z`, whatever the database handed back."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        return as_utc(value).isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
 
 
 class Id(fields.Integer):
