@@ -14,6 +14,8 @@ each operation's strategy is driven through Hypothesis directly.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +27,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import groups, tokens
+from nic.services import groups, live_sessions, tokens
 
 CHECKS = [
     not_a_server_error,
@@ -45,11 +47,18 @@ def api_schema(app, network):
 
 def real_ids(network) -> dict[str, int]:
     """Path parameters naming the network's own data (the facilitator's reply, etc.)."""
+    starts = datetime.now(UTC) + timedelta(days=1)
+    session = live_sessions.schedule_session(
+        network.facilitator,
+        network.private_group.id,
+        live_sessions.SessionFields("ILT check-in", "1. Wins", starts, starts + timedelta(hours=1)),
+    )
     return {
         "group_id": network.private_group.id,
         "thread_id": network.thread.id,
         "post_id": network.reply.id,
         "user_id": network.member.id,
+        "session_id": session.id,
     }
 
 
