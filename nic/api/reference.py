@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
+from nic.markup import render_markdown
+
 bp = Blueprint("api_reference", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -135,6 +137,8 @@ def docs():
     return render_template(
         "api/reference.html",
         spec=spec,
+        # The description is markdown (it reads well in the JSON document too).
+        intro_html=render_markdown(spec["info"].get("description", "")),
         sections=sections(spec),
         schemas=schemas,
         schema_names={s["name"] for s in schemas},
