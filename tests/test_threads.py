@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Post, PostRevision, Thread
-from nic.services import discussions
+from nic.services import discussions, reading
 from tests.factories import make_group, make_reply, make_thread, make_user
 
 
@@ -86,7 +86,7 @@ def test_deep_replies_stay_flat_with_in_reply_to_links(client, login, people):
     for n in range(7):
         parent = make_reply(thread, peer if n % 2 else principal, f"Depth {n + 1}", parent)
         chain.append(parent)
-    _opening, replies = discussions.build_tree(discussions.load_posts(thread.id))
+    _opening, replies = reading.build_tree(reading.load_posts(thread.id))
     depths = {}
 
     def walk(nodes):

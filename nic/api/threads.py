@@ -18,7 +18,7 @@ from nic.api.schemas.threads import (
     ThreadListItemSchema,
 )
 from nic.models import Membership, Post
-from nic.services import discussions, groups
+from nic.services import discussions, groups, reading
 
 bp = ApiBlueprint(
     "api_threads", __name__, tag="Threads and posts",
@@ -36,7 +36,7 @@ def _post_view(post: Post, membership: Membership | None, **extra):
 def _thread_view(thread_id: int):
     """The thread with every post (one query for the posts and their authors)."""
     access = discussions.get_thread_for(current_user, thread_id)
-    posts = discussions.load_posts(thread_id)
+    posts = reading.load_posts(thread_id)
     return annotate(
         access.thread,
         # The opening post's author started the thread: no query of its own.
@@ -52,7 +52,7 @@ def _thread_view(thread_id: int):
 def list_threads(args: dict, group_id: int):
     """A group's threads: pinned first, then by last activity."""
     access = groups.get_group_for(current_user, group_id)
-    pagination, rows = discussions.list_threads(
+    pagination, rows = reading.list_threads(
         current_user, access, args["page"], per_page=args["per_page"]
     )
     items = [annotate(row.thread, unread_count=row.unread) for row in rows]

@@ -11,7 +11,7 @@ from nic.extensions import db
 from nic.forms.common import choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
 from nic.models import User
-from nic.services import discussions, groups, live_sessions
+from nic.services import groups, live_sessions, reading
 from nic.views.helpers import page_arg
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -31,7 +31,7 @@ def index():
 @login_required
 def show(group_id: int):
     access = groups.get_group_for(current_user, group_id)
-    pagination, rows = discussions.list_threads(current_user, access, page_arg())
+    pagination, rows = reading.list_threads(current_user, access, page_arg())
     response = render_template(
         "groups/show.html", group=access.group, membership=access.membership,
         threads_page=pagination, rows=rows,

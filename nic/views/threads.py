@@ -9,7 +9,7 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
-from nic.services import discussions, groups
+from nic.services import discussions, groups, reading
 
 bp = Blueprint("threads", __name__)
 
@@ -41,10 +41,10 @@ def new(group_id: int):
 
 def render_thread(access: discussions.ThreadAccess, form: ReplyForm, status: int = 200):
     thread = access.thread
-    first_unread = discussions.first_unread_post_id(current_user, thread)
-    posts = discussions.load_posts(thread.id)
-    opening, replies = discussions.build_tree(posts)
-    discussions.mark_thread_read(current_user, thread)
+    first_unread = reading.first_unread_post_id(current_user, thread)
+    posts = reading.load_posts(thread.id)
+    opening, replies = reading.build_tree(posts)
+    reading.mark_thread_read(current_user, thread)
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=opening, replies=replies, form=form, first_unread=first_unread,
@@ -66,7 +66,7 @@ def show(thread_id: int):
 def unread(thread_id: int):
     """Open a thread at the first post this user has not read."""
     access = discussions.get_thread_for(current_user, thread_id)
-    first = discussions.first_unread_post_id(current_user, access.thread)
+    first = reading.first_unread_post_id(current_user, access.thread)
     if first is None:
         return redirect(url_for("threads.show", thread_id=thread_id))
     return redirect(post_url(thread_id, first))
