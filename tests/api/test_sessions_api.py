@@ -199,3 +199,12 @@ def test_a_network_groups_sessions_are_readable_by_outsiders(network, as_role):
     client = as_role("outsider")
     assert client.get(f"sessions/{session.id}").status_code == 200
     assert client.post(f"sessions/{session.id}/start").status_code == 403
+
+
+
+def test_transcript_after_id_beyond_any_id_is_a_400_not_a_500(network, as_role):
+    session = schedule(network)
+    response = as_role("member").get(f"sessions/{session.id}/messages?after_id=2147483648")
+    assert response.status_code == 400
+    assert error_code(response) == "invalid"
+    assert "after_id" in response.get_json()["error"]["fields"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from nic.api.schemas.common import ApiSchema, Id, PageArgs, Text, UtcDateTime
+from nic.api.schemas.common import MAX_ID, ApiSchema, Id, PageArgs, Text, UtcDateTime
 from nic.api.schemas.users import UserBriefSchema
 from nic.models import SessionStatus
 from nic.services.validation import BODY_MAX, TITLE_MAX
@@ -64,7 +64,8 @@ class SessionUpdateSchema(ApiSchema):
 class TranscriptArgs(PageArgs):
     after_id = fields.Integer(
         load_default=None,
-        validate=validate.Range(min=0),
+        # Bounded like every id: past 2**31-1 PostgreSQL refuses the comparison.
+        validate=validate.Range(min=0, max=MAX_ID),
         metadata={"description": "Only messages after this id (the last one you have)."},
     )
 
