@@ -1,0 +1,110 @@
+"""WCAG 2.1 A and AA: axe-core audits every kind of page in a real browser.
+
+axe-core (tests/browser/vendor, from its npm package) runs inside Chromium on
+each page, in the states people meet: empty, full, with form errors, live and
+ended sessions, on a desktop and a phone width. Any violation fails the test
+with axe's own description of what to fix and where.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from nic.services import discussions, live_chat, live_sessions
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def audit(page) -> list[str]:
+    """axe's violations on the current page, one readable line per node."""
+    page.evaluate(AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def site(live_server):
+    def setup():
+        school = make_school("Lincoln Elementary (a11y)", "Riverside (a11y)")
+        admin = make_user("Ada Admin", email="a11y.admin@example.org", admin=True)
+        maria = make_user("Maria Lopez", email="a11y.maria@example.org", school=school)
+        james = make_user("James Okafor", email="a11y.james@example.org", school=school)
+        group = make_group("Principals' Circle (a11y)", facilitator=admin, members=[maria, james])
+        thread = make_thread(
+            group, maria, "Protecting PLC time", "Our PLCs keep getting **cancelled**."
+        )
+        first = make_reply(thread, james, "We moved PLCs into the master schedule.")
+        make_reply(thread, maria, "What did you give up?", first)
+        discussions.set_thread_flag(admin, thread.id, "pinned", True)
+        starts = datetime.now(UTC) + timedelta(days=2)
+        fields = live_sessions.SessionFields("Network session", "1. Wins\n2. PLC time", starts,
+                                             starts + timedelta(hours=1))  # fmt: skip
+        upcoming = live_sessions.schedule_session(admin, group.id, fields)
+        live = live_sessions.schedule_session(admin, group.id, fields)
+        live_sessions.start_session(admin, live.id)
+        live_chat.attend(maria, live.id)
+        live_chat.send_message(maria, live.id, "Hello from Lincoln", "a11y-1")
+        ended = live_sessions.schedule_session(admin, group.id, fields)
+        live_sessions.start_session(admin, ended.id)
+        live_chat.send_message(admin, ended.id, "Thanks, everyone", "a11y-2")
+        live_sessions.end_session(admin, ended.id)
+        return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
+                "live": live.id, "ended": ended.id, "post": first.id}  # fmt: skip
+
+    return live_server.run(setup)
+
+
+MEMBER_PAGES = [
+    "/", "/groups/", "/groups/{group}", "/groups/{group}/members", "/threads/{thread}",
+    "/groups/{group}/threads/new", "/directory", "/u/maria.lopez", "/settings/profile",
+    "/settings/tokens", "/sessions/{upcoming}", "/sessions/{live}", "/sessions/{ended}",
+    "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
+]  # fmt: skip
+
+
+def audit_pages(page, base: str, paths: list[str], ids: dict[str, int]) -> list[str]:
+    violations = []
+    for path in paths:
+        page.goto(base + path.format(**ids))
+        page.wait_for_load_state("networkidle")
+        violations += [f"{path}: {v}" for v in audit(page)]
+    return violations
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_member_pages_meet_wcag_aa(live_server, site, new_page, width):
+    page = new_page("a11y.maria@example.org", width=width)
+    assert audit_pages(page, live_server.url, MEMBER_PAGES, site) == []
+
+
+def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
+    page = new_page("a11y.admin@example.org")
+    paths = ["/admin/", "/groups/new", "/groups/{group}/edit", "/groups/{group}/sessions/new",
+             "/sessions/{live}", "/groups/{group}/members"]  # fmt: skip
+    assert audit_pages(page, live_server.url, paths, site) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "button"), [("/login", "Sign in"), ("/register", "Create account")]
+)
+def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, button):
+    page = new_page()
+    page.goto(live_server.url + path)
+    assert audit(page) == []
+    page.locator("main").get_by_role("button", name=button).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() > 0
+    assert audit(page) == []
