@@ -17,6 +17,9 @@ from nic.extensions import socketio
 app = create_app()
 
 if __name__ == "__main__":
+    from nic.runtime import tune_gc
+
+    tune_gc()
     socketio.run(
         app,
         host=app.config["NIC_HOST"],

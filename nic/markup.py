@@ -7,6 +7,8 @@ attribute and URL scheme not listed here, so raw HTML, event handlers,
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 
@@ -22,8 +24,32 @@ POST_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 CHAT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
 
+class _Renderer:
+    """One reusable Markdown converter: building one costs more than converting.
+
+    A converter keeps state between calls, so conversions take turns (the
+    lock); under gevent they never wait, as converting never yields.
+    """
+
+    def __init__(self, extensions: list[str]) -> None:
+        self._md = markdown.Markdown(extensions=extensions, output_format="html")
+        self._lock = threading.Lock()
+
+    def convert(self, text: str) -> str:
+        with self._lock:
+            try:
+                return self._md.convert(text)
+            finally:
+                self._md.reset()
+
+
+_RENDERERS: dict[tuple[str, ...], _Renderer] = {}
+
+
 def _render(text: str, tags: set[str], extensions: list[str]) -> str:
-    html = markdown.markdown(text, extensions=extensions, output_format="html")
+    key = tuple(extensions)
+    renderer = _RENDERERS.get(key) or _RENDERERS.setdefault(key, _Renderer(extensions))
+    html = renderer.convert(text)
     return nh3.clean(
         html,
         tags=tags,

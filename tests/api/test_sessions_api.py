@@ -201,7 +201,6 @@ def test_a_network_groups_sessions_are_readable_by_outsiders(network, as_role):
     assert client.post(f"sessions/{session.id}/start").status_code == 403
 
 
-
 def test_transcript_after_id_beyond_any_id_is_a_400_not_a_500(network, as_role):
     session = schedule(network)
     response = as_role("member").get(f"sessions/{session.id}/messages?after_id=2147483648")

@@ -21,6 +21,7 @@ connection seen so far, so a harness can check that WebSocket really was used.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 ASYNC_MODE = os.environ.get("BARE_ASYNC_MODE", "gevent")
 
@@ -120,6 +121,12 @@ def stats() -> Any:
 
 def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BARE_PORT", "5055"))
+    if os.environ.get("BARE_TUNE_GC"):
+        # The same process tuning nic's server applies (nic/runtime.py).
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+        from nic.runtime import tune_gc
+
+        tune_gc()
     print(f"bare_server: async_mode={socketio.async_mode} port={port}", flush=True)
     if ASYNC_MODE == "threading":
         socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)

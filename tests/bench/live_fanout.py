@@ -9,8 +9,8 @@ same measurement back to back against each server (:func:`fanout.run_fanout`:
   database: N members, each with their own API token (so the per-user send
   limit of 10 per 10 s applies to each sender separately), one facilitator,
   one private group holding them all, one live session;
-- **nic-gc-freeze** (opt-in, ``--sides``): the same, with ``gc.freeze()``
-  called just before serving (what wsgi.py could do; see docs/BENCHMARKS.md).
+- **bare-gc** (``--sides``): the bare server with nic's garbage-collector
+  tuning (``nic.runtime.tune_gc``), the ceiling under the same process tuning.
 
 Before each measurement one extra client sends 3 messages (both servers), so
 the figures are steady state, not the first message's one-off warm-up. The
@@ -20,7 +20,7 @@ over repeats with the ratio app/bare for p50 and p99, then the targets.
 
     python tests/bench/live_fanout.py                         # N = 50,200,500, 3 repeats
     python tests/bench/live_fanout.py --clients 500 --repeat 5 --json
-    python tests/bench/live_fanout.py --sides bare,nic,nic-gc-freeze
+    python tests/bench/live_fanout.py --sides bare,bare-gc,nic
     python tests/bench/live_fanout.py --sides nic --clients 200 --repeat 1 --duration 5
 
 Not collected by pytest. Loopback only; bounded in time; every server is
@@ -38,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,27 +59,6 @@ from fanout import (  # noqa: E402  (after the sys.path line above)
 
 NAMESPACE = "/live"
 SECRET = "live-fanout-bench-secret"
-# --gc-freeze: serve wsgi.py as usual, but call gc.freeze() right before
-# socketio.run, as wsgi.py could: the import-time heap (about 175,000 objects)
-# then no longer has to be traversed by every full collection, each of which
-# otherwise stalls the event loop for about 100 ms.
-GC_FREEZE_LAUNCHER = textwrap.dedent(
-    """
-    from gevent import monkey
-    monkey.patch_all()
-    import gc, runpy, sys
-    import flask_socketio
-    _run = flask_socketio.SocketIO.run
-    def run(self, *args, **kwargs):
-        gc.collect()
-        gc.freeze()
-        return _run(self, *args, **kwargs)
-    flask_socketio.SocketIO.run = run
-    sys.argv = ["wsgi.py"]
-    sys.path.insert(0, ".")
-    runpy.run_path("wsgi.py", run_name="__main__")
-    """
-)
 # Keys of run_fanout's result summarised as medians over repeats.
 MEDIAN_KEYS = (
     "deliveries_per_s",
@@ -237,14 +215,19 @@ def _run(
     )
 
 
-def run_bare(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    """A fresh bare Flask-SocketIO server (same async mode), n clients, stopped afterwards."""
+def run_bare(n: int, args: argparse.Namespace, work: Path, tune_gc: bool = False) -> dict[str, Any]:
+    """A fresh bare Flask-SocketIO server (same async mode), n clients, stopped afterwards.
+
+    `tune_gc`: the bare server gets nic's own garbage-collector tuning
+    (nic.runtime.tune_gc), so the ceiling is measured both as the framework
+    ships and with the same process tuning nic's server uses.
+    """
     port = free_port()
     log = work / f"bare-{port}.log"
     proc = start_server(
         [sys.executable, str(HERE / "bare_server.py"), str(port)],
         port,
-        env={"BARE_ASYNC_MODE": "gevent"},
+        env={"BARE_ASYNC_MODE": "gevent", "BARE_TUNE_GC": "1" if tune_gc else ""},
         log_path=log,
     )
     try:
@@ -260,7 +243,6 @@ def run_nic(
     template: Path,
     session_id: int,
     secrets: list,
-    gc_freeze: bool = False,
 ) -> dict[str, Any]:
     """`python wsgi.py` (gevent) on a fresh copy of the template database, n clients."""
     db_path = work / f"nic-{n}-{free_port()}.sqlite3"
@@ -270,10 +252,7 @@ def run_nic(
     env = {**_server_env(db_path), "NIC_PORT": str(port)}
     saved_queue = os.environ.pop("NIC_MESSAGE_QUEUE", None)
     try:
-        cmd = (
-            [sys.executable, "-c", GC_FREEZE_LAUNCHER] if gc_freeze else [sys.executable, "wsgi.py"]
-        )
-        proc = start_server(cmd, port, env=env, cwd=ROOT, log_path=log)
+        proc = start_server([sys.executable, "wsgi.py"], port, env=env, cwd=ROOT, log_path=log)
     finally:
         if saved_queue is not None:
             os.environ["NIC_MESSAGE_QUEUE"] = saved_queue
@@ -393,14 +372,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sides",
         default="bare,nic",
-        help="comma-separated: bare, nic, nic-gc-freeze (nic with gc.freeze() before serving)",
+        help="comma-separated: bare, bare-gc (bare with nic's GC tuning), nic",
     )
     parser.add_argument("--json", action="store_true", help="also print each result as JSON")
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.clients.split(",") if x.strip()]
     sides = tuple(x.strip() for x in args.sides.split(",") if x.strip())
-    if not sides or set(sides) - {"bare", "nic", "nic-gc-freeze"}:
-        parser.error("--sides takes bare, nic and/or nic-gc-freeze")
+    if not sides or set(sides) - {"bare", "bare-gc", "nic"}:
+        parser.error("--sides takes bare, bare-gc and/or nic")
 
     by_n: dict[int, dict[str, list[dict[str, Any]]]] = {n: {s: [] for s in sides} for n in counts}
     rows: list[str] = []
@@ -416,11 +395,10 @@ def main(argv: list[str] | None = None) -> int:
                 # Alternate the order so a drift in the machine's load favours no side.
                 order = sides if rep % 2 == 0 else tuple(reversed(sides))
                 for side in order:
-                    if side == "bare":
-                        result = run_bare(n, args, work)
+                    if side.startswith("bare"):
+                        result = run_bare(n, args, work, tune_gc=side == "bare-gc")
                     else:
-                        freeze = side == "nic-gc-freeze"
-                        result = run_nic(n, args, work, template, session_id, secrets, freeze)
+                        result = run_nic(n, args, work, template, session_id, secrets)
                     by_n[n][side].append(result)
                     label = f"{side} #{rep + 1}"
                     rows.append(markdown_row(result, label=label))
