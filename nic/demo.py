@@ -17,6 +17,7 @@ from nic.services import (
     accounts,
     discussions,
     groups,
+    live_attendance,
     live_chat,
     live_facilitation,
     live_questions,
@@ -241,7 +242,7 @@ def load_sessions(people: dict[str, User], group_ids: dict[str, int]) -> None:
     )
     live_sessions.start_session(marcus, past.id)
     for n, (handle, text) in enumerate(PAST_CHAT):
-        live_chat.attend(people[handle], past.id)
+        live_attendance.attend(people[handle], past.id)
         live_chat.send_message(people[handle], past.id, text, f"demo-{n}")
     live_facilitation.raise_hand(people["sam.whitaker"], past.id)
     question = live_questions.ask(

@@ -35,7 +35,13 @@ from nic.models import User
 from nic.realtime import ratelimit
 from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
 from nic.realtime.presence import current_presence
-from nic.services import live_chat, live_facilitation, live_questions, live_sessions
+from nic.services import (
+    live_attendance,
+    live_chat,
+    live_facilitation,
+    live_questions,
+    live_sessions,
+)
 from nic.services.tokens import authenticate_token
 
 log = logging.getLogger(__name__)
@@ -172,18 +178,18 @@ class LiveNamespace(Namespace):
         if _user_id is None:
             return
         for session_id in last_in:
-            live_chat.record_leave(session_id, _user_id)
-            live_chat.announce_left(session_id, _user_id)
+            live_attendance.record_leave(session_id, _user_id)
+            live_attendance.announce_left(session_id, _user_id)
 
     @_event({"after_id": (int, False)})
     def on_join(user: User, p: dict) -> Ack:
         """Enter the session room; ack its state and the messages after `after_id`."""
-        access = live_chat.attend(user, p["session_id"])
+        access = live_attendance.attend(user, p["session_id"])
         session_id = access.session.id
         presence = current_presence()
         join_room(session_room(session_id))
         if presence.enter(request.sid, session_id, access.session.group_id):
-            live_chat.announce_joined(access)
+            live_attendance.announce_joined(access)
         after_id = p["after_id"]
         limit = live_chat.HISTORY_LIMIT
         messages = live_chat.messages_after(session_id, after_id, limit + 1)
@@ -207,8 +213,8 @@ class LiveNamespace(Namespace):
             raise NotFound("You have not joined that session.")
         leave_room(session_room(session_id))
         if presence.exit(request.sid, session_id):
-            live_chat.record_leave(session_id, user.id)
-            live_chat.announce_left(session_id, user.id)
+            live_attendance.record_leave(session_id, user.id)
+            live_attendance.announce_left(session_id, user.id)
         return {}
 
     @_event(

@@ -25,7 +25,7 @@ from nic.services.live_access import (
     access_to_take_part,
     person,
 )
-from nic.services.live_chat import ensure_participant, participant_payload
+from nic.services.live_attendance import ensure_participant, participant_payload
 from nic.services.live_sessions import publish_state, state_of
 from nic.services.validation import clean_text
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nic.services import live_chat, live_questions, live_sessions
+from nic.services import live_attendance, live_chat, live_questions, live_sessions
 from tests.api.conftest import error_code
 from tests.factories import make_group, make_thread
 
@@ -142,7 +142,7 @@ def chatted(network):
     """A live session with five messages (one deleted), a question, a poll."""
     session = schedule(network)
     live_sessions.start_session(network.facilitator, session.id)
-    live_chat.attend(network.member, session.id)
+    live_attendance.attend(network.member, session.id)
     sent = [
         live_chat.send_message(network.member, session.id, f"Message {n}", f"c{n}")
         for n in range(5)

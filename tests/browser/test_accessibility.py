@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nic.services import discussions, live_chat, live_sessions
+from nic.services import discussions, live_attendance, live_chat, live_sessions
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def site(live_server):
         upcoming = live_sessions.schedule_session(admin, group.id, fields)
         live = live_sessions.schedule_session(admin, group.id, fields)
         live_sessions.start_session(admin, live.id)
-        live_chat.attend(maria, live.id)
+        live_attendance.attend(maria, live.id)
         live_chat.send_message(maria, live.id, "Hello from Lincoln", "a11y-1")
         ended = live_sessions.schedule_session(admin, group.id, fields)
         live_sessions.start_session(admin, ended.id)

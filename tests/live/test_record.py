@@ -10,7 +10,7 @@ import pytest
 from nic.errors import Conflict, PermissionDenied
 from nic.extensions import db
 from nic.models import LiveSession, Participant, Post, Thread, utcnow
-from nic.services import live_chat, live_questions, live_record, live_sessions
+from nic.services import live_attendance, live_chat, live_questions, live_record, live_sessions
 from nic.services.validation import BODY_MAX
 from tests.factories import make_group, make_school, make_user
 
@@ -40,7 +40,7 @@ def live_session(group, facilitator, title="Protecting PLC time") -> LiveSession
 
 
 def chat(session, user, count: int) -> list[dict]:
-    live_chat.attend(user, session.id)
+    live_attendance.attend(user, session.id)
     return [
         live_chat.send_message(
             user, session.id, f"Message {i} from {user.name}", f"m-{user.id}-{i}"
@@ -56,7 +56,7 @@ def ended(people):
     facilitator, member, other, group = people
     session = live_session(group, facilitator)
     for user in (facilitator, member, other):
-        live_chat.attend(user, session.id)
+        live_attendance.attend(user, session.id)
     hello = live_chat.send_message(facilitator, session.id, "Welcome, **everyone**", "f1")
     live_chat.send_message(member, session.id, "Glad to be here", "m1", reply_to_id=hello["id"])
     oops = live_chat.send_message(other, session.id, "Wrong room, sorry", "o1")
@@ -163,7 +163,7 @@ def test_only_facilitators_post_notes_and_only_after_the_end(people, login):
 def test_a_long_transcript_is_left_out_of_the_post(people, login):
     facilitator, member, _other, group = people
     session = live_session(group, facilitator)
-    live_chat.attend(member, session.id)
+    live_attendance.attend(member, session.id)
     for i in range(15):
         live_chat.send_message(member, session.id, f"{i} " + "x" * 3_990, f"long-{i}")
     live_sessions.end_session(facilitator, session.id)
