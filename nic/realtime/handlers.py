@@ -15,11 +15,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import request
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
-from sqlalchemy.orm import joinedload
 
 from nic.database import begin_write
 from nic.errors import (
@@ -30,12 +28,12 @@ from nic.errors import (
     Unauthenticated,
     ValidationError,
 )
-from nic.extensions import db
 from nic.models import User
 from nic.realtime import ratelimit
 from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
 from nic.realtime.presence import current_presence
 from nic.services import (
+    live_access,
     live_attendance,
     live_chat,
     live_facilitation,
@@ -84,19 +82,12 @@ def _payload(args: tuple, spec: dict[str, tuple[type, bool]]) -> dict[str, Any]:
     return values
 
 
-# Built once: on the hot path of every event, building this select (the
-# joinedload option above all) cost about as much as running it.
-_USER_WITH_SCHOOL = (
-    sa.select(User).options(joinedload(User.school)).where(User.id == sa.bindparam("user_id"))
-)
-
-
-def _current_user() -> User:
-    """The socket's user, re-loaded (with school) for this event; raises Unauthenticated."""
+def _event_user(session_id: int, lock: bool) -> User:
+    """The socket's user, re-loaded for this event (`load_event_user`); raises Unauthenticated."""
     user_id = current_presence().user_of(request.sid)
     user = None
     if user_id is not None:
-        user = db.session.scalar(_USER_WITH_SCHOOL, {"user_id": user_id})
+        user = live_access.load_event_user(user_id, session_id, lock=lock)
     if user is None or not user.is_active:
         raise Unauthenticated()
     return user
@@ -114,7 +105,8 @@ def _event(
     (`begin_write`) starts before the user is re-loaded and that read shares
     it, instead of a read transaction of its own that the service would
     commit right away: one BEGIN/COMMIT less on the chat's hot path (about
-    0.5 ms of a ~3 ms send, measured in tests/bench/live_fanout.py).
+    0.5 ms of a ~3 ms send, measured in tests/bench/live_fanout.py). The
+    service then finds the access loaded with the user, locked for writing.
     """
 
     def wrap(fn: Callable[..., Ack]) -> Callable[..., Ack]:
@@ -123,7 +115,7 @@ def _event(
                 payload = _payload(args, {**SESSION, **spec})
                 if write:
                     begin_write()
-                user = _current_user()
+                user = _event_user(payload["session_id"], lock=write)
                 if limit is not None:
                     ratelimit.check(limit, user.id)
                 return {"ok": True, **fn(user, payload)}

@@ -2,17 +2,21 @@
 
 Every socket event re-checks the user's right to act (membership can change
 mid-session), so this is on the hot path of every chat message: one query
-loads the session, its group, the user's membership and their participant
-row (mute, raised hand) together. The rules themselves stay in nic.policy;
-outsiders get NotFound, exactly as `live_sessions.get_session_for` answers.
+loads the user (with their school), the session, its group, the user's
+membership and their participant row (mute, raised hand) together. A socket
+event runs it once, at the start (`load_event_user`); the service it calls
+then finds that access in the same transaction instead of asking again. The
+rules themselves stay in nic.policy; outsiders get NotFound, exactly as
+`live_sessions.get_session_for` answers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
@@ -37,28 +41,76 @@ class LiveAccess:
 
 
 def _access_query(*, lock: bool) -> sa.Select:
-    """The one query of `load_access`, with `user_id` and `session_id` as parameters."""
-    user_id = sa.bindparam("user_id")
+    """The one query of `load_access`, with `user_id` and `session_id` as parameters.
+
+    Inner joins from the user to the session, so the row lock can name the
+    session (PostgreSQL refuses FOR UPDATE on the nullable side of an outer
+    join); no row means no such user or no such session.
+    """
     query = (
-        sa.select(LiveSession, Membership, Participant)
+        sa.select(User, LiveSession, Membership, Participant)
+        .select_from(User)
+        .join(LiveSession, LiveSession.id == sa.bindparam("session_id"))
         .join(LiveSession.group)
-        .options(contains_eager(LiveSession.group))
+        .outerjoin(User.school)
+        .options(contains_eager(LiveSession.group), contains_eager(User.school))
         .outerjoin(
             Membership,
-            sa.and_(Membership.group_id == LiveSession.group_id, Membership.user_id == user_id),
+            sa.and_(Membership.group_id == LiveSession.group_id, Membership.user_id == User.id),
         )
         .outerjoin(
             Participant,
-            sa.and_(Participant.session_id == LiveSession.id, Participant.user_id == user_id),
+            sa.and_(Participant.session_id == LiveSession.id, Participant.user_id == User.id),
         )
-        .where(LiveSession.id == sa.bindparam("session_id"))
+        .where(User.id == sa.bindparam("user_id"))
     )
     return query.with_for_update(of=LiveSession) if lock else query
 
 
-# Built once, not per event: constructing this select (and its cache key)
-# cost about as much as executing it, on the path of every chat message.
+# Built once, not per event: constructing these selects (and their cache keys)
+# cost about as much as executing them, on the path of every chat message.
 _ACCESS_QUERIES = {False: _access_query(lock=False), True: _access_query(lock=True)}
+_USER_WITH_SCHOOL = (
+    sa.select(User).options(joinedload(User.school)).where(User.id == sa.bindparam("user_id"))
+)
+# Where `load_event_user` leaves the access it loaded, for this transaction only.
+_LOADED = "nic_live_access"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    user_id: int
+    session_id: int
+    locked: bool
+    access: LiveAccess | None  # None: no such session
+
+
+def _query_access(user_id: int, session_id: int, lock: bool) -> _Loaded:
+    params = {"user_id": user_id, "session_id": session_id}
+    row = db.session.execute(_ACCESS_QUERIES[lock], params).first()
+    return _Loaded(user_id, session_id, lock, LiveAccess(*row) if row is not None else None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_loaded(session: Session, transaction: Any) -> None:
+    # What a transaction read is not evidence in the next one.
+    if transaction.parent is None:
+        session.info.pop(_LOADED, None)
+
+
+def load_event_user(user_id: int, session_id: int, *, lock: bool = False) -> User | None:
+    """The user of a socket event about a session, with their access, in one query.
+
+    Returns None for an unknown user. The access (or that there is no such
+    session) stays with this transaction for the service the event calls,
+    so the event runs one query where it would run two; `lock` as in
+    `load_access`, which then answers from what was loaded here.
+    """
+    loaded = _query_access(user_id, session_id, lock)
+    db.session.info[_LOADED] = loaded
+    if loaded.access is not None:
+        return loaded.access.user
+    return db.session.scalar(_USER_WITH_SCHOOL, {"user_id": user_id})
 
 
 def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAccess:
@@ -71,11 +123,19 @@ def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAcce
     """
     if not policy.is_signed_in(user):
         raise NotFound("No such session.")
-    params = {"user_id": user.id, "session_id": session_id}
-    row = db.session.execute(_ACCESS_QUERIES[lock], params).first()
-    if row is None or not policy.can_view_session(user, row[0], row[1]):
+    loaded = db.session.info.pop(_LOADED, None)  # used once: later calls ask again
+    if (
+        loaded is None
+        or (loaded.user_id, loaded.session_id) != (user.id, session_id)
+        or (lock and not loaded.locked)
+    ):
+        loaded = _query_access(user.id, session_id, lock)
+    access = loaded.access
+    if access is None or not policy.can_view_session(
+        access.user, access.session, access.membership
+    ):
         raise NotFound("No such session.")
-    return LiveAccess(user, row[0], row[1], row[2])
+    return access
 
 
 def access_to_take_part(
