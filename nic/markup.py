@@ -7,6 +7,7 @@ attribute and URL scheme not listed here, so raw HTML, event handlers,
 
 from __future__ import annotations
 
+import re
 import threading
 
 import markdown
@@ -45,8 +46,31 @@ class _Renderer:
 
 _RENDERERS: dict[tuple[str, ...], _Renderer] = {}
 
+# One line that Markdown would only wrap in a paragraph: it starts with a
+# letter (so no heading, list, quote, rule, fence or indented code) and holds
+# no character that starts inline syntax (code, emphasis, links, escapes,
+# HTML, entities), needs escaping, or is whitespace other than a plain space.
+# Most chat messages are such lines; they skip the Markdown parser, which
+# costs more than the rest of storing a message. tests/test_markup.py checks
+# that both ways give the same HTML.
+_PLAIN_LINE = re.compile(
+    r"[^\W\d_]"
+    r"[^\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\\`*_\[\]<>&]*\Z"
+)
+
+
+def is_plain_line(text: str) -> bool:
+    return _PLAIN_LINE.match(text) is not None
+
 
 def _render(text: str, tags: set[str], extensions: list[str]) -> str:
+    if is_plain_line(text):
+        return f"<p>{text}</p>"
+    return _render_markdown(text, tags, extensions)
+
+
+def _render_markdown(text: str, tags: set[str], extensions: list[str]) -> str:
+    """Markdown, then the allow-list: the way for any text."""
     key = tuple(extensions)
     renderer = _RENDERERS.get(key) or _RENDERERS.setdefault(key, _Renderer(extensions))
     html = renderer.convert(text)

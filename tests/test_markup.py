@@ -5,7 +5,10 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from nic import markup
 from nic.markup import render_chat, render_markdown
 from tests.factories import make_group, make_thread, make_user
 
@@ -94,3 +97,56 @@ def live_markup(html: str) -> list[str]:
     collector = _Collector()
     collector.feed(html)
     return collector.found
+
+
+# Plain lines skip the Markdown parser; they must come out exactly as it would render them.
+_SPECIAL = [*"#>*+-=_`\\[]()<>&!~|{}:;.,?'\"/%$@^", "1. ", "  ", "    ", "\t", "\n"]
+_ODD_SPACE = ["\u00a0", "\u2028", "\u2029", "\u3000", "\u2003", "\x85", "\x0b", "\ufeff", "\r"]
+_LETTERS = [*"abcXYZéüñßçøΩжع中文😀", "http://example.org/a", "x@example.org"]
+# What a plain line may hold besides letters, weighted to make plain lines common.
+_PLAIN_OK = [*" 0123456789.,;:?!'\"()/%$@#-+=|{}~^"]
+_texts = st.one_of(
+    st.lists(st.sampled_from(_LETTERS * 3 + _PLAIN_OK), max_size=30).map("".join),
+    st.lists(st.sampled_from(_LETTERS + _PLAIN_OK + _SPECIAL + _ODD_SPACE), max_size=30).map(
+        "".join
+    ),
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.sampled_from(_LETTERS * 3 + _PLAIN_OK + _SPECIAL + _ODD_SPACE), rest=_texts)
+@pytest.mark.parametrize(
+    ("render", "tags", "extensions"),
+    [
+        (render_chat, markup.CHAT_TAGS, markup.CHAT_EXTENSIONS),
+        (render_markdown, markup.POST_TAGS, markup.POST_EXTENSIONS),
+    ],
+)
+def test_plain_lines_render_exactly_as_markdown_would(render, tags, extensions, first, rest):
+    text = first + rest
+    assert render(text) == markup._render_markdown(text, tags, extensions)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Here is what we tried with our 4th graders, and it worked!", True),
+        ('She said "use exit tickets" (daily) - 20 min; 85% done?', True),
+        ("Écoute: café con leche 中文 😀", True),
+        ("fanout s1 #3 xxxx", True),
+        ("# Heading", False),
+        ("1. first step", False),
+        ("- a list item", False),
+        ("> a quote", False),
+        ("    indented code", False),
+        ("Use *exit tickets*", False),
+        ("see [the doc](https://example.org)", False),
+        ("a <b>tag</b>", False),
+        ("AT&T", False),
+        ("two\nlines", False),
+        ("trailing\u00a0space", False),
+        ("", False),
+    ],
+)
+def test_only_lines_without_markdown_syntax_count_as_plain(text, plain):
+    assert markup.is_plain_line(text) is plain
