@@ -2,7 +2,8 @@
 
 For each client count N (default 50, 200, 500) and each repeat it runs the
 same measurement back to back against each server (:func:`fanout.run_fanout`:
-5 senders x 0.8 msg/s, 20 s, 2 client processes, as ``bare_fanout.py``):
+5 senders x 0.8 msg/s, 2 client processes, as ``bare_fanout.py``, for 60 s:
+240 messages a run, so p99 is not just the slowest one or two):
 
 - **bare**: ``bare_server.py`` (join a room, broadcast; no database, no auth);
 - **nic**: ``python wsgi.py`` (gevent) on a fresh copy of a prepared SQLite
@@ -169,7 +170,7 @@ async def _warm_up_sends(url: str, session_id: int, auth: Any, count: int = 3) -
 
     The first `send` a fresh nic server handles imports the Markdown
     extensions and compiles its statements (tens of ms, once per process);
-    with 80 messages per run one slow message is above p99, so without this
+    with 240 messages per run two slow ones are above p99, so without this
     the figure would measure the cold start. The bare server gets the same.
     """
     client = socketio.AsyncClient(reconnection=False, handle_sigint=False)
@@ -364,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="50,200,500", help="comma-separated client counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
-    parser.add_argument("--duration", type=float, default=20.0, help="send window per run, s")
+    parser.add_argument("--duration", type=float, default=60.0, help="send window per run, s")
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--rate", type=float, default=0.8, help="messages/s per sender")
     parser.add_argument("--settle", type=float, default=3.0, help="wait after the last send, s")
