@@ -36,7 +36,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -96,19 +95,14 @@ def prepare_database(db_path: Path, members: int) -> tuple[int, list[str]]:
     (hashing 500 passwords with scrypt would take minutes and is not what is
     measured); the group, the session and the tokens go through the services.
     """
-    env = {**os.environ, **_server_env(db_path)}
-    env.pop("NIC_MESSAGE_QUEUE", None)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    sys.path.insert(0, str(ROOT))
+    from tests.servers import migrate, server_env
+
+    settings = _server_env(db_path)
+    env = server_env(settings.pop("NIC_DATABASE_URL"), **settings)
+    migrate(env)
     os.environ["NIC_SECRET_KEY"] = SECRET
     os.environ.pop("NIC_MESSAGE_QUEUE", None)
-    sys.path.insert(0, str(ROOT))
     from werkzeug.security import generate_password_hash
 
     from nic import create_app

@@ -19,9 +19,7 @@ The server's log is printed when a test fails (see `pytest_runtest_makereport`).
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -34,16 +32,10 @@ from typing import Any
 import pytest
 
 from tests.factories import PASSWORD
+from tests.servers import ROOT, free_port, migrate, server_env
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -95,23 +87,15 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """A migrated database and `python wsgi.py` serving it (stopped at the end)."""
     folder = tmp_path_factory.mktemp("live_server")
     database_url = f"sqlite:///{folder / 'b.sqlite3'}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "NIC_DATABASE_URL": database_url,
-        "NIC_PORT": str(port),
-        "NIC_SECRET_KEY": secrets.token_hex(32),
-        "NIC_ASYNC_MODE": "gevent",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("NIC_MESSAGE_QUEUE", None)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+    port = free_port()
+    env = server_env(
+        database_url,
+        NIC_PORT=str(port),
+        NIC_SECRET_KEY=secrets.token_hex(32),
+        NIC_ASYNC_MODE="gevent",
+        PYTHONUNBUFFERED="1",
     )
+    migrate(env)
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -10,7 +10,6 @@ Every wait is bounded and every server is killed in a `finally`.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import socket
 import sqlite3
@@ -32,22 +31,16 @@ from nic import create_app
 from nic.extensions import db
 from nic.services import live_sessions, tokens
 from tests.factories import make_group, make_user
+from tests.servers import ROOT, free_port, migrate, server_env
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "/live"
 WAIT_S = 10.0
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SECRET = "real-server-test-secret"
 # Servers started by `server()`, so the durability test can kill them mid-block.
 proc_holder: list[subprocess.Popen] = []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -66,17 +59,10 @@ class World:
 def world(tmp_path, monkeypatch) -> World:
     """A migrated SQLite file with a group, a live session and two members' tokens."""
     db_path = tmp_path / "live.sqlite3"
-    env = {
-        **os.environ,
-        "NIC_DATABASE_URL": f"sqlite:///{db_path}",
-        "NIC_SECRET_KEY": SECRET,
-        "NIC_RATELIMIT_STORAGE_URI": "memory://",
-    }
-    env.pop("NIC_MESSAGE_QUEUE", None)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    env = server_env(
+        f"sqlite:///{db_path}", NIC_SECRET_KEY=SECRET, NIC_RATELIMIT_STORAGE_URI="memory://"
+    )
+    migrate(env)
     monkeypatch.setenv("NIC_SECRET_KEY", SECRET)
     monkeypatch.delenv("NIC_MESSAGE_QUEUE", raising=False)
     app = create_app(

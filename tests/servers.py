@@ -1,0 +1,45 @@
+"""For tests that run nic as a real server process: a free port, a migrated database.
+
+Used by the browser tests, the real-server tests of the live protocol and the
+fan-out benchmark, which all start `python wsgi.py` against a database file
+of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(database_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment for a server on `database_url`, plus `settings`.
+
+    Without NIC_MESSAGE_QUEUE, whatever the caller's shell has: each of these
+    servers is a process on its own.
+    """
+    env = {**os.environ, "NIC_DATABASE_URL": database_url, **settings}
+    env.pop("NIC_MESSAGE_QUEUE", None)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    """`flask db upgrade` the database of `env` (what the README's run command does)."""
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
