@@ -52,6 +52,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # gevent: see docs/BENCHMARKS.md for why.
         "NIC_ASYNC_MODE": os.environ.get("NIC_ASYNC_MODE", "gevent"),
         "NIC_MESSAGE_QUEUE": os.environ.get("NIC_MESSAGE_QUEUE") or None,
+        # With NIC_MESSAGE_QUEUE: how long a silent server process still counts people as here.
+        "NIC_PRESENCE_TTL": float(os.environ.get("NIC_PRESENCE_TTL", "15")),
         "NIC_RATELIMIT_STORAGE_URI": os.environ.get("NIC_RATELIMIT_STORAGE_URI", "memory://"),
         "NIC_ALLOWED_ORIGINS": [
             o.strip() for o in os.environ.get("NIC_ALLOWED_ORIGINS", "").split(",") if o.strip()

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
@@ -28,10 +28,11 @@ from nic.errors import (
     Unauthenticated,
     ValidationError,
 )
+from nic.extensions import socketio
 from nic.models import User
 from nic.realtime import ratelimit
 from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
-from nic.realtime.presence import current_presence
+from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.services import (
     live_access,
     live_attendance,
@@ -91,6 +92,22 @@ def _event_user(session_id: int, lock: bool) -> User:
     if user is None or not user.is_active:
         raise Unauthenticated()
     return user
+
+
+def _keep_counted(presence: Presence) -> None:
+    """Start this process's presence heartbeat once, if its roster needs one (Redis)."""
+    with presence.lock:
+        if presence.roster.heartbeat_s is None or presence.heartbeat_started:
+            return
+        presence.heartbeat_started = True
+    app = current_app._get_current_object()
+
+    def people_left(left: list[tuple[int, int]]) -> None:
+        with app.app_context():
+            for session_id, user_id in left:
+                live_attendance.person_left(session_id, user_id)
+
+    socketio.start_background_task(keep_counted, presence, socketio.sleep, people_left)
 
 
 SESSION = {"session_id": (int, True)}
@@ -161,8 +178,10 @@ class LiveNamespace(Namespace):
             user = current_user if current_user.is_authenticated else None
         if user is None:
             raise ConnectionRefusedError({"code": "unauthenticated", "message": "Sign in first."})
-        current_presence().connect(request.sid, user.id)
+        presence = current_presence()
+        presence.connect(request.sid, user.id)
         join_room(user_room(user.id))
+        _keep_counted(presence)
 
     def on_disconnect(self, reason: Any = None) -> None:
         """Announce the person left each session this was their last socket in."""
@@ -170,8 +189,7 @@ class LiveNamespace(Namespace):
         if _user_id is None:
             return
         for session_id in last_in:
-            live_attendance.record_leave(session_id, _user_id)
-            live_attendance.announce_left(session_id, _user_id)
+            live_attendance.person_left(session_id, _user_id)
 
     @_event({"after_id": (int, False)})
     def on_join(user: User, p: dict) -> Ack:
@@ -205,8 +223,7 @@ class LiveNamespace(Namespace):
             raise NotFound("You have not joined that session.")
         leave_room(session_room(session_id))
         if presence.exit(request.sid, session_id):
-            live_attendance.record_leave(session_id, user.id)
-            live_attendance.announce_left(session_id, user.id)
+            live_attendance.person_left(session_id, user.id)
         return {}
 
     @_event(

@@ -1,29 +1,40 @@
-"""Who is connected, as this process sees it: socket -> user, and who is in which session.
+"""Who is connected: this process's sockets, and (through a roster) who is in which session.
 
 Socket handlers keep their own map instead of writing to the Flask session
 (convention 9), and re-load the user from it on every event. Presence counts
 people, not tabs: `enter` says whether this was the person's first socket in
 the session and `exit` whether it was their last, so `presence` is broadcast
-once per person. One registry per app (tests build many apps) lives in
-`app.extensions`; the lock makes it safe under threads and greenlets alike.
+once per person. The counting is the roster's (`roster.py`): in memory for
+one process, in Redis when several processes share NIC_MESSAGE_QUEUE, so a
+person with tabs on two processes is still one person.
+
+One registry per app (tests build many apps) lives in `app.extensions`; the
+lock makes it safe under threads and greenlets alike, and keeps this
+process's counts and the roster's in step.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import Flask, current_app
+
+from nic.realtime.roster import DEFAULT_TTL_S, LocalRoster, RedisRoster, Roster
 
 EXTENSION_KEY = "nic_live_presence"
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Presence:
+    roster: Roster = field(default_factory=LocalRoster)
     users: dict[str, int] = field(default_factory=dict)  # sid -> user id
     joined: dict[str, dict[int, int]] = field(default_factory=dict)  # sid -> {session: group}
-    online: dict[int, dict[int, set[str]]] = field(default_factory=dict)  # session -> user -> sids
     lock: threading.Lock = field(default_factory=threading.Lock)
+    heartbeat_started: bool = False
 
     def connect(self, sid: str, user_id: int) -> None:
         with self.lock:
@@ -42,13 +53,11 @@ class Presence:
         """Mark the socket as in the session; True if it is the person's first there."""
         with self.lock:
             user_id = self.users.get(sid)
-            if user_id is None:
+            sessions = self.joined.get(sid)
+            if user_id is None or sessions is None or session_id in sessions:
                 return False
-            self.joined.setdefault(sid, {})[session_id] = group_id
-            sids = self.online.setdefault(session_id, {}).setdefault(user_id, set())
-            first = not sids
-            sids.add(sid)
-            return first
+            sessions[session_id] = group_id
+            return self.roster.add(session_id, user_id)
 
     def exit(self, sid: str, session_id: int) -> bool:
         """Take the socket out of the session; True if it was the person's last there."""
@@ -59,15 +68,7 @@ class Presence:
         user_id = self.users.get(sid)
         if user_id is None or self.joined.get(sid, {}).pop(session_id, None) is None:
             return False
-        people = self.online.get(session_id, {})
-        sids = people.get(user_id, set())
-        sids.discard(sid)
-        if sids:
-            return False
-        people.pop(user_id, None)
-        if not people:
-            self.online.pop(session_id, None)
-        return True
+        return self.roster.remove(session_id, user_id)
 
     def disconnect(self, sid: str) -> tuple[int | None, list[int]]:
         """Forget the socket: its user and the sessions it was the person's last socket in."""
@@ -78,10 +79,10 @@ class Presence:
 
     def online_user_ids(self, session_id: int) -> set[int]:
         with self.lock:
-            return set(self.online.get(session_id, {}))
+            return self.roster.user_ids(session_id)
 
     def sockets_in_group(self, user_id: int, group_id: int) -> list[str]:
-        """The person's sockets that joined any session of this group."""
+        """The person's sockets (in this process) that joined any session of this group."""
         with self.lock:
             return [
                 sid
@@ -89,7 +90,47 @@ class Presence:
                 if uid == user_id and group_id in self.joined.get(sid, {}).values()
             ]
 
+    def beat(self) -> list[tuple[int, int]]:
+        """The roster's heartbeat: (session, user) of people who left with a dead process."""
+        with self.lock:
+            return self.roster.beat()
+
+
+def build_presence(app: Flask) -> Presence:
+    """A registry whose roster is Redis when the app shares a message queue, else memory."""
+    url = app.config.get("NIC_MESSAGE_QUEUE")
+    if not url:
+        return Presence()
+    ttl = float(app.config.get("NIC_PRESENCE_TTL", DEFAULT_TTL_S))
+    return Presence(roster=RedisRoster(url, ttl_s=ttl))
+
 
 def current_presence() -> Presence:
     """This app's registry (created on first use)."""
-    return current_app.extensions.setdefault(EXTENSION_KEY, Presence())
+    app = current_app._get_current_object()
+    presence = app.extensions.get(EXTENSION_KEY)
+    if presence is None:
+        presence = app.extensions.setdefault(EXTENSION_KEY, build_presence(app))
+    return presence
+
+
+def keep_counted(
+    presence: Presence,
+    sleep: Callable[[float], object],
+    on_left: Callable[[list[tuple[int, int]]], None],
+) -> None:
+    """The heartbeat loop of a process whose roster needs one (run as a background task).
+
+    Each beat keeps this process counted and reaps dead ones; `on_left` hears
+    who left with them. A failed beat (Redis briefly away) is logged and
+    retried at the next one: presence must not take the server down.
+    """
+    assert presence.roster.heartbeat_s is not None
+    while True:
+        try:
+            left = presence.beat()
+            if left:
+                on_left(left)
+        except Exception:
+            log.exception("Presence heartbeat failed; retrying")
+        sleep(presence.roster.heartbeat_s)

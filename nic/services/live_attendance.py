@@ -79,6 +79,12 @@ def announce_joined(access: LiveAccess) -> None:
     )
 
 
+def person_left(session_id: int, user_id: int) -> None:
+    """The person's last tab left the session (or their server process died): record, announce."""
+    record_leave(session_id, user_id)
+    announce_left(session_id, user_id)
+
+
 def announce_left(session_id: int, user_id: int) -> None:
     """Broadcast `presence` left: the person's last tab left the session."""
     events.publish(

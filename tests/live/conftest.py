@@ -8,6 +8,7 @@ production, so every event gets a fresh database session.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,18 @@ from nic.models import LiveSession, User
 from nic.realtime.events import LIVE_NAMESPACE
 from nic.services import live_sessions
 from tests.factories import make_group, make_school, make_user
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis() -> str:
+    """The real Redis the scale-out set-up uses (.ci/run starts one when missing)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
+    except OSError:
+        pytest.fail("These tests need Redis on 127.0.0.1:6379: start redis-server (see .ci/run).")
+    return REDIS_URL
 
 
 class LiveClient:

@@ -25,19 +25,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis as redis_lib
 import socketio
 
 from nic import create_app
 from nic.extensions import db
+from nic.realtime import roster
 from nic.services import live_sessions, tokens
 from tests.factories import make_group, make_user
+from tests.live.conftest import REDIS_URL
 from tests.servers import ROOT, free_port, migrate, server_env
 
 pytestmark = pytest.mark.server
 
 NAMESPACE = "/live"
 WAIT_S = 10.0
-REDIS_URL = "redis://127.0.0.1:6379/0"
 SECRET = "real-server-test-secret"
 # Servers started by `server()`, so the durability test can kill them mid-block.
 proc_holder: list[subprocess.Popen] = []
@@ -227,16 +229,6 @@ def test_every_acknowledged_message_survives_sigkill(world, tmp_path):
         reader.close()
 
 
-@pytest.fixture
-def redis() -> str:
-    """The real Redis the scale-out set-up uses (.ci/run starts one when missing)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
-    except OSError:
-        pytest.fail("These tests need Redis on 127.0.0.1:6379: start redis-server (see .ci/run).")
-    return REDIS_URL
-
-
 def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path, redis):
     shared = {"NIC_MESSAGE_QUEUE": REDIS_URL, "NIC_RATELIMIT_STORAGE_URI": REDIS_URL}
     with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
@@ -290,3 +282,53 @@ def test_removed_member_is_dropped_by_the_process_holding_their_socket(world, tm
         time.sleep(0.5)
         assert [m["body"] for m in reader.received("message")] == ["Before the removal"]
         writer.close()
+
+
+@pytest.fixture
+def shared_redis(redis) -> dict[str, str]:
+    """Settings for servers that share Redis, with no presence left over from earlier servers."""
+    client = redis_lib.Redis.from_url(redis)
+    keys = list(client.scan_iter(match=roster.PREFIX + "*"))
+    if keys:
+        client.delete(*keys)
+    return {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+
+
+def presence_of(client: Client, user_id: int) -> list[str]:
+    return [e["action"] for e in client.received("presence") if user_id in (
+        e.get("user_id"), (e.get("participant") or {}).get("id"))]  # fmt: skip
+
+
+def test_presence_is_per_person_across_processes_and_survives_a_dead_one(
+    world, tmp_path, shared_redis
+):
+    """Tabs on two processes are one person; a killed process's people leave within the TTL."""
+    with server(world, tmp_path, **shared_redis, NIC_PRESENCE_TTL="2") as one, \
+         server(world, tmp_path, **shared_redis, NIC_PRESENCE_TTL="2") as two:  # fmt: skip
+        join = {"session_id": world.session_id}
+        rita_on_one = Client(one, world.reader)
+        ok(rita_on_one.call("join", join))
+        walt = Client(two, world.writer)
+        here = ok(walt.call("join", join))["session"]["participants"]
+        assert {p["name"] for p in here if p["online"]} == {"Rita Reader", "Walt Writer"}
+
+        rita_on_two = Client(two, world.reader)  # a second tab, on the other process
+        ok(rita_on_two.call("join", join))
+        rita_on_one.close()  # Rita is still here, through process two
+        time.sleep(0.5)
+        assert presence_of(walt, world.reader_id) == []
+
+        rita_back_on_one = Client(one, world.reader)
+        ok(rita_back_on_one.call("join", join))
+        rita_on_two.close()  # now only on process one
+        time.sleep(0.5)
+        assert presence_of(walt, world.reader_id) == []
+
+        proc_holder[0].send_signal(signal.SIGKILL)  # process one dies with Rita's only tab
+        deadline = time.monotonic() + WAIT_S
+        while not presence_of(walt, world.reader_id) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert presence_of(walt, world.reader_id) == ["left"]
+        again = ok(walt.call("join", join))["session"]["participants"]
+        assert {p["name"] for p in again if p["online"]} == {"Walt Writer"}
+        walt.close()
