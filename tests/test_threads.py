@@ -270,3 +270,76 @@ def test_nul_character_is_refused_with_a_message_not_a_500(client, login, people
     assert response.status_code == 400
     assert "invisible control character" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Thread.id))) == 0
+
+
+def thread_pages(client, thread_id: int) -> list[str]:
+    """Every page of a thread, following its Next links."""
+    pages, url = [], f"/threads/{thread_id}"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        pages.append(response.get_data(as_text=True))
+        found = re.search(r'href="([^"]+)" rel="next"', pages[-1])
+        url = found.group(1).replace("&amp;", "&") if found else None
+    return pages
+
+
+def shown_ids(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<article[^>]*id="post-(\d+)"', page)]
+
+
+def test_long_thread_is_paged_by_replies_with_everything_under_them(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    opening_id = thread.last_post_id
+    branches = []
+    for n in range(reading.REPLIES_PER_PAGE + 5):
+        top = make_reply(thread, peer, f"Reply {n}")
+        branches.append([top.id])
+        if n in (0, reading.REPLIES_PER_PAGE + 1):  # a deep branch on each page
+            child = make_reply(thread, principal, f"Answer to {n}", top)
+            grandchild = make_reply(thread, peer, f"Follow-up to {n}", child)
+            branches[-1] += [child.id, grandchild.id]
+    late = make_reply(
+        thread, principal, "A late answer to the first reply", db.session.get(Post, branches[0][0])
+    )
+    branches[0].append(late.id)
+    login(principal)
+
+    first, second = thread_pages(client, thread.id)
+    on_first = [i for b in branches[: reading.REPLIES_PER_PAGE] for i in b]
+    on_second = [i for b in branches[reading.REPLIES_PER_PAGE :] for i in b]
+    assert sorted(shown_ids(first)) == sorted([opening_id, *on_first])
+    assert sorted(shown_ids(second)) == sorted([opening_id, *on_second])
+    assert "page 2 of 2" in second
+    assert client.get(f"/threads/{thread.id}?page=3").status_code == 404
+    assert client.get(f"/threads/{thread.id}?page=nonsense").status_code == 200
+
+
+def test_links_to_a_post_open_the_page_that_shows_it(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    for n in range(reading.REPLIES_PER_PAGE):
+        make_reply(thread, peer, f"Reply {n}")
+    last_top = make_reply(thread, peer, "The first reply on page 2")
+    login(principal)
+    client.get(f"/threads/{thread.id}")  # reads page 1 only
+
+    # Unread opens page 2 at the first post not yet read.
+    unread = client.get(f"/threads/{thread.id}/unread").headers["Location"]
+    assert unread.endswith(f"/threads/{thread.id}?page=2#post-{last_top.id}")
+    # A reply to a post on page 2 lands on page 2, its Reply link keeps the page.
+    page = client.get(f"/threads/{thread.id}?page=2").get_data(as_text=True)
+    assert f"reply_to={last_top.id}" in page and "page=2" in page
+    response = client.post_form(
+        f"/threads/{thread.id}/reply", {"body": "Answering you here", "parent_id": last_top.id}
+    )
+    answer = db.session.scalar(sa.select(sa.func.max(Post.id)))
+    assert response.headers["Location"].endswith(f"?page=2#post-{answer}")
+    # An empty reply to it re-shows page 2, where the post being answered is.
+    response = client.post_form(
+        f"/threads/{thread.id}/reply", {"body": "", "parent_id": last_top.id}
+    )
+    assert response.status_code == 400 and f'id="post-{last_top.id}"' in response.get_data(
+        as_text=True
+    )

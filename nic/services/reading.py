@@ -22,6 +22,8 @@ from nic.services.upsert import upsert
 # Replies nest to this depth; deeper replies stay flat with an "in reply to" link.
 MAX_DEPTH = 4
 THREADS_PER_PAGE = 25
+# A thread page holds this many replies to the thread, each with all the replies under it.
+REPLIES_PER_PAGE = 20
 
 
 def author_options() -> sa.orm.Load:
@@ -50,6 +52,88 @@ def load_posts(thread_id: int) -> list[Post]:
             .order_by(Post.id)
         ).unique()
     )
+
+
+def _opening_id(thread_id: int) -> sa.ScalarSelect:
+    return sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread_id).scalar_subquery()
+
+
+def _branches(thread_id: int) -> sa.Select:
+    """The thread's replies to the thread itself (the roots of the reply tree), oldest first."""
+    opening = _opening_id(thread_id)
+    return (
+        sa.select(Post.id)
+        .where(
+            Post.thread_id == thread_id,
+            Post.id != opening,
+            sa.or_(Post.parent_id.is_(None), Post.parent_id == opening),
+        )
+        .order_by(Post.id)
+    )
+
+
+@dataclass
+class ThreadPage:
+    opening: Post | None
+    replies: list[PostNode]
+    pagination: object  # Flask-SQLAlchemy's Pagination over the page's branches
+    # Every post up to this id is on this page or an earlier one (None: the whole thread).
+    read_up_to: int | None
+
+
+def load_page(thread_id: int, page: int) -> ThreadPage:
+    """The opening post and one page of branches (a reply to the thread and all under it).
+
+    Four queries, whatever the size: the page's branch ids (and their
+    count), every post of those branches (a recursive query on `parent_id`)
+    with the opening post and the authors, and the next page's first branch.
+    Replies have higher ids than what they answer, so every post older than
+    the next page's first branch is on this page or an earlier one: that is
+    how far reading this page counts as having read the thread.
+    """
+    pagination = db.paginate(
+        _branches(thread_id), page=page, per_page=REPLIES_PER_PAGE, error_out=False
+    )
+    roots = list(pagination.items)
+    tree = sa.select(Post.id).where(Post.id.in_(roots)).cte("branch", recursive=True)
+    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
+    posts = list(
+        db.session.scalars(
+            sa.select(Post)
+            .options(author_options())
+            .where(
+                Post.thread_id == thread_id,
+                sa.or_(Post.id == _opening_id(thread_id), Post.id.in_(sa.select(tree.c.id))),
+            )
+            .order_by(Post.id)
+        ).unique()
+    )
+    opening, replies = build_tree(posts)
+    after = roots[-1] if roots else 0
+    next_root = db.session.scalar(_branches(thread_id).where(Post.id > after).limit(1))
+    return ThreadPage(opening, replies, pagination, next_root - 1 if next_root else None)
+
+
+def page_of_post(thread_id: int, post_id: int) -> int:
+    """The thread page that shows the post (1 for the opening post or an unknown id)."""
+    up = (
+        sa.select(Post.id, Post.parent_id)
+        .where(Post.id == post_id, Post.thread_id == thread_id)
+        .cte("ancestor", recursive=True)
+    )
+    up = up.union_all(sa.select(Post.id, Post.parent_id).where(Post.id == up.c.parent_id))
+    opening = _opening_id(thread_id)
+    # The ancestor that answers the thread itself (the opening post: itself).
+    root = (
+        sa.select(up.c.id)
+        .where(sa.or_(up.c.parent_id.is_(None), up.c.parent_id == opening))
+        .order_by(up.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    earlier_branches = _branches(thread_id).where(Post.id < root).subquery()
+    earlier = db.session.scalar(sa.select(sa.func.count()).select_from(earlier_branches))
+    return (earlier or 0) // REPLIES_PER_PAGE + 1
 
 
 def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
@@ -116,10 +200,12 @@ def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     )
 
 
-def mark_thread_read(user: Actor, thread: Thread) -> None:
-    if policy.is_signed_in(user) and thread.last_post_id:
+def mark_thread_read(user: Actor, thread: Thread, up_to: int | None = None) -> None:
+    """Record that the user read the thread, up to post `up_to` (default: its newest)."""
+    last = up_to or thread.last_post_id
+    if policy.is_signed_in(user) and last:
         begin_write()
-        mark_read(user.id, thread.id, thread.last_post_id)
+        mark_read(user.id, thread.id, last)
         db.session.commit()
 
 

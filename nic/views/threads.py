@@ -10,12 +10,18 @@ from nic.errors import ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
 from nic.services import discussions, groups, reading
+from nic.views.helpers import page_arg
 
 bp = Blueprint("threads", __name__)
 
 
 def post_url(thread_id: int, post_id: int) -> str:
-    return url_for("threads.show", thread_id=thread_id, _anchor=f"post-{post_id}")
+    """The post on the thread page that shows it."""
+    page = reading.page_of_post(thread_id, post_id)
+    return url_for(
+        "threads.show", thread_id=thread_id, page=page if page > 1 else None,
+        _anchor=f"post-{post_id}",
+    )  # fmt: skip
 
 
 @bp.route("/groups/<int:group_id>/threads/new", methods=["GET", "POST"])
@@ -39,16 +45,19 @@ def new(group_id: int):
     return render_template("threads/new.html", form=form, group=access.group), status
 
 
-def render_thread(access: discussions.ThreadAccess, form: ReplyForm, status: int = 200):
+def render_thread(
+    access: discussions.ThreadAccess, form: ReplyForm, page: int = 1, status: int = 200
+):
     thread = access.thread
     first_unread = reading.first_unread_post_id(current_user, thread)
-    posts = reading.load_posts(thread.id)
-    opening, replies = reading.build_tree(posts)
-    reading.mark_thread_read(current_user, thread)
+    shown = reading.load_page(thread.id, page)
+    if page > max(shown.pagination.pages, 1):
+        abort(404)
+    reading.mark_thread_read(current_user, thread, up_to=shown.read_up_to)
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
-        opening=opening, replies=replies, form=form, first_unread=first_unread,
-        reply_to=optional_int(form.parent_id.data),
+        opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
+        first_unread=first_unread, reply_to=optional_int(form.parent_id.data),
     ), status  # fmt: skip
 
 
@@ -58,7 +67,7 @@ def show(thread_id: int):
     access = discussions.get_thread_for(current_user, thread_id)
     form = ReplyForm()
     form.parent_id.data = request.args.get("reply_to", "")
-    return render_thread(access, form)
+    return render_thread(access, form, page=page_arg())
 
 
 @bp.route("/threads/<int:thread_id>/unread")
@@ -86,7 +95,9 @@ def reply(thread_id: int):
             show_errors(form, exc)
         else:
             return redirect(post_url(thread_id, post.id))
-    return render_thread(access, form, status=400)
+    parent = optional_int(form.parent_id.data)
+    page = reading.page_of_post(thread_id, parent) if parent else 1
+    return render_thread(access, form, page=page, status=400)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
