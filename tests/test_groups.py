@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nic.extensions import db
 from nic.models import Group, Membership
 from nic.services import discussions
-from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 
 def group_form(**overrides):
@@ -183,3 +183,27 @@ def test_same_name_created_at_once_is_a_validation_error(app, monkeypatch):
         )
     assert caught.value.fields == {"name": "A group with that name already exists."}
     assert db.session.scalar(sa.select(sa.func.count(Group.id))) == 1
+
+
+def test_add_member_list_tells_people_apart_and_leaves_out_deactivated_accounts(client, login):
+    facilitator = make_user("Dana Whitfield", job_role="facilitator")
+    school = make_school("Lincoln Elementary")
+    member = make_user("Maria Lopez", school=school)
+    newcomer = make_user("Rachel Kim", job_role="instructional_coach", school=school)
+    gone = make_user("Former Principal")
+    gone.is_active_account = False
+    db.session.commit()
+    group = make_group("ILT Leads", facilitator=facilitator, members=[member])
+    login(facilitator)
+    page = client.get(f"/groups/{group.id}/members").get_data(as_text=True)
+    select = page[page.index('<select id="user_id"') : page.index("</select>")]
+    not_in, members = select.split('label="Members')
+    assert f'<option value="{newcomer.id}">Rachel Kim (@{newcomer.username}), Instructional coach, Lincoln Elementary</option>' in not_in  # noqa: E501
+    assert "Maria Lopez" in members and "Maria Lopez" not in not_in
+    assert "Former Principal" not in select
+    response = client.post_form(
+        f"/groups/{group.id}/members", {"user_id": str(gone.id), "role": "member"}
+    )
+    assert response.status_code == 400
+    assert "That account is deactivated" in response.get_data(as_text=True)
+    assert db.session.get(Membership, (group.id, gone.id)) is None

@@ -9,7 +9,7 @@ from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
 from nic.errors import ValidationError
-from nic.models import JOB_ROLE_LABELS
+from nic.models import JOB_ROLE_LABELS, User
 from nic.services import org
 
 JOB_ROLES = [(role.value, label) for role, label in JOB_ROLE_LABELS.items()]
@@ -28,6 +28,24 @@ def school_choices() -> list[SelectChoice]:
         [("", "No school / not listed")]
         + [(str(s.id), f"{s.name} ({s.district.name})") for s in org.list_schools()]
     )
+
+
+def person_label(user: User) -> str:
+    """How a person is told apart in a list: name, username, job role and school."""
+    where = f", {user.school.name}" if user.school else ""
+    return f"{user.name} (@{user.username}), {user.job_role_label}{where}"
+
+
+def person_choices(people: list[tuple[User, bool]]) -> dict[str, list[SelectChoice]]:
+    """People in two groups: not in the group yet, then members (to change their role)."""
+    groups: dict[str, list[SelectChoice]] = {
+        "Not in the group": [],
+        "Members (choose one to change their group role)": [],
+    }
+    labels = list(groups)
+    for user, is_member in people:
+        groups[labels[is_member]].append(SelectChoice(str(user.id), person_label(user)))
+    return {label: options for label, options in groups.items() if options}
 
 
 def district_choices() -> list[SelectChoice]:

@@ -210,8 +210,11 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
     else:
         get_group_to_manage(actor, group_id)
     role = clean_choice("role", role, GROUP_ROLES)
-    if not isinstance(user_id, int) or db.session.get(User, user_id) is None:
+    person = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if person is None:
         raise ValidationError("user_id", "No member has that id.")
+    if not person.is_active_account:
+        raise ValidationError("user_id", "That account is deactivated: it cannot join groups.")
     membership = db.session.get(Membership, (group_id, user_id))
     if membership is None:
         membership = Membership(group_id=group_id, user_id=user_id, role=role)
@@ -246,6 +249,23 @@ def members_query(group_id: int) -> sa.Select:
         # Facilitators first, then everyone by name.
         .order_by(sa.case((Membership.role == GroupRole.FACILITATOR.value, 0), else_=1), User.name)
     )
+
+
+def people_to_add(group_id: int) -> list[tuple[User, bool]]:
+    """Active accounts, by name, with their schools, each with whether they are in the group.
+
+    What a facilitator chooses from to add someone (or change a member's role): one query.
+    """
+    rows = db.session.execute(
+        sa.select(User, Membership.user_id.is_not(None))
+        .options(joinedload(User.school))
+        .outerjoin(
+            Membership, sa.and_(Membership.group_id == group_id, Membership.user_id == User.id)
+        )
+        .where(User.is_active_account.is_(True))
+        .order_by(User.name, User.id)
+    )
+    return [(user, bool(is_member)) for user, is_member in rows]
 
 
 def get_member(group_id: int, user_id: int) -> Membership:

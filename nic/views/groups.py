@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
-from nic.forms.common import choices, show_errors
+from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
-from nic.models import User
 from nic.services import groups, live_sessions, reading
 from nic.views.helpers import page_arg
 
@@ -112,12 +111,7 @@ def members(group_id: int):
     can_manage = policy.can_manage_group(current_user, access.group, access.membership)
     form = AddMemberForm() if can_manage else None
     if form is not None:
-        form.user_id.choices = choices(
-            [
-                (str(u.id), f"{u.name} (@{u.username})")
-                for u in db.session.scalars(db.select(User).order_by(User.name))
-            ]
-        )
+        form.user_id.choices = person_choices(groups.people_to_add(group_id))
         if form.validate_on_submit():
             try:
                 user_id = int(form.user_id.data)
