@@ -86,7 +86,9 @@ def test_deep_replies_stay_flat_with_in_reply_to_links(client, login, people):
     for n in range(7):
         parent = make_reply(thread, peer if n % 2 else principal, f"Depth {n + 1}", parent)
         chain.append(parent)
-    _opening, replies = reading.build_tree(reading.load_posts(thread.id))
+    _opening, replies = reading.build_tree(
+        list(db.session.scalars(reading.posts_query(thread.id)).unique())
+    )
     depths = {}
 
     def walk(nodes):

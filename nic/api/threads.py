@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from nic import policy
 from nic.api.base import ApiBlueprint
-from nic.api.pagination import envelope, paginate_list
+from nic.api.pagination import envelope, paginate, paginate_list
 from nic.api.schemas.common import FlagArgs, PageArgs, annotate, page_of
 from nic.api.schemas.threads import (
     PostEditSchema,
@@ -34,14 +34,14 @@ def _post_view(post: Post, membership: Membership | None, **extra):
 
 
 def _thread_view(thread_id: int):
-    """The thread with every post (one query for the posts and their authors)."""
+    """The thread and its opening post (the other posts: GET /threads/{id}/posts)."""
     access = discussions.get_thread_for(current_user, thread_id)
-    posts = reading.load_posts(thread_id)
+    opening = reading.opening_post(thread_id)
     return annotate(
         access.thread,
         # The opening post's author started the thread: no query of its own.
-        author=posts[0].author,
-        posts=[_post_view(p, access.membership) for p in posts],
+        author=opening.author if opening else None,
+        opening_post=_post_view(opening, access.membership) if opening else None,
     )
 
 
@@ -73,8 +73,21 @@ def start_thread(args: dict, group_id: int):
 @bp.response(200, ThreadDetailSchema)
 @bp.errors(404)
 def get_thread(thread_id: int):
-    """A thread and all its posts, oldest first; `parent_id` gives the reply tree."""
+    """A thread and its opening post; page through all its posts with GET /threads/{id}/posts."""
     return _thread_view(thread_id)
+
+
+@bp.route("/threads/<id:thread_id>/posts")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(PostSchema))
+@bp.errors(404)
+def list_posts(args: dict, thread_id: int):
+    """Every post of the thread, oldest first (the opening post first); `parent_id`: the tree."""
+    membership = discussions.get_thread_for(current_user, thread_id).membership
+    return paginate(
+        reading.posts_query(thread_id), args,
+        lambda posts: [_post_view(p, membership) for p in posts],
+    )  # fmt: skip
 
 
 @bp.route("/threads/<id:thread_id>/posts", methods=["POST"])

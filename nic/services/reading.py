@@ -42,16 +42,15 @@ class PostNode:
     in_reply_to: Post | None = None
 
 
-def load_posts(thread_id: int) -> list[Post]:
-    """Every post of a thread, oldest first, authors loaded: one query."""
-    return list(
-        db.session.scalars(
-            sa.select(Post)
-            .options(author_options())
-            .where(Post.thread_id == thread_id)
-            .order_by(Post.id)
-        ).unique()
-    )
+def posts_query(thread_id: int) -> sa.Select:
+    """A thread's posts, oldest first, with their authors (the API pages through it)."""
+    query = sa.select(Post).options(author_options()).where(Post.thread_id == thread_id)
+    return query.order_by(Post.id)
+
+
+def opening_post(thread_id: int) -> Post | None:
+    """The post that started the thread, its author loaded: one query."""
+    return db.session.scalars(posts_query(thread_id).limit(1)).first()
 
 
 def _opening_id(thread_id: int) -> sa.ScalarSelect:

@@ -25,7 +25,7 @@ def test_starting_a_thread_returns_it_with_its_opening_post(network, as_role):
     assert response.status_code == 201
     thread = response.get_json()
     assert (thread["title"], thread["author"]["id"]) == ("Walkthroughs", network.member.id)
-    [opening] = thread["posts"]
+    opening = thread["opening_post"]
     assert opening["body_html"] == "<p>What do you <strong>look for</strong>?</p>"
 
 
@@ -38,11 +38,17 @@ def test_an_outsider_can_read_a_network_group_but_not_post(network, as_role):
     assert reply.status_code == 403
 
 
+def posts_of(client: ApiClient, thread_id: int) -> list[dict]:
+    return client.get(f"threads/{thread_id}/posts?per_page=100").get_json()["items"]
+
+
 def test_a_thread_comes_with_its_reply_tree(network, as_role):
     nested = make_reply(network.thread, network.member, "Which days?", parent=network.reply)
-    posts = as_role("member").get(f"threads/{network.thread.id}").get_json()["posts"]
+    client = as_role("member")
+    opening = client.get(f"threads/{network.thread.id}").get_json()["opening_post"]
+    posts = posts_of(client, network.thread.id)
     assert [(p["id"], p["parent_id"]) for p in posts] == [
-        (posts[0]["id"], None),
+        (opening["id"], None),
         (network.reply.id, None),
         (nested.id, network.reply.id),
     ]
@@ -77,7 +83,7 @@ def test_editing_keeps_the_old_text_as_a_revision(network, as_role):
 
 def test_a_deleted_post_stays_in_the_thread_without_its_text(network, as_role):
     assert as_role("facilitator").delete(f"posts/{network.reply.id}").status_code == 204
-    posts = as_role("member").get(f"threads/{network.thread.id}").get_json()["posts"]
+    posts = posts_of(as_role("member"), network.thread.id)
     deleted = next(p for p in posts if p["id"] == network.reply.id)
     assert (deleted["deleted"], deleted["body"], deleted["body_html"]) == (True, None, None)
     assert (
@@ -89,7 +95,7 @@ def test_a_hidden_post_shows_its_text_only_to_facilitators(network, as_role):
     discussions.set_post_hidden(network.facilitator, network.reply.id, True)
 
     def reply_body(role):
-        posts = as_role(role).get(f"threads/{network.thread.id}").get_json()["posts"]
+        posts = posts_of(as_role(role), network.thread.id)
         return next(p for p in posts if p["id"] == network.reply.id)["body"]
 
     assert reply_body("member") is None
@@ -133,6 +139,30 @@ def test_thread_pages(network, as_role):
     assert {p["total"] for p in pages} == {5}
 
 
+def test_posts_page_through_the_whole_thread(network, as_role):
+    thread = make_thread(network.private_group, network.member, "Long one")
+    replies = [make_reply(thread, network.facilitator, f"Reply {n}") for n in range(4)]
+    client = as_role("member")
+    pages = [client.get(f"threads/{thread.id}/posts?per_page=2&page={p}").get_json()
+             for p in (1, 2, 3, 4)]  # fmt: skip
+    assert [[p["body"] for p in page["items"]] for page in pages] == [
+        ["How do you protect PLC time?", "Reply 0"],
+        ["Reply 1", "Reply 2"],
+        ["Reply 3"],
+        [],
+    ]
+    assert {page["total"] for page in pages} == {5}
+    assert pages[1]["items"][0]["id"] == replies[1].id
+    bad = client.get(f"threads/{thread.id}/posts?per_page=101")
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
+
+
+def test_posts_of_a_private_thread_are_not_found_by_outsiders(network, as_role):
+    response = as_role("outsider").get(f"threads/{network.thread.id}/posts")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
 @pytest.mark.parametrize("posts", [10, 300])
 def test_reading_a_thread_takes_the_same_queries_however_long(
     app, client, network, count_queries, posts
@@ -145,7 +175,12 @@ def test_reading_a_thread_takes_the_same_queries_however_long(
     api.get("me")  # the token's first use records last_used_at: keep that out of the count
     url = f"threads/{thread.id}"
     with count_queries() as counter:
-        response = api.get(url)
-    assert len(response.get_json()["posts"]) == posts
-    # The token, the thread with its group, the caller's membership, the posts with authors.
+        detail = api.get(url).get_json()
+    assert detail["opening_post"]["body"] == "How do you protect PLC time?"
+    # The token, the thread with its group, the caller's membership, the opening post.
     assert counter.count == 4, counter.statements
+    with count_queries() as counter:
+        page = api.get(f"{url}/posts?per_page=100&page=2").get_json()
+    assert (len(page["items"]), page["total"]) == (min(100, max(posts - 100, 0)), posts)
+    # The same three, then the page of posts with their authors, and the count.
+    assert counter.count == 5, counter.statements

@@ -46,8 +46,10 @@ class PostSchema(ApiSchema):
 
 
 class ThreadDetailSchema(ThreadSchema):
-    posts = fields.List(
-        fields.Nested(PostSchema), metadata={"description": "Every post, oldest first."}
+    opening_post = fields.Nested(
+        PostSchema,
+        allow_none=True,
+        metadata={"description": "The post that started the thread; all: /threads/{id}/posts."},
     )
 
 
