@@ -2,7 +2,7 @@
 
 After a session ends its page becomes this record; facilitators can post it
 to the group as a "Session notes" thread, and anyone who can see the session
-can download the transcript as markdown or add the session to a calendar.
+can download the transcript as markdown (the calendar file: `calendar.py`).
 Loading a record costs a fixed number of queries however long the chat was.
 """
 
@@ -27,7 +27,6 @@ from nic.models import (
     Thread,
     User,
     as_utc,
-    utcnow,
 )
 from nic.policy import Actor
 from nic.services import discussions, live_chat, live_questions
@@ -270,58 +269,3 @@ def post_record_as_thread(
         raise Conflict("The notes of this session are already posted.")
     db.session.commit()
     return thread
-
-
-# --- iCalendar (RFC 5545) --------------------------------------------------------
-
-
-def _ics_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
-        value = value.replace(raw, escaped)
-    return value
-
-
-def _ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    parts: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n".join(parts)
-
-
-def _ics_time(value: datetime) -> str:
-    return as_utc(value).strftime("%Y%m%dT%H%M%SZ")
-
-
-def session_ics(session: LiveSession, url: str, now: datetime | None = None) -> str:
-    """One VEVENT for a session, times in UTC, for calendar apps to import."""
-    description = session.agenda.strip()
-    if url:
-        description = f"{description}\n\n{url}" if description else url
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//nic//Live network sessions//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:session-{session.id}@nic",
-        f"DTSTAMP:{_ics_time(now or utcnow())}",
-        f"DTSTART:{_ics_time(session.starts_at)}",
-        f"DTEND:{_ics_time(session.ends_at)}",
-        f"SUMMARY:{_ics_text(session.title)}",
-        f"DESCRIPTION:{_ics_text(description)}",
-    ]
-    if url:
-        lines.append(f"URL:{url}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)

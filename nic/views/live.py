@@ -12,7 +12,7 @@ from nic.errors import ValidationError
 from nic.forms.common import show_errors
 from nic.forms.live import SessionForm
 from nic.models import SessionStatus, utcnow
-from nic.services import groups, live_record, live_sessions
+from nic.services import calendar, groups, live_record, live_sessions
 
 bp = Blueprint("live", __name__)
 
@@ -106,7 +106,7 @@ def ics(session_id: int):
     session = live_sessions.get_session_for(current_user, session_id).session
     url = url_for("live.show", session_id=session_id, _external=True)
     return Response(
-        live_record.session_ics(session, url),
+        calendar.session_ics(session, url),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="session-{session_id}.ics"'},
     )

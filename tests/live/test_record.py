@@ -10,7 +10,14 @@ import pytest
 from nic.errors import Conflict, PermissionDenied
 from nic.extensions import db
 from nic.models import LiveSession, Participant, Post, Thread, utcnow
-from nic.services import live_attendance, live_chat, live_questions, live_record, live_sessions
+from nic.services import (
+    calendar,
+    live_attendance,
+    live_chat,
+    live_questions,
+    live_record,
+    live_sessions,
+)
 from nic.services.validation import BODY_MAX
 from tests.factories import make_group, make_school, make_user
 
@@ -210,7 +217,7 @@ def test_ics_text_escapes_and_folds():
         starts_at=datetime(2031, 1, 2, 3, 4, tzinfo=UTC),
         ends_at=datetime(2031, 1, 2, 4, 4, tzinfo=UTC),
     )
-    text = live_record.session_ics(session, "", now=datetime(2030, 1, 1, tzinfo=UTC))
+    text = calendar.session_ics(session, "", now=datetime(2030, 1, 1, tzinfo=UTC))
     lines = text.split("\r\n")
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "DTSTAMP:20300101T000000Z" in lines
