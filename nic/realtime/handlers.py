@@ -1,40 +1,30 @@
 """Inbound Socket.IO handlers: the /live namespace (see docs/live-protocol.md).
 
-Handlers are thin: check the payload's shape, re-load the user, call one
-service, and turn what it returns or raises into the acknowledgement
-`{"ok": true, ...}` or `{"ok": false, "error": {"code", "message"}}`. A
-handler never raises for bad input: a malformed payload is `invalid`, an
-unknown event too. Connecting needs a signed-in session cookie or an API
-token (`auth={"token": ...}`); the origin check is engineio's (same origin
-unless NIC_ALLOWED_ORIGINS lists others).
+Handlers are thin: each is wrapped by `acks.event` (check the payload's
+shape, re-load the user, turn what the one service it calls returns or
+raises into the acknowledgement `{"ok": true, ...}` or `{"ok": false,
+"error": {"code", "message"}}`). A handler never raises for bad input: a
+malformed payload is `invalid`, an unknown event too. Connecting needs a
+signed-in session cookie or an API token (`auth={"token": ...}`); the origin
+check is engineio's (same origin unless NIC_ALLOWED_ORIGINS lists others).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
-from nic.database import begin_write
-from nic.errors import (
-    Conflict,
-    NotFound,
-    NotLive,
-    ServiceError,
-    Unauthenticated,
-    ValidationError,
-)
+from nic.errors import Conflict, NotFound, NotLive
 from nic.extensions import socketio
 from nic.models import User
-from nic.realtime import ratelimit
+from nic.realtime.acks import Ack, error_ack, event
 from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.services import (
-    live_access,
     live_attendance,
     live_chat,
     live_facilitation,
@@ -44,54 +34,6 @@ from nic.services import (
 from nic.services.tokens import authenticate_token
 
 log = logging.getLogger(__name__)
-
-ID_MAX = 2**31 - 1  # ids fit a 32-bit integer column on every backend
-Ack = dict[str, Any]
-
-
-def _error(code: str, message: str, fields: dict | None = None) -> Ack:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"ok": False, "error": error}
-
-
-def _payload(args: tuple, spec: dict[str, tuple[type, bool]]) -> dict[str, Any]:
-    """The one payload object, with each field of `spec` ({name: (type, required)}).
-
-    An `int` field is an id (0 to 2**31 - 1; booleans are not numbers);
-    `object` accepts anything (the service validates it). Raises ValidationError.
-    """
-    if len(args) != 1 or not isinstance(args[0], dict):
-        raise ValidationError("payload", "Send one JSON object.")
-    data = args[0]
-    values: dict[str, Any] = {}
-    for name, (kind, required) in spec.items():
-        value = data.get(name)
-        if value is None:
-            if required:
-                raise ValidationError(name, f"{name} is required.")
-            values[name] = None
-            continue
-        if kind is int:
-            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX
-        else:
-            ok = kind is object or isinstance(value, kind)
-        if not ok:
-            raise ValidationError(name, f"{name} has the wrong type.")
-        values[name] = value
-    return values
-
-
-def _event_user(session_id: int, lock: bool) -> User:
-    """The socket's user, re-loaded for this event (`load_event_user`); raises Unauthenticated."""
-    user_id = current_presence().user_of(request.sid)
-    user = None
-    if user_id is not None:
-        user = live_access.load_event_user(user_id, session_id, lock=lock)
-    if user is None or not user.is_active:
-        raise Unauthenticated()
-    return user
 
 
 def _keep_counted(presence: Presence) -> None:
@@ -110,44 +52,6 @@ def _keep_counted(presence: Presence) -> None:
     socketio.start_background_task(keep_counted, presence, socketio.sleep, people_left)
 
 
-SESSION = {"session_id": (int, True)}
-
-
-def _event(
-    spec: dict[str, tuple[type, bool]], limit: str | None = None, write: bool = False
-) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
-    """Wrap `fn(user, payload) -> dict` as an event handler that always acks.
-
-    `write`: the event (nearly) always writes, so the write transaction
-    (`begin_write`) starts before the user is re-loaded and that read shares
-    it, instead of a read transaction of its own that the service would
-    commit right away: one BEGIN/COMMIT less on the chat's hot path (about
-    0.5 ms of a ~3 ms send, measured in tests/bench/live_fanout.py). The
-    service then finds the access loaded with the user, locked for writing.
-    """
-
-    def wrap(fn: Callable[..., Ack]) -> Callable[..., Ack]:
-        def handler(self: LiveNamespace, *args: Any) -> Ack:
-            try:
-                payload = _payload(args, {**SESSION, **spec})
-                if write:
-                    begin_write()
-                user = _event_user(payload["session_id"], lock=write)
-                if limit is not None:
-                    ratelimit.check(limit, user.id)
-                return {"ok": True, **fn(user, payload)}
-            except Conflict as exc:  # e.g. starting a session twice
-                return _error("invalid", exc.message)
-            except ServiceError as exc:
-                return _error(exc.code, exc.message, getattr(exc, "fields", None))
-
-        handler.__name__ = handler.__qualname__ = fn.__name__
-        handler.__doc__ = fn.__doc__
-        return handler
-
-    return wrap
-
-
 class LiveNamespace(Namespace):
     """The /live namespace; one `on_<event>` per client event."""
 
@@ -160,13 +64,13 @@ class LiveNamespace(Namespace):
         if event in ("connect", "disconnect"):
             return super().trigger_event(event, *args)
         if not hasattr(self, f"on_{event}"):
-            return _error("invalid", "Unknown event.")
+            return error_ack("invalid", "Unknown event.")
         try:
             return super().trigger_event(event, *args)
         except Exception:
             # A bug, not bad input: log it with its traceback for the operator.
             log.exception("Unhandled error in /live event %r", event)
-            return _error("server_error", "Something went wrong; nothing was changed.")
+            return error_ack("server_error", "Something went wrong; nothing was changed.")
 
     def on_connect(self, auth: Any = None) -> None:
         """Accept a signed-in cookie or an API token; refuse anyone else."""
@@ -191,7 +95,7 @@ class LiveNamespace(Namespace):
         for session_id in last_in:
             live_attendance.person_left(session_id, _user_id)
 
-    @_event({"after_id": (int, False)})
+    @event({"after_id": (int, False)})
     def on_join(user: User, p: dict) -> Ack:
         """Enter the session room; ack its state and the messages after `after_id`."""
         access = live_attendance.attend(user, p["session_id"])
@@ -214,7 +118,7 @@ class LiveNamespace(Namespace):
             ack["deleted_ids"] = live_chat.deleted_message_ids(session_id, after_id)
         return ack
 
-    @_event({})
+    @event({})
     def on_leave(user: User, p: dict) -> Ack:
         """Leave the session room (the page closed its chat panel); not_found if not in it."""
         session_id = p["session_id"]
@@ -226,7 +130,7 @@ class LiveNamespace(Namespace):
             live_attendance.person_left(session_id, user.id)
         return {}
 
-    @_event(
+    @event(
         {"body": (object, True), "client_msg_id": (object, True), "reply_to_id": (int, False)},
         limit="write",
         write=True,
@@ -237,7 +141,7 @@ class LiveNamespace(Namespace):
         )
         return {"message": message}
 
-    @_event({"message_id": (int, True), "emoji": (object, True)}, limit="action")
+    @event({"message_id": (int, True), "emoji": (object, True)}, limit="action")
     def on_react(user: User, p: dict) -> Ack:
         return {
             "reaction": live_chat.toggle_reaction(
@@ -245,72 +149,72 @@ class LiveNamespace(Namespace):
             )
         }
 
-    @_event({"message_id": (int, True)})
+    @event({"message_id": (int, True)})
     def on_delete(user: User, p: dict) -> Ack:
         live_chat.delete_message(user, p["session_id"], p["message_id"])
         return {}
 
-    @_event({}, limit="action")
+    @event({}, limit="action")
     def on_raise_hand(user: User, p: dict) -> Ack:
         return {"hands": live_facilitation.raise_hand(user, p["session_id"])}
 
-    @_event({}, limit="action")
+    @event({}, limit="action")
     def on_lower_hand(user: User, p: dict) -> Ack:
         return {"hands": live_facilitation.lower_hand(user, p["session_id"])}
 
-    @_event({"user_id": (int, False)})
+    @event({"user_id": (int, False)})
     def on_call_on(user: User, p: dict) -> Ack:
         return {"hands": live_facilitation.call_on(user, p["session_id"], p["user_id"])}
 
-    @_event({"message_id": (int, False), "text": (object, False)})
+    @event({"message_id": (int, False), "text": (object, False)})
     def on_pin(user: User, p: dict) -> Ack:
         state = live_facilitation.pin(user, p["session_id"], p["message_id"], p["text"])
         return {"state": state}
 
-    @_event({"locked": (bool, False)})
+    @event({"locked": (bool, False)})
     def on_lock(user: User, p: dict) -> Ack:
         locked = p["locked"] is not False
         return {"state": live_facilitation.set_locked(user, p["session_id"], locked)}
 
-    @_event({"user_id": (int, True), "muted": (bool, False)})
+    @event({"user_id": (int, True), "muted": (bool, False)})
     def on_mute(user: User, p: dict) -> Ack:
         muted = p["muted"] is not False
         participant = live_facilitation.set_muted(user, p["session_id"], p["user_id"], muted)
         return {"participant": participant}
 
-    @_event({"body": (object, True)}, limit="write")
+    @event({"body": (object, True)}, limit="write")
     def on_ask(user: User, p: dict) -> Ack:
         return {"question": live_questions.ask(user, p["session_id"], p["body"])}
 
-    @_event({"question_id": (int, True)}, limit="action")
+    @event({"question_id": (int, True)}, limit="action")
     def on_upvote(user: User, p: dict) -> Ack:
         return {"question": live_questions.upvote(user, p["session_id"], p["question_id"])}
 
-    @_event({"question_id": (int, True), "answered": (bool, False)})
+    @event({"question_id": (int, True), "answered": (bool, False)})
     def on_answer(user: User, p: dict) -> Ack:
         answered = p["answered"] is not False
         question = live_questions.answer(user, p["session_id"], p["question_id"], answered)
         return {"question": question}
 
-    @_event({"question": (object, True), "options": (object, True)})
+    @event({"question": (object, True), "options": (object, True)})
     def on_open_poll(user: User, p: dict) -> Ack:
         poll = live_questions.open_poll(user, p["session_id"], p["question"], p["options"])
         return {"poll": poll}
 
-    @_event({"poll_id": (int, True), "option": (int, True)}, limit="action")
+    @event({"poll_id": (int, True), "option": (int, True)}, limit="action")
     def on_vote(user: User, p: dict) -> Ack:
         return {"poll": live_questions.vote(user, p["session_id"], p["poll_id"], p["option"])}
 
-    @_event({"poll_id": (int, True)})
+    @event({"poll_id": (int, True)})
     def on_close_poll(user: User, p: dict) -> Ack:
         return {"poll": live_questions.close_poll(user, p["session_id"], p["poll_id"])}
 
-    @_event({})
+    @event({})
     def on_start(user: User, p: dict) -> Ack:
         session = live_sessions.start_session(user, p["session_id"])
         return {"state": live_sessions.state_of(session)}
 
-    @_event({})
+    @event({})
     def on_end(user: User, p: dict) -> Ack:
         try:
             session = live_sessions.end_session(user, p["session_id"])
