@@ -33,7 +33,6 @@ from nic.extensions import db
 from nic.realtime import roster
 from nic.services import live_sessions, tokens
 from tests.factories import make_group, make_user
-from tests.live.conftest import REDIS_URL
 from tests.servers import ROOT, free_port, migrate, server_env
 
 pytestmark = pytest.mark.server
@@ -229,8 +228,18 @@ def test_every_acknowledged_message_survives_sigkill(world, tmp_path):
         reader.close()
 
 
-def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path, redis):
-    shared = {"NIC_MESSAGE_QUEUE": REDIS_URL, "NIC_RATELIMIT_STORAGE_URI": REDIS_URL}
+@pytest.fixture
+def shared_redis(redis) -> dict[str, str]:
+    """Settings for servers that share Redis, with no presence left over from earlier servers."""
+    client = redis_lib.Redis.from_url(redis)
+    keys = list(client.scan_iter(match=roster.PREFIX + "*"))
+    if keys:
+        client.delete(*keys)
+    return {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+
+
+def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path, shared_redis):
+    shared = shared_redis
     with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
         reader, writer = Client(one, world.reader), Client(two, world.writer)
         for client in (reader, writer):
@@ -247,9 +256,11 @@ def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path,
             client.close()
 
 
-def test_removed_member_is_dropped_by_the_process_holding_their_socket(world, tmp_path, redis):
+def test_removed_member_is_dropped_by_the_process_holding_their_socket(
+    world, tmp_path, redis, shared_redis
+):
     """Removal handled by one process drops the member's socket held by another."""
-    shared = {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+    shared = shared_redis
     with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
         reader, writer = Client(two, world.reader), Client(one, world.writer)
         for client in (reader, writer):
@@ -282,16 +293,6 @@ def test_removed_member_is_dropped_by_the_process_holding_their_socket(world, tm
         time.sleep(0.5)
         assert [m["body"] for m in reader.received("message")] == ["Before the removal"]
         writer.close()
-
-
-@pytest.fixture
-def shared_redis(redis) -> dict[str, str]:
-    """Settings for servers that share Redis, with no presence left over from earlier servers."""
-    client = redis_lib.Redis.from_url(redis)
-    keys = list(client.scan_iter(match=roster.PREFIX + "*"))
-    if keys:
-        client.delete(*keys)
-    return {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
 
 
 def presence_of(client: Client, user_id: int) -> list[str]:
