@@ -44,7 +44,7 @@ def test_thread_page_queries_do_not_grow_with_posts(client, login, count_queries
     # A page of the long thread: the opening post and 20 replies to it, each with its replies.
     page = response.get_data(as_text=True)
     assert REPLIES_PER_PAGE < page.count('<article class="post') < 300
-    assert 'aria-label="Pagination"' in page
+    assert 'aria-label="Pages of replies"' in page
 
 
 def test_group_page_queries_do_not_grow_with_threads(client, login, count_queries, network):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nic.services import discussions, live_attendance, live_chat, live_sessions
+from nic.services import discussions, live_attendance, live_chat, live_sessions, reading
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,9 @@ def site(live_server):
         first = make_reply(thread, james, "We moved PLCs into the master schedule.")
         make_reply(thread, maria, "What did you give up?", first)
         discussions.set_thread_flag(admin, thread.id, "pinned", True)
+        long = make_thread(group, james, "Walkthrough notes")
+        for n in range(reading.REPLIES_PER_PAGE + 1):
+            make_reply(long, maria if n % 2 else james, f"Note {n}")
         starts = datetime.now(UTC) + timedelta(days=2)
         fields = live_sessions.SessionFields("Network session", "1. Wins\n2. PLC time", starts,
                                              starts + timedelta(hours=1))  # fmt: skip
@@ -62,13 +65,14 @@ def site(live_server):
         live_chat.send_message(admin, ended.id, "Thanks, everyone", "a11y-2")
         live_sessions.end_session(admin, ended.id)
         return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
-                "live": live.id, "ended": ended.id, "post": first.id}  # fmt: skip
+                "live": live.id, "ended": ended.id, "post": first.id, "long": long.id}  # fmt: skip
 
     return live_server.run(setup)
 
 
 MEMBER_PAGES = [
     "/", "/groups/", "/groups/{group}", "/groups/{group}/members", "/threads/{thread}",
+    "/threads/{long}?page=2",
     "/groups/{group}/threads/new", "/directory", "/u/maria.lopez", "/settings/profile",
     "/settings/tokens", "/sessions/{upcoming}", "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
