@@ -176,6 +176,7 @@ class RedisRoster(LocalRoster):
         self.heartbeat_s = ttl_s / 3
         self.process_id = uuid.uuid4().hex
         self.registered = False
+        self.left: list[tuple[int, int]] = []  # reaped by a first `add`, for the next beat
         self._change = self.client.register_script(_CHANGE)
         self._online = self.client.register_script(_ONLINE)
         self._reap = self.client.register_script(_REAP)
@@ -186,7 +187,8 @@ class RedisRoster(LocalRoster):
 
     def add(self, session_id: int, user_id: int) -> bool:
         if not self.registered:
-            self.beat()
+            reaped = self.beat()
+            self.left.extend(reaped)
         super().add(session_id, user_id)
         return int(self._change(args=self._args(session_id, user_id, 1))) == 1
 
@@ -206,7 +208,7 @@ class RedisRoster(LocalRoster):
             triples = [str(v) for (s, u), n in self.counts.items() for v in (s, u, n)]
             self._restore(args=self._args(*triples))
         self.registered = True
-        left: list[tuple[int, int]] = []
+        left, self.left = self.left, []
         for dead in self.client.zrangebyscore(procs, "-inf", f"({now - self.ttl_s}"):
             if self.client.zrem(procs, dead):  # only one process reaps each
                 for entry in self._reap(args=self._args(dead.decode())):

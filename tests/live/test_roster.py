@@ -101,3 +101,14 @@ def test_a_new_process_counts_from_its_first_join(processes):
     new.add(SESSION, MARIA)  # before any heartbeat of its own
     assert early.user_ids(SESSION) == {MARIA}
     assert early.add(SESSION, MARIA) is False
+
+
+def test_a_new_process_that_reaps_on_its_first_join_still_reports_who_left(processes):
+    dying = processes()
+    dying.add(SESSION, MARIA)
+    time.sleep(TTL_S * 1.5)
+    new = processes()
+    assert new.add(SESSION, DEREK) is True  # registers, and reaps the dead process
+    assert new.user_ids(SESSION) == {DEREK}
+    assert new.beat() == [(SESSION, MARIA)]
+    assert new.beat() == []
