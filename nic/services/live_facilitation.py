@@ -91,7 +91,7 @@ def set_muted(user: Actor, session_id: int, target_id: int, muted: bool) -> dict
     participant.muted = bool(muted)
     db.session.commit()
     data = participant_payload(participant, target, online=True)
-    del data["online"]  # this process cannot tell; clients keep what presence said
+    del data["online"]  # told by joined/left alone; clients keep what presence said
     events.publish(
         "presence",
         {"session_id": session_id, "action": "updated", "participant": data},
