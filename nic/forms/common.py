@@ -38,13 +38,12 @@ def person_label(user: User) -> str:
 
 def person_choices(people: list[tuple[User, bool]]) -> dict[str, list[SelectChoice]]:
     """People in two groups: not in the group yet, then members (to change their role)."""
-    groups: dict[str, list[SelectChoice]] = {
-        "Not in the group": [],
-        "Members (choose one to change their group role)": [],
+    outside = [SelectChoice(str(u.id), person_label(u)) for u, member in people if not member]
+    inside = [SelectChoice(str(u.id), person_label(u)) for u, member in people if member]
+    groups = {
+        "Not in the group": outside,
+        "Members (choose one to change their group role)": inside,
     }
-    labels = list(groups)
-    for user, is_member in people:
-        groups[labels[is_member]].append(SelectChoice(str(user.id), person_label(user)))
     return {label: options for label, options in groups.items() if options}
 
 
