@@ -24,6 +24,7 @@ from nic.models import User
 from nic.realtime.acks import Ack, error_ack, event
 from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
 from nic.realtime.presence import Presence, current_presence, keep_counted
+from nic.realtime.roster import Beat
 from nic.services import (
     live_attendance,
     live_chat,
@@ -44,12 +45,14 @@ def _keep_counted(presence: Presence) -> None:
         presence.heartbeat_started = True
     app = current_app._get_current_object()
 
-    def people_left(left: list[tuple[int, int]]) -> None:
+    def people_moved(beat: Beat) -> None:
         with app.app_context():
-            for session_id, user_id in left:
+            for session_id, user_id in beat.left:
                 live_attendance.person_left(session_id, user_id)
+            for session_id, user_id in beat.back:
+                live_attendance.person_back(session_id, user_id)
 
-    socketio.start_background_task(keep_counted, presence, socketio.sleep, people_left)
+    socketio.start_background_task(keep_counted, presence, socketio.sleep, people_moved)
 
 
 class LiveNamespace(Namespace):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
-from nic.realtime.roster import DEFAULT_TTL_S, LocalRoster, RedisRoster, Roster
+from nic.realtime.roster import DEFAULT_TTL_S, Beat, LocalRoster, RedisRoster, Roster
 
 EXTENSION_KEY = "nic_live_presence"
 log = logging.getLogger(__name__)
@@ -90,8 +90,8 @@ class Presence:
                 if uid == user_id and group_id in self.joined.get(sid, {}).values()
             ]
 
-    def beat(self) -> list[tuple[int, int]]:
-        """The roster's heartbeat: (session, user) of people who left with a dead process."""
+    def beat(self) -> Beat:
+        """The roster's heartbeat: who left with a dead process, who is back with this one."""
         with self.lock:
             return self.roster.beat()
 
@@ -117,20 +117,21 @@ def current_presence() -> Presence:
 def keep_counted(
     presence: Presence,
     sleep: Callable[[float], object],
-    on_left: Callable[[list[tuple[int, int]]], None],
+    on_change: Callable[[Beat], None],
 ) -> None:
     """The heartbeat loop of a process whose roster needs one (run as a background task).
 
-    Each beat keeps this process counted and reaps dead ones; `on_left` hears
-    who left with them. A failed beat (Redis briefly away) is logged and
+    Each beat keeps this process counted and reaps dead ones; `on_change`
+    hears who left with them, and who is back because this process was only
+    stalled and had been taken for dead. A failed beat (Redis briefly away) is logged and
     retried at the next one: presence must not take the server down.
     """
     assert presence.roster.heartbeat_s is not None
     while True:
         try:
-            left = presence.beat()
-            if left:
-                on_left(left)
+            beat = presence.beat()
+            if beat.left or beat.back:
+                on_change(beat)
         except Exception:
             log.exception("Presence heartbeat failed; retrying")
         sleep(presence.roster.heartbeat_s)

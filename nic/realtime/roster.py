@@ -11,6 +11,8 @@ everyone who is here, wherever they are connected.
   A process whose heartbeat is older than the TTL (killed, or its machine
   gone) no longer counts, and the first live process to notice removes its
   entries and reports who thereby left, so their `left` is still announced.
+  A process that was only stalled writes its entries back at its next beat
+  and reports who is thereby back, so their `joined` is announced again.
 
 Redis keys (all under `prefix`): `procs` (sorted set: process id -> last
 heartbeat), `u:<session>:<user>` (hash: process id -> sockets),
@@ -24,6 +26,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import redis
@@ -84,12 +87,18 @@ return here
 """
 )
 
-# ARGV[4]: the dead process (already taken out of `procs` by this caller).
-# Removes its entries; returns "<session>:<user>" for each person who thereby left.
+# ARGV[4]: a process whose heartbeat looked stale. If it still is, takes it out of
+# `procs` and removes its entries in one step, so a beat of its own cannot fall
+# in between (it comes first and the process lives, or after and it restores);
+# returns "<session>:<user>" for each person who thereby left. A process another
+# survivor reaped already has no score: nothing to do, so each is reported once.
 _REAP = (
     _LUA_HELPERS
     + """
 local dead, gone = ARGV[4], {}
+local beat = redis.call('ZSCORE', procs, dead)
+if not beat or tonumber(beat) >= oldest then return gone end
+redis.call('ZREM', procs, dead)
 for _, entry in ipairs(redis.call('SMEMBERS', prefix .. 'p:' .. dead)) do
   local session, user = string.match(entry, '^(%d+):(%d+)$')
   if session then
@@ -103,18 +112,44 @@ return gone
 )
 
 # ARGV[4..]: session, user, count triples: this process's own entries, written back.
+# Returns "<session>:<user>" for each person who had no live socket until now.
 _RESTORE = (
     _LUA_HELPERS
     + """
+local back = {}
 for i = 4, #ARGV, 3 do
   local session, user = ARGV[i], ARGV[i + 1]
+  if live_count(session, user) == 0 then table.insert(back, session .. ':' .. user) end
   redis.call('HSET', prefix .. 'u:' .. session .. ':' .. user, me, ARGV[i + 2])
   redis.call('SADD', prefix .. 's:' .. session, user)
   redis.call('SADD', prefix .. 'p:' .. me, session .. ':' .. user)
 end
-return 0
+return back
 """
 )
+
+SessionUser = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What a heartbeat found, as (session, user) pairs.
+
+    `left`: people whose only sockets were on processes found dead;
+    `back`: people this process counts again after it was taken for dead.
+    """
+
+    left: list[SessionUser] = field(default_factory=list)
+    back: list[SessionUser] = field(default_factory=list)
+
+
+def _pairs(entries: list[bytes]) -> list[SessionUser]:
+    """A script's "<session>:<user>" entries as (session, user) pairs."""
+    pairs = []
+    for entry in entries:
+        session, user = entry.decode().split(":")
+        pairs.append((int(session), int(user)))
+    return pairs
 
 
 class Roster(Protocol):
@@ -129,8 +164,8 @@ class Roster(Protocol):
     def user_ids(self, session_id: int) -> set[int]:
         """Everyone with a socket in the session."""
 
-    def beat(self) -> list[tuple[int, int]]:
-        """Keep this process counted; (session, user) of people who left with dead processes."""
+    def beat(self) -> Beat:
+        """Keep this process counted; who left with dead processes, who is back with this one."""
 
 
 class LocalRoster:
@@ -156,8 +191,8 @@ class LocalRoster:
     def user_ids(self, session_id: int) -> set[int]:
         return {user for (session, user) in self.counts if session == session_id}
 
-    def beat(self) -> list[tuple[int, int]]:
-        return []
+    def beat(self) -> Beat:
+        return Beat()
 
 
 class RedisRoster(LocalRoster):
@@ -176,7 +211,7 @@ class RedisRoster(LocalRoster):
         self.heartbeat_s = ttl_s / 3
         self.process_id = uuid.uuid4().hex
         self.registered = False
-        self.left: list[tuple[int, int]] = []  # reaped by a first `add`, for the next beat
+        self.left: list[SessionUser] = []  # reaped by a first `add`, for the next beat
         self._change = self.client.register_script(_CHANGE)
         self._online = self.client.register_script(_ONLINE)
         self._reap = self.client.register_script(_REAP)
@@ -187,7 +222,7 @@ class RedisRoster(LocalRoster):
 
     def add(self, session_id: int, user_id: int) -> bool:
         if not self.registered:
-            reaped = self.beat()
+            reaped = self.beat().left  # (before `self.left`: beat() replaces the list)
             self.left.extend(reaped)
         super().add(session_id, user_id)
         return int(self._change(args=self._args(session_id, user_id, 1))) == 1
@@ -199,19 +234,17 @@ class RedisRoster(LocalRoster):
     def user_ids(self, session_id: int) -> set[int]:
         return {int(user) for user in self._online(args=self._args(session_id))}
 
-    def beat(self) -> list[tuple[int, int]]:
+    def beat(self) -> Beat:
         """Heartbeat, write back this process's entries if it was reaped, reap dead processes."""
         procs = self.prefix + "procs"
         now = time.time()
+        back: list[SessionUser] = []
         if self.client.zadd(procs, {self.process_id: now}) and self.registered and self.counts:
             # Taken for dead (stalled longer than the TTL): put its people back.
             triples = [str(v) for (s, u), n in self.counts.items() for v in (s, u, n)]
-            self._restore(args=self._args(*triples))
+            back = _pairs(self._restore(args=self._args(*triples)))
         self.registered = True
         left, self.left = self.left, []
         for dead in self.client.zrangebyscore(procs, "-inf", f"({now - self.ttl_s}"):
-            if self.client.zrem(procs, dead):  # only one process reaps each
-                for entry in self._reap(args=self._args(dead.decode())):
-                    session, user = entry.decode().split(":")
-                    left.append((int(session), int(user)))
-        return left
+            left.extend(_pairs(self._reap(args=self._args(dead.decode()))))
+        return Beat(left, back)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nic.database import begin_write
+from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import Participant, User, iso_utc, utcnow
 from nic.policy import Actor
@@ -83,6 +84,23 @@ def person_left(session_id: int, user_id: int) -> None:
     """The person's last tab left the session (or their server process died): record, announce."""
     record_leave(session_id, user_id)
     announce_left(session_id, user_id)
+
+
+def person_back(session_id: int, user_id: int) -> None:
+    """The person is counted again (their server process was only stalled): record, announce.
+
+    Their `left` went out when the process was taken for dead. Nothing is
+    announced for someone who may no longer take part (removed meanwhile).
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return
+    try:
+        access = attend(user, session_id)
+    except ServiceError:
+        db.session.rollback()
+        return
+    announce_joined(access)
 
 
 def announce_left(session_id: int, user_id: int) -> None:

@@ -295,41 +295,79 @@ def test_removed_member_is_dropped_by_the_process_holding_their_socket(
         writer.close()
 
 
-def presence_of(client: Client, user_id: int) -> list[str]:
-    return [e["action"] for e in client.received("presence") if user_id in (
-        e.get("user_id"), (e.get("participant") or {}).get("id"))]  # fmt: skip
+def presence_of(client: Client, user_id: int, count: int = 0) -> list[str]:
+    """`presence` actions about one person; with `count`, waits (bounded) for that many."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        actions = [e["action"] for e in client.received("presence") if user_id in (
+            e.get("user_id"), (e.get("participant") or {}).get("id"))]  # fmt: skip
+        if len(actions) >= count or time.monotonic() > deadline:
+            return actions
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def two_processes(
+    world: World, tmp_path: Path, shared: dict[str, str]
+) -> Iterator[tuple[str, str]]:
+    """Two servers on one Redis that take a process silent for 2 s for dead."""
+    with server(world, tmp_path, **shared, NIC_PRESENCE_TTL="2") as one, \
+         server(world, tmp_path, **shared, NIC_PRESENCE_TTL="2") as two:  # fmt: skip
+        yield one, two
+
+
+def online_after_join(client: Client, session_id: int) -> set[str]:
+    """Join (or join again); the names of the people the ack lists as here."""
+    here = ok(client.call("join", {"session_id": session_id}))["session"]["participants"]
+    return {p["name"] for p in here if p["online"]}
 
 
 def test_presence_is_per_person_across_processes_and_survives_a_dead_one(
     world, tmp_path, shared_redis
 ):
     """Tabs on two processes are one person; a killed process's people leave within the TTL."""
-    with server(world, tmp_path, **shared_redis, NIC_PRESENCE_TTL="2") as one, \
-         server(world, tmp_path, **shared_redis, NIC_PRESENCE_TTL="2") as two:  # fmt: skip
-        join = {"session_id": world.session_id}
+    sid = world.session_id
+    with two_processes(world, tmp_path, shared_redis) as (one, two):
         rita_on_one = Client(one, world.reader)
-        ok(rita_on_one.call("join", join))
+        online_after_join(rita_on_one, sid)
         walt = Client(two, world.writer)
-        here = ok(walt.call("join", join))["session"]["participants"]
-        assert {p["name"] for p in here if p["online"]} == {"Rita Reader", "Walt Writer"}
+        assert online_after_join(walt, sid) == {"Rita Reader", "Walt Writer"}
 
         rita_on_two = Client(two, world.reader)  # a second tab, on the other process
-        ok(rita_on_two.call("join", join))
+        online_after_join(rita_on_two, sid)
         rita_on_one.close()  # Rita is still here, through process two
         time.sleep(0.5)
         assert presence_of(walt, world.reader_id) == []
 
-        rita_back_on_one = Client(one, world.reader)
-        ok(rita_back_on_one.call("join", join))
+        online_after_join(Client(one, world.reader), sid)
         rita_on_two.close()  # now only on process one
         time.sleep(0.5)
         assert presence_of(walt, world.reader_id) == []
 
         proc_holder[0].send_signal(signal.SIGKILL)  # process one dies with Rita's only tab
-        deadline = time.monotonic() + WAIT_S
-        while not presence_of(walt, world.reader_id) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert presence_of(walt, world.reader_id) == ["left"]
-        again = ok(walt.call("join", join))["session"]["participants"]
-        assert {p["name"] for p in again if p["online"]} == {"Walt Writer"}
+        assert presence_of(walt, world.reader_id, count=1) == ["left"]
+        assert online_after_join(walt, sid) == {"Walt Writer"}
+        walt.close()
+
+
+def test_people_of_a_stalled_process_are_announced_back_when_it_resumes(
+    world, tmp_path, shared_redis
+):
+    """SIGSTOP past the TTL: the survivor announces Rita `left`; SIGCONT: `joined` again."""
+    sid = world.session_id
+    with two_processes(world, tmp_path, shared_redis) as (one, two):
+        rita, walt = Client(one, world.reader), Client(two, world.writer)
+        online_after_join(rita, sid)
+        online_after_join(walt, sid)
+        stalled = proc_holder[0]
+        stalled.send_signal(signal.SIGSTOP)  # process one freezes, Rita's socket open
+        try:
+            assert presence_of(walt, world.reader_id, count=1) == ["left"]
+        finally:
+            stalled.send_signal(signal.SIGCONT)
+        assert presence_of(walt, world.reader_id, count=2) == ["left", "joined"]
+        assert online_after_join(walt, sid) == {"Rita Reader", "Walt Writer"}
+        sent = send(rita, sid, "Still here")  # her socket lived through it
+        assert walt.wait_for("message", 1)[-1]["id"] == sent["id"]
+        rita.close()
         walt.close()

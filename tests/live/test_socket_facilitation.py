@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from nic.extensions import db
+from nic.models import Participant
+from nic.services import live_attendance
 from tests.live.conftest import error_code, ok, schedule
 
 
@@ -190,6 +193,25 @@ def test_a_quick_poll_with_live_results(people, joined):
     assert error_code(member.call("close_poll", vote)) == "forbidden"
     assert ok(facilitator.call("close_poll", vote))["poll"]["open"] is False
     assert error_code(other.call("vote", {**vote, "option": 1})) == "invalid"
+
+
+def test_people_back_with_a_stalled_process_are_announced_again(app, people, joined):
+    """What the heartbeat does for a process that was taken for dead and beats again."""
+    watcher = joined(people.facilitator)
+    joined(people.member)
+    watcher.received()
+    sid = people.session.id
+    with app.app_context():
+        live_attendance.person_left(sid, people.member.id)  # the survivor that reaped it
+        live_attendance.person_back(sid, people.member.id)  # the process, beating again
+        live_attendance.person_back(sid, people.outsider.id)  # may not take part: nothing
+    left, back = watcher.received("presence")
+    assert left == {"session_id": sid, "action": "left", "user_id": people.member.id}
+    assert back["action"] == "joined" and back["session_id"] == sid
+    assert back["participant"]["id"] == people.member.id
+    assert back["participant"]["name"] == "Maria Lopez" and back["participant"]["online"] is True
+    with app.app_context():
+        assert db.session.get(Participant, (sid, people.outsider.id)) is None
 
 
 def test_presence_counts_people_not_tabs(people, connect, joined):
