@@ -123,8 +123,9 @@ def keep_counted(
 
     Each beat keeps this process counted and reaps dead ones; `on_change`
     hears who left with them, and who is back because this process was only
-    stalled and had been taken for dead. A failed beat (Redis briefly away) is logged and
-    retried at the next one: presence must not take the server down.
+    stalled and had been taken for dead. A failed beat (Redis briefly away)
+    is logged and retried at the next one: presence must not take the server
+    down.
     """
     assert presence.roster.heartbeat_s is not None
     while True:

@@ -222,8 +222,7 @@ class RedisRoster(LocalRoster):
 
     def add(self, session_id: int, user_id: int) -> bool:
         if not self.registered:
-            reaped = self.beat().left  # (before `self.left`: beat() replaces the list)
-            self.left.extend(reaped)
+            self.left = self.beat().left  # who it reaped, reported at its next beat
         super().add(session_id, user_id)
         return int(self._change(args=self._args(session_id, user_id, 1))) == 1
 
