@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from nic.realtime.installation import presence_prefix
 from nic.realtime.roster import DEFAULT_TTL_S, Beat, LocalRoster, RedisRoster, Roster
 
 EXTENSION_KEY = "nic_live_presence"
@@ -102,7 +103,7 @@ def build_presence(app: Flask) -> Presence:
     if not url:
         return Presence()
     ttl = float(app.config.get("NIC_PRESENCE_TTL", DEFAULT_TTL_S))
-    return Presence(roster=RedisRoster(url, ttl_s=ttl))
+    return Presence(roster=RedisRoster(url, prefix=presence_prefix(app.config), ttl_s=ttl))
 
 
 def current_presence() -> Presence:

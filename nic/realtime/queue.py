@@ -16,6 +16,7 @@ from typing import Any
 import socketio
 from flask import Flask
 
+from nic.realtime.installation import queue_channel
 from nic.realtime.presence import current_presence
 
 LIVE_NAMESPACE = "/live"
@@ -58,4 +59,4 @@ def client_manager(app: Flask, url: str | None) -> LiveRedisManager | None:
         return None
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"NIC_MESSAGE_QUEUE must be a redis:// URL, not {url!r}.")
-    return LiveRedisManager(url, app=app, channel="flask-socketio")
+    return LiveRedisManager(url, app=app, channel=queue_channel(app.config))

@@ -9,13 +9,13 @@ two fixed windows.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
 from limits import RateLimitItem, parse, storage, strategies
 
 from nic.errors import RateLimited
+from nic.realtime.installation import installation_scope
 
 EXTENSION_KEY = "nic_live_ratelimit"
 # Writing (messages, questions) and the lighter clicks (react, vote, hands).
@@ -40,8 +40,7 @@ def _limits() -> SocketLimits:
     configured = config.get("NIC_LIVE_RATE_LIMITS", {})
     items = {kind: parse(configured.get(kind, text)) for kind, text in DEFAULT_LIMITS.items()}
     limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
-    scope = hashlib.sha256(config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:16]
-    built = SocketLimits(limiter, items, scope)
+    built = SocketLimits(limiter, items, installation_scope(config))
     return current_app.extensions.setdefault(EXTENSION_KEY, built)
 
 

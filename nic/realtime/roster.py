@@ -14,11 +14,11 @@ everyone who is here, wherever they are connected.
   A process that was only stalled writes its entries back at its next beat
   and reports who is thereby back, so their `joined` is announced again.
 
-Redis keys (all under `prefix`): `procs` (sorted set: process id -> last
-heartbeat), `u:<session>:<user>` (hash: process id -> sockets),
-`s:<session>` (set: users with any entry), `p:<process>` (set of
-"<session>:<user>" the process has entries for, for reaping). Every change is
-one Lua script, so two processes never see each other half-way.
+Redis keys (all under `prefix`, the installation's own: see installation.py):
+`procs` (sorted set: process id -> last heartbeat), `u:<session>:<user>`
+(hash: process id -> sockets), `s:<session>` (set: users with any entry),
+`p:<process>` (set of "<session>:<user>" the process has entries for, for
+reaping). Every change is one Lua script, so two processes never see each other half-way.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Protocol
 
 import redis
 
-PREFIX = "nic:presence:"
 DEFAULT_TTL_S = 15.0
 
 # Shared by the scripts: is a process alive, and how many live sockets has a user?
@@ -203,7 +202,7 @@ class RedisRoster(LocalRoster):
     exactly what Redis lost).
     """
 
-    def __init__(self, url: str, ttl_s: float = DEFAULT_TTL_S, prefix: str = PREFIX) -> None:
+    def __init__(self, url: str, prefix: str, ttl_s: float = DEFAULT_TTL_S) -> None:
         super().__init__()
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self.prefix = prefix

@@ -30,7 +30,7 @@ import socketio
 
 from nic import create_app
 from nic.extensions import db
-from nic.realtime import roster
+from nic.realtime.installation import presence_prefix
 from nic.services import live_sessions, tokens
 from tests.factories import make_group, make_user
 from tests.servers import ROOT, free_port, migrate, server_env
@@ -54,18 +54,24 @@ class World:
     group_id: int = 0
     facilitator_id: int = 0
     reader_id: int = 0
+    writer_id: int = 0
 
 
 @pytest.fixture
 def world(tmp_path, monkeypatch) -> World:
+    monkeypatch.setenv("NIC_SECRET_KEY", SECRET)
+    monkeypatch.delenv("NIC_MESSAGE_QUEUE", raising=False)
+    return make_world(tmp_path)
+
+
+def make_world(directory: Path) -> World:
     """A migrated SQLite file with a group, a live session and two members' tokens."""
-    db_path = tmp_path / "live.sqlite3"
+    directory.mkdir(parents=True, exist_ok=True)
+    db_path = directory / "live.sqlite3"
     env = server_env(
         f"sqlite:///{db_path}", NIC_SECRET_KEY=SECRET, NIC_RATELIMIT_STORAGE_URI="memory://"
     )
     migrate(env)
-    monkeypatch.setenv("NIC_SECRET_KEY", SECRET)
-    monkeypatch.delenv("NIC_MESSAGE_QUEUE", raising=False)
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["NIC_DATABASE_URL"], "NIC_ASYNC_MODE": "threading"}
     )
@@ -82,7 +88,7 @@ def world(tmp_path, monkeypatch) -> World:
         world = World(
             db_path, env, session.id,
             tokens.create_token(reader, "test").secret, tokens.create_token(writer, "test").secret,
-            group.id, facilitator.id, reader.id,
+            group.id, facilitator.id, reader.id, writer.id,
         )  # fmt: skip
         db.session.remove()
         db.engine.dispose()
@@ -228,14 +234,21 @@ def test_every_acknowledged_message_survives_sigkill(world, tmp_path):
         reader.close()
 
 
-@pytest.fixture
-def shared_redis(redis) -> dict[str, str]:
-    """Settings for servers that share Redis, with no presence left over from earlier servers."""
+def forget_presence(redis: str, world: World) -> None:
+    """Remove what the world's servers counted in Redis (killed servers leave entries)."""
+    prefix = presence_prefix({"SQLALCHEMY_DATABASE_URI": world.env["NIC_DATABASE_URL"]})
     client = redis_lib.Redis.from_url(redis)
-    keys = list(client.scan_iter(match=roster.PREFIX + "*"))
+    keys = list(client.scan_iter(match=prefix + "*"))
     if keys:
         client.delete(*keys)
-    return {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+
+
+@pytest.fixture
+def shared_redis(redis, world) -> Iterator[dict[str, str]]:
+    """Settings for servers that share Redis. Each test's database is new, so its
+    servers' presence keys are new too (installation.py); they are removed after."""
+    yield {"NIC_MESSAGE_QUEUE": redis, "NIC_RATELIMIT_STORAGE_URI": redis}
+    forget_presence(redis, world)
 
 
 def test_two_server_processes_share_the_room_and_the_rate_limit(world, tmp_path, shared_redis):
@@ -371,3 +384,33 @@ def test_people_of_a_stalled_process_are_announced_back_when_it_resumes(
         assert walt.wait_for("message", 1)[-1]["id"] == sent["id"]
         rita.close()
         walt.close()
+
+
+def test_two_installations_sharing_one_redis_do_not_hear_each_other(
+    world, tmp_path, redis, shared_redis
+):
+    """Both have a session 1 with the same people: no message or presence crosses over."""
+    sid = world.session_id
+    theirs = make_world(tmp_path / "another-network")
+    assert theirs.session_id == sid  # the same room name in both
+    try:
+        with server(world, tmp_path, **shared_redis) as our_url, \
+             server(theirs, tmp_path, **shared_redis) as their_url:  # fmt: skip
+            their_rita = Client(their_url, theirs.reader)
+            assert online_after_join(their_rita, sid) == {"Rita Reader"}
+            rita, walt = Client(our_url, world.reader), Client(our_url, world.writer)
+            online_after_join(rita, sid)
+            assert online_after_join(walt, sid) == {"Rita Reader", "Walt Writer"}
+            sent = send(walt, sid, "For our network only")
+            assert rita.wait_for("message", 1) == [sent]
+
+            assert online_after_join(their_rita, sid) == {"Rita Reader"}
+            their_own = send(their_rita, sid, "Theirs only")
+            assert their_rita.wait_for("message", 1) == [their_own]
+            time.sleep(0.5)
+            assert presence_of(their_rita, world.writer_id) == []
+            assert [m["body"] for m in rita.received("message")] == ["For our network only"]
+            for client in (their_rita, rita, walt):
+                client.close()
+    finally:
+        forget_presence(redis, theirs)
