@@ -345,3 +345,49 @@ def test_links_to_a_post_open_the_page_that_shows_it(client, login, people):
     assert response.status_code == 400 and f'id="post-{last_top.id}"' in response.get_data(
         as_text=True
     )
+
+
+def unread_link(client, thread_id: int) -> str:
+    return client.get(f"/threads/{thread_id}/unread").headers["Location"]
+
+
+def test_reading_a_later_page_first_marks_nothing_unseen_as_read(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, peer, title="Walkthrough notes")
+    first_page = [make_reply(thread, peer, f"Reply {n}") for n in range(reading.REPLIES_PER_PAGE)]
+    second_page = make_reply(thread, peer, "The first reply on page 2")
+    login(principal)
+
+    client.get(f"/threads/{thread.id}?page=2")
+    # Page 1's replies were never shown: the thread still opens at the first of them.
+    assert unread_link(client, thread.id).endswith(f"#post-{first_page[0].id}")
+    # Page 2's reply, newer than all of them, counts as unread too until page 1 is read.
+    assert f"{reading.REPLIES_PER_PAGE + 1} unread" in client.get("/").get_data(as_text=True)
+
+    client.get(f"/threads/{thread.id}")
+    assert unread_link(client, thread.id).endswith(f"?page=2#post-{second_page.id}")
+    client.get(f"/threads/{thread.id}?page=2")
+    assert unread_link(client, thread.id).endswith(f"/threads/{thread.id}")
+
+
+def test_a_new_answer_on_page_one_stays_unread_after_reading_page_two(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, peer, title="Walkthrough notes")
+    first = make_reply(thread, peer, "The first reply")
+    for n in range(reading.REPLIES_PER_PAGE):
+        make_reply(thread, peer, f"Reply {n}")
+    login(principal)
+    thread_pages(client, thread.id)  # everything read
+    late = make_reply(thread, peer, "A late answer, shown on page 1", first)
+    newest = make_reply(thread, peer, "A new reply, shown on page 2")
+
+    client.get(f"/threads/{thread.id}?page=2")
+    # The late answer on page 1 was not shown, so it is still unread; page 2's reply is not
+    # the first unread any more, but counts until page 1 is read.
+    assert unread_link(client, thread.id).endswith(f"/threads/{thread.id}#post-{late.id}")
+    assert "2 unread" in client.get("/").get_data(as_text=True)
+
+    client.get(f"/threads/{thread.id}")
+    assert unread_link(client, thread.id).endswith(f"?page=2#post-{newest.id}")
+    client.get(f"/threads/{thread.id}?page=2")
+    assert unread_link(client, thread.id).endswith(f"/threads/{thread.id}")

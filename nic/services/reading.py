@@ -76,19 +76,16 @@ class ThreadPage:
     opening: Post | None
     replies: list[PostNode]
     pagination: object  # Flask-SQLAlchemy's Pagination over the page's branches
-    # Every post up to this id is on this page or an earlier one (None: the whole thread).
-    read_up_to: int | None
+    # The ids of every post on the page, the opening post included.
+    shown: list[int]
 
 
 def load_page(thread_id: int, page: int) -> ThreadPage:
     """The opening post and one page of branches (a reply to the thread and all under it).
 
-    Four queries, whatever the size: the page's branch ids (and their
-    count), every post of those branches (a recursive query on `parent_id`)
-    with the opening post and the authors, and the next page's first branch.
-    Replies have higher ids than what they answer, so every post older than
-    the next page's first branch is on this page or an earlier one: that is
-    how far reading this page counts as having read the thread.
+    Three queries, whatever the size: the page's branch ids (and their
+    count), and every post of those branches (a recursive query on
+    `parent_id`) with the opening post and the authors.
     """
     pagination = db.paginate(
         _branches(thread_id), page=page, per_page=REPLIES_PER_PAGE, error_out=False
@@ -108,9 +105,7 @@ def load_page(thread_id: int, page: int) -> ThreadPage:
         ).unique()
     )
     opening, replies = build_tree(posts)
-    after = roots[-1] if roots else 0
-    next_root = db.session.scalar(_branches(thread_id).where(Post.id > after).limit(1))
-    return ThreadPage(opening, replies, pagination, next_root - 1 if next_root else None)
+    return ThreadPage(opening, replies, pagination, [post.id for post in posts])
 
 
 def page_of_post(thread_id: int, post_id: int) -> int:
@@ -172,15 +167,14 @@ def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
     return opening, [nest(post, 1) for post in children.get(None, [])]
 
 
-def read_position(user_id: int, thread_id: int) -> int:
-    return (
-        db.session.scalar(
-            sa.select(ThreadRead.last_read_post_id).where(
-                ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id
-            )
-        )
-        or 0
+def _position(user_id: int, thread_id: int) -> sa.Select:
+    return sa.select(ThreadRead.last_read_post_id).where(
+        ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id
     )
+
+
+def read_position(user_id: int, thread_id: int) -> int:
+    return db.session.scalar(_position(user_id, thread_id)) or 0
 
 
 def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
@@ -199,13 +193,37 @@ def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     )
 
 
-def mark_thread_read(user: Actor, thread: Thread, up_to: int | None = None) -> None:
-    """Record that the user read the thread, up to post `up_to` (default: its newest)."""
-    last = up_to or thread.last_post_id
-    if policy.is_signed_in(user) and last:
-        begin_write()
-        mark_read(user.id, thread.id, last)
-        db.session.commit()
+def _first_unread_not_shown(user_id: int, thread_id: int, shown: list[int]) -> int | None:
+    """The oldest post the user has neither read nor just been shown (deleted ones aside)."""
+    position = sa.func.coalesce(_position(user_id, thread_id).scalar_subquery(), 0)
+    return db.session.scalar(
+        sa.select(sa.func.min(Post.id)).where(
+            Post.thread_id == thread_id,
+            Post.id > position,
+            Post.deleted_at.is_(None),
+            Post.id.not_in(shown),
+        )
+    )
+
+
+def mark_thread_read(user: Actor, thread: Thread, shown: list[int] | None = None) -> None:
+    """Record what the user has read of the thread: the posts `shown` (default: all of it).
+
+    The read position is one post id per person and thread: everything up to
+    it counts as read. It moves only as far as the user has seen every
+    post: to just before the oldest unread post that was not shown. So a
+    page read out of order never marks another page's posts as read; its
+    own newer posts count as read once the pages before them have been.
+    """
+    if not (policy.is_signed_in(user) and thread.last_post_id):
+        return
+    last = thread.last_post_id
+    if shown is not None:
+        unseen = _first_unread_not_shown(user.id, thread.id, shown)
+        last = last if unseen is None else unseen - 1
+    begin_write()
+    mark_read(user.id, thread.id, last)
+    db.session.commit()
 
 
 def first_unread_post_id(user: Actor, thread: Thread) -> int | None:

@@ -53,7 +53,7 @@ def render_thread(
     shown = reading.load_page(thread.id, page)
     if page > max(shown.pagination.pages, 1):
         abort(404)
-    reading.mark_thread_read(current_user, thread, up_to=shown.read_up_to)
+    reading.mark_thread_read(current_user, thread, shown=shown.shown)
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
