@@ -62,6 +62,7 @@ def site(live_server):
         live_chat.send_message(maria, live.id, "Hello from Lincoln", "a11y-1")
         ended = live_sessions.schedule_session(admin, group.id, fields)
         live_sessions.start_session(admin, ended.id)
+        live_attendance.attend(james, ended.id)
         live_chat.send_message(admin, ended.id, "Thanks, everyone", "a11y-2")
         live_sessions.end_session(admin, ended.id)
         return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
@@ -92,6 +93,19 @@ def audit_pages(page, base: str, paths: list[str], ids: dict[str, int]) -> list[
 def test_member_pages_meet_wcag_aa(live_server, site, new_page, width):
     page = new_page("a11y.maria@example.org", width=width)
     assert audit_pages(page, live_server.url, MEMBER_PAGES, site) == []
+
+
+def test_member_pages_reflow_at_320_css_pixels(live_server, site, new_page):
+    """WCAG 1.4.10: no page scrolls sideways on a 320 px wide screen (a table may, in its frame)."""
+    page = new_page("a11y.maria@example.org", width=320)
+    wider = []
+    for path in MEMBER_PAGES:
+        page.goto(live_server.url + path.format(**site))
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wider.append(f"{path}: {width} px")
+    assert wider == []
 
 
 def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
