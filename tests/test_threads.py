@@ -233,6 +233,20 @@ def test_thread_opens_at_first_unread_post(client, login, people):
     )
 
 
+def test_first_unread_skips_a_deleted_post(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    login(principal)
+    client.get(f"/threads/{thread.id}")
+    withdrawn = make_reply(thread, peer, "Posted in the wrong thread")
+    kept = make_reply(thread, peer, "The real answer")
+    discussions.delete_post(peer, withdrawn.id)
+    assert (
+        client.get(f"/threads/{thread.id}/unread").headers["Location"].endswith(f"#post-{kept.id}")
+    )
+    assert "1 unread" in client.get("/").get_data(as_text=True)
+
+
 def test_home_shows_groups_with_unread_counts_and_recent_activity(client, login, people):
     principal, peer, _f, group = people
     thread = make_thread(group, peer, title="Keeping discipline from eating the day")

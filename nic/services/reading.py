@@ -227,10 +227,15 @@ def mark_thread_read(user: Actor, thread: Thread, shown: list[int] | None = None
 
 
 def first_unread_post_id(user: Actor, thread: Thread) -> int | None:
-    """Where the thread should open for this user (None: nothing unread)."""
+    """Where the thread should open for this user (None: nothing unread).
+
+    Deleted posts are skipped, as the unread counts skip them.
+    """
     last_read = read_position(user.id, thread.id)
     return db.session.scalar(
-        sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread.id, Post.id > last_read)
+        sa.select(sa.func.min(Post.id)).where(
+            Post.thread_id == thread.id, Post.id > last_read, Post.deleted_at.is_(None)
+        )
     )
 
 
