@@ -6,6 +6,7 @@ whatever the size of the thread or group.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -173,10 +174,6 @@ def _position(user_id: int, thread_id: int) -> sa.Select:
     )
 
 
-def read_position(user_id: int, thread_id: int) -> int:
-    return db.session.scalar(_position(user_id, thread_id)) or 0
-
-
 def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     upsert(
         ThreadRead,
@@ -193,17 +190,15 @@ def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     )
 
 
-def _first_unread_not_shown(user_id: int, thread_id: int, shown: list[int]) -> int | None:
-    """The oldest post the user has neither read nor just been shown (deleted ones aside)."""
+def _first_unread(user_id: int, thread_id: int, shown: Sequence[int] = ()) -> int | None:
+    """The oldest post the user has not read, other than those `shown` (deleted ones aside)."""
     position = sa.func.coalesce(_position(user_id, thread_id).scalar_subquery(), 0)
-    return db.session.scalar(
-        sa.select(sa.func.min(Post.id)).where(
-            Post.thread_id == thread_id,
-            Post.id > position,
-            Post.deleted_at.is_(None),
-            Post.id.not_in(shown),
-        )
+    query = sa.select(sa.func.min(Post.id)).where(
+        Post.thread_id == thread_id, Post.id > position, Post.deleted_at.is_(None)
     )
+    if shown:
+        query = query.where(Post.id.not_in(shown))
+    return db.session.scalar(query)
 
 
 def mark_thread_read(user: Actor, thread: Thread, shown: list[int] | None = None) -> None:
@@ -219,7 +214,7 @@ def mark_thread_read(user: Actor, thread: Thread, shown: list[int] | None = None
         return
     last = thread.last_post_id
     if shown is not None:
-        unseen = _first_unread_not_shown(user.id, thread.id, shown)
+        unseen = _first_unread(user.id, thread.id, shown)
         last = last if unseen is None else unseen - 1
     begin_write()
     mark_read(user.id, thread.id, last)
@@ -231,12 +226,7 @@ def first_unread_post_id(user: Actor, thread: Thread) -> int | None:
 
     Deleted posts are skipped, as the unread counts skip them.
     """
-    last_read = read_position(user.id, thread.id)
-    return db.session.scalar(
-        sa.select(sa.func.min(Post.id)).where(
-            Post.thread_id == thread.id, Post.id > last_read, Post.deleted_at.is_(None)
-        )
-    )
+    return _first_unread(user.id, thread.id)
 
 
 @dataclass(frozen=True)
