@@ -15,6 +15,11 @@
   if (!root) return;
 
   var ACK_TIMEOUT = 10000;
+  // What a message that did not reach the server says: it is kept either way.
+  var SEND_RETRY = {
+    offline: "You are offline. Your message is kept and will be sent when the page reconnects.",
+    timeout: "No answer from the server yet. Press Send to try again: your message will not be posted twice."
+  };
   var EMOJI = ["👍", "❤️", "🎉", "😂", "🤔", "👏", "💡", "✅"];
   var sessionId = Number(root.dataset.sessionId);
   var me = Number(root.dataset.userId);
@@ -484,9 +489,9 @@
         submit.disabled = state.status !== "live";
         if (!ack.ok) {
           // Lost on the way: sent again, same id, once the page has rejoined.
-          pending.retry = ack.error.code === "timeout" || ack.error.code === "offline";
+          pending.retry = SEND_RETRY.hasOwnProperty(ack.error.code);
           textarea.setAttribute("aria-invalid", "true");
-          showError(ui.error, ack.error.message + (pending.retry ? " It will be sent when you are back online." : ""));
+          showError(ui.error, SEND_RETRY[ack.error.code] || ack.error.message);
           return; // the text stays in the box
         }
         pending = null;

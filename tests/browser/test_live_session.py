@@ -43,9 +43,14 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     fran = new_page(data["facilitator"])
     mia = new_page(data["member"], width=400)  # a phone-sized window
     # Mia's socket goes through a proxy the test can cut, to see her reconnect.
+    # While `offline` is set, her reconnection attempts are turned away.
     mia_sockets = []
+    offline = []
 
     def proxy(ws):
+        if offline:
+            ws.close()
+            return
         ws.connect_to_server()
         mia_sockets.append(ws)
 
@@ -115,6 +120,23 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     expect(mia_log).to_contain_text("Sent while Mia was away")
     expect(mia_messages).to_have_count(4)
 
+    # She writes while offline: told so, her text kept, sent once she is back.
+    offline.append(True)
+    mia_sockets[-1].close()
+    expect(mia.locator("[data-live-connection]")).to_contain_text("Reconnecting")
+    mia.get_by_role("textbox", name="Message").fill("Typed in the car park")
+    mia.get_by_role("textbox", name="Message").press("Enter")
+    expect(mia.get_by_role("alert").filter(has_text="You are offline")).to_contain_text(
+        "will be sent when the page reconnects"
+    )
+    expect(mia.get_by_role("textbox", name="Message")).to_have_value("Typed in the car park")
+    offline.clear()
+    expect(fran_log.locator("li.chat__message", has_text="Typed in the car park")).to_have_count(
+        1, timeout=15_000
+    )
+    expect(mia.get_by_role("textbox", name="Message")).to_have_value("")
+    expect(mia_messages).to_have_count(5)
+
     # The facilitator ends the session; the member is told.
     fran.once("dialog", lambda dialog: dialog.accept())
     fran.get_by_role("button", name="End session").click()
@@ -124,7 +146,7 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     mia.get_by_role("link", name="Open the session record").click()
     expect(mia.get_by_role("heading", name="Transcript")).to_be_visible()
     transcript = mia.locator(".transcript")
-    for text in ("everyone", "Glad to be here", "Thanks for hosting"):
+    for text in ("everyone", "Glad to be here", "Thanks for hosting", "Typed in the car park"):
         expect(transcript).to_contain_text(text)
     expect(transcript).not_to_contain_text("Can I still write?")
     expect(transcript.locator(".chat__quote")).to_contain_text("Fran Facilitator")
