@@ -12,17 +12,12 @@ if __name__ == "__main__" and os.environ.get("NIC_ASYNC_MODE", "gevent") == "gev
     monkey.patch_all()
 
 from nic import create_app
-from nic.extensions import socketio
 
 app = create_app()
 
 if __name__ == "__main__":
     from nic.runtime import tune_gc
+    from nic.serve import serve
 
     tune_gc()
-    socketio.run(
-        app,
-        host=app.config["NIC_HOST"],
-        port=app.config["NIC_PORT"],
-        allow_unsafe_werkzeug=app.config["NIC_ASYNC_MODE"] == "threading",
-    )
+    serve(app, app.config["NIC_HOST"], app.config["NIC_PORT"], app.config["NIC_ASYNC_MODE"])

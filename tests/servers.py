@@ -7,10 +7,13 @@ of their own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +46,25 @@ def migrate(env: dict[str, str]) -> None:
         capture_output=True,
         timeout=180,
     )
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str], log_path: Path, timeout: float = 30) -> Iterator[str]:
+    """`python wsgi.py` with `env` (NIC_PORT set) until the block ends; yields its URL."""
+    port = int(env["NIC_PORT"])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                break
+            assert time.monotonic() < deadline, f"no answer in {timeout}s: {log_path.read_text()}"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
