@@ -11,7 +11,7 @@ from flask import Flask
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
-from nic.services import accounts, groups, org, tokens
+from nic.services import accounts, groups, org, read_state, tokens
 
 
 def _fail(exc: ServiceError) -> None:
@@ -45,6 +45,12 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Created {user.email} (@{user.username}).")
         if generated:
             click.echo(f"Password: {password}")
+
+    @app.cli.command("recount-unread")
+    def recount_unread():
+        """Rebuild the unread counters of every thread, group and reader from the posts."""
+        read_state.recount_all()
+        click.echo("Unread counts rebuilt.")
 
     @app.cli.command("create-district")
     @click.argument("name")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Post, Thread
-from nic.services import discussions, reading
+from nic.services import discussions, read_state
 from tests.factories import make_group, make_thread, make_user
 
 WRITERS = 8
@@ -38,7 +38,7 @@ def test_concurrent_replies_are_all_stored(app):
                 start.wait()
                 for n in range(REPLIES_EACH):
                     discussions.reply(user, thread_id, f"Reply {n} from {user_id}")
-                    reading.mark_thread_read(user, db.session.get(Thread, thread_id))
+                    read_state.read_thread(user, db.session.get(Thread, thread_id))
                 db.session.remove()
         except BaseException as exc:
             errors.append(exc)

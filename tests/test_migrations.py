@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from nic import create_app
 from nic.config import suite_config
 from nic.extensions import db
+from nic.models import Group, Membership, Thread
+from nic.services import discussions, read_state
 from tests.conftest import PG_URL, with_search_path
+from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.test_read_state import counters
 
 
 def _fresh_url(tmp_path) -> tuple[str, str | None]:
@@ -26,20 +33,15 @@ def _fresh_url(tmp_path) -> tuple[str, str | None]:
     return with_search_path(PG_URL, schema), schema
 
 
-def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path):
+@pytest.fixture
+def fresh_app(tmp_path) -> Iterator[Flask]:
+    """An app on an empty database of its own (a schema of its own on PostgreSQL)."""
     url, schema = _fresh_url(tmp_path)
     app = create_app(suite_config(url))
     try:
         with app.app_context():
-            upgrade()
-            with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-                tables = set(sa.inspect(conn).get_table_names())
-            assert diff == []
-            assert {"user", "peer_group", "thread", "post", "chat_message"} <= tables
-            downgrade(revision="base")
-            with db.engine.connect() as conn:
-                assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+            yield app
+            db.session.remove()
             db.engine.dispose()
     finally:
         if schema:
@@ -47,3 +49,37 @@ def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path):
             with engine.begin() as conn:
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             engine.dispose()
+
+
+def test_upgrade_from_empty_matches_models_and_downgrades(fresh_app):
+    upgrade()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        tables = set(sa.inspect(conn).get_table_names())
+    assert diff == []
+    assert {"user", "peer_group", "thread", "post", "chat_message"} <= tables
+    downgrade(revision="base")
+    with db.engine.connect() as conn:
+        assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+
+
+def test_the_unread_counters_are_filled_from_existing_posts(fresh_app):
+    """Down to the schema before the counters and up again: the counts kept live come back."""
+    upgrade()
+    facilitator, reader, writer = make_user(job_role="facilitator"), make_user(), make_user()
+    group = make_group(facilitator=facilitator, members=[reader, writer])
+    thread = make_thread(group, writer)
+    replies = [make_reply(thread, writer, f"Reply {n}") for n in range(4)]
+    read_state.read_thread(reader, db.session.get(Thread, thread.id))
+    discussions.delete_post(writer, replies[1].id)
+    hidden = make_thread(group, writer, title="Hidden")
+    read_state.read_thread(reader, db.session.get(Thread, hidden.id))
+    discussions.set_thread_flag(facilitator, hidden.id, "hidden", True)
+    make_reply(thread, writer, "Unread")
+    kept = counters()
+    db.session.remove()
+    downgrade(revision="0001")
+    upgrade()
+    assert counters() == kept
+    membership = db.session.get(Membership, (group.id, reader.id))
+    assert read_state.group_unread(db.session.get(Group, group.id), membership) == 1

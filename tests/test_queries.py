@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+import sqlalchemy as sa
+
+from nic.extensions import db
 from nic.services import discussions
+from nic.services import groups as groups_service
 from nic.services.reading import REPLIES_PER_PAGE
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
@@ -77,3 +82,86 @@ def test_home_and_directory_queries_are_constant(client, login, count_queries, n
         counts.append((home.count, directory.count))
     assert counts[0] == counts[1], counts
     assert counts[1][0] <= 8 and counts[1][1] <= 8, counts
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def writes(counter) -> list[str]:
+    return [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)]
+
+
+def test_a_second_identical_view_writes_nothing(client, login, count_queries, network):
+    group, authors, reader = network
+    thread = build_thread(group, authors, 80)
+    login(reader)
+    for url in (f"/threads/{thread.id}", f"/threads/{thread.id}?page=2", f"/groups/{group.id}",
+                "/", f"/u/{authors[0].username}", "/directory"):  # fmt: skip
+        client.get(url)
+        with count_queries() as again:
+            assert client.get(url).status_code == 200
+        assert writes(again) == [], url
+
+
+def test_the_group_page_moves_last_visit_when_something_is_new_or_after_a_while(
+    client, login, count_queries, network, monkeypatch
+):
+    group, authors, reader = network
+    thread = make_thread(group, authors[0])
+    login(reader)
+    url = f"/groups/{group.id}"
+    with count_queries() as first:
+        client.get(url)
+    assert len(writes(first)) == 1  # the first visit
+    make_reply(thread, authors[1])
+    with count_queries() as news:
+        client.get(url)
+    assert len(writes(news)) == 1  # something new since the last visit
+    later = groups_service.utcnow() + groups_service.VISIT_REFRESH
+    monkeypatch.setattr(groups_service, "utcnow", lambda: later)
+    with count_queries() as stale:
+        client.get(url)
+    assert len(writes(stale)) == 1  # nothing new, but the last visit is old
+
+
+def test_no_page_scans_the_post_table(app, client, login, network):
+    """The home, group and thread pages find posts and threads through indexes, unsorted.
+
+    On PostgreSQL, sequential scans are switched off for the EXPLAIN (with a
+    few rows it would rightly prefer them): one still planned has no index.
+    """
+    group, authors, reader = network
+    thread = build_thread(group, authors, 30)
+    make_reply(thread, authors[2], "Unread for the reader")
+    make_thread(make_group("Second group", members=[reader, authors[0]]), authors[0])
+    login(reader)
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") or " RECURSIVE " in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for url in ("/", f"/groups/{group.id}", f"/threads/{thread.id}", f"/threads/{thread.id}"):
+            assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    sqlite = db.engine.dialect.name == "sqlite"
+    scan = r"SCAN (post|thread|thread_read)\b" if sqlite else r".*Seq Scan on (post|thread)\b"
+    with db.engine.connect() as conn:
+        if not sqlite:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in seen:
+            explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
+            plan = conn.exec_driver_sql(f"{explain} {statement}", parameters).all()
+            details = [row[-1] for row in plan]
+            assert not [d for d in details if re.match(scan, d)], (statement, details)
+            # Sorting the rows of a search of these tables sorts a whole thread or group;
+            # sorting a subquery's few rows (a CO-ROUTINE, each arm LIMITed) is fine.
+            sorts_archive = (
+                "USE TEMP B-TREE FOR ORDER BY" in details
+                and any(re.match(r"SEARCH (post|thread)\b", d) for d in details)
+                and not any(d.startswith(("CO-ROUTINE", "MATERIALIZE")) for d in details)
+            )
+            assert not sorts_archive, (statement, details)

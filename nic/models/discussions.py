@@ -21,6 +21,8 @@ class Thread(db.Model):
     __table_args__ = (
         # The group page: pinned first, then by last activity.
         sa.Index("ix_thread_group_listing", "group_id", "pinned", "last_activity_at"),
+        # The home page: each group's most recently active threads.
+        sa.Index("ix_thread_group_activity", "group_id", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +37,8 @@ class Thread(db.Model):
     # Replies, not counting the opening post; kept by the services.
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_id: Mapped[int | None] = mapped_column()
+    # Posts not deleted, the opening post included; kept by nic.services.read_state.
+    post_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     group: Mapped[Group] = relationship(lazy="raise")
     author: Mapped[User] = relationship(lazy="raise")
@@ -93,4 +97,6 @@ class ThreadRead(db.Model):
         sa.ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     last_read_post_id: Mapped[int] = mapped_column(default=0)
+    # Posts not deleted up to last_read_post_id: unread = thread.post_count - read_count.
+    read_count: Mapped[int] = mapped_column(default=0, server_default="0")
     read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -36,6 +36,8 @@ class Group(db.Model):
     job_roles_csv: Mapped[str] = mapped_column(sa.String(300), default="")
     visibility: Mapped[str] = mapped_column(sa.String(16), default=Visibility.NETWORK.value)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Posts not deleted in threads not hidden; kept by nic.services.read_state.
+    post_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def job_roles(self) -> list[str]:
@@ -63,6 +65,9 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     # When the member last opened the group page: threads active since are "new".
     last_visited_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The member's thread_read.read_count summed over the group's threads not hidden:
+    # unread in the group = group.post_count - read_count.
+    read_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship(lazy="raise")
     group: Mapped[Group] = relationship(lazy="raise")

@@ -22,8 +22,8 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
+from nic.services import read_state
 from nic.services.groups import get_group_for, load_in_group
-from nic.services.reading import mark_read
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
 
@@ -83,7 +83,8 @@ def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thr
     db.session.add(post)
     db.session.flush()
     thread.last_post_id = post.id
-    mark_read(user.id, thread.id, post.id)
+    read_state.post_added(thread)
+    read_state.mark_read(user.id, thread, post.id)
     db.session.commit()
     return thread
 
@@ -120,7 +121,8 @@ def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = Non
         .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_activity_at=now, last_post_id=post.id)
     )
-    mark_read(user.id, thread.id, post.id)
+    read_state.post_added(thread)
+    read_state.mark_read(user.id, thread, post.id)
     db.session.commit()
     return post
 
@@ -152,10 +154,12 @@ def edit_post(user: Actor, post_id: int, body: object) -> Post:
 def delete_post(user: Actor, post_id: int) -> Post:
     """Soft-delete: the post stays in the tree as "post deleted"."""
     begin_write()
-    post, _access = get_post_for(user, post_id)
+    post, access = get_post_for(user, post_id)
     if not policy.can_delete_post(user, post):
         raise PermissionDenied("You can delete only your own posts.")
-    post.deleted_at = utcnow()
+    if post.deleted_at is None:
+        post.deleted_at = utcnow()
+        read_state.post_deleted(access.thread, post)
     db.session.commit()
     return post
 
@@ -187,6 +191,8 @@ def set_thread_flag(user: Actor, thread_id: int, flag: str, value: bool) -> Thre
     if flag not in {"pinned", "locked", "hidden"}:
         raise ValidationError("flag", "Unknown thread setting.")
     thread = _moderate(user, thread_id)
+    if flag == "hidden" and thread.hidden != bool(value):
+        read_state.thread_visibility_changed(thread, hidden=bool(value))
     setattr(thread, flag, bool(value))
     db.session.commit()
     return thread

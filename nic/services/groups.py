@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -13,15 +14,28 @@ from nic import policy
 from nic.database import begin_write
 from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
-from nic.models import Group, GroupRole, JobRole, Membership, School, User, Visibility, utcnow
+from nic.models import (
+    Group,
+    GroupRole,
+    JobRole,
+    Membership,
+    School,
+    User,
+    Visibility,
+    as_utc,
+    utcnow,
+)
 from nic.policy import Actor
 from nic.realtime import events
+from nic.services import read_state
 from nic.services.validation import clean_choice, clean_text
 
 T = TypeVar("T", bound=Any)
 JOB_ROLES = [role.value for role in JobRole]
 VISIBILITIES = [v.value for v in Visibility]
 GROUP_ROLES = [r.value for r in GroupRole]
+# A group page view moves "last visited" at most this often when nothing is new.
+VISIT_REFRESH = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,7 @@ def join_group(user: Actor, group_id: int) -> Membership:
     if not policy.can_join_group(user, access.group, access.membership):
         raise PermissionDenied("This group is private: a facilitator adds its members.")
     membership = Membership(group_id=group_id, user_id=user.id, role=GroupRole.MEMBER.value)
+    read_state.member_joined(membership)
     db.session.add(membership)
     db.session.commit()
     return membership
@@ -218,6 +233,7 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
     membership = db.session.get(Membership, (group_id, user_id))
     if membership is None:
         membership = Membership(group_id=group_id, user_id=user_id, role=role)
+        read_state.member_joined(membership)
         db.session.add(membership)
     else:
         membership.role = role
@@ -276,10 +292,21 @@ def get_member(group_id: int, user_id: int) -> Membership:
     return membership
 
 
-def mark_visited(membership: Membership | None) -> None:
-    """Remember when the member opened the group page ("new since last visit")."""
+def mark_visited(membership: Membership | None, newest_activity: datetime | None) -> None:
+    """Remember when the member opened the group page ("new since last visit").
+
+    Written only when it changes what the page will show: something happened
+    since the last visit, or the last visit is more than VISIT_REFRESH old
+    (as Discourse does), so reloading the page writes nothing.
+    """
     if membership is None:
         return
+    now = utcnow()
+    visited = as_utc(membership.last_visited_at) if membership.last_visited_at else None
+    stale = visited is None or now - visited >= VISIT_REFRESH
+    news = newest_activity is not None and visited is not None and as_utc(newest_activity) > visited
+    if not (stale or news):
+        return
     begin_write()
-    membership.last_visited_at = utcnow()
+    membership.last_visited_at = now
     db.session.commit()

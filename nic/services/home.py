@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from nic.extensions import db
-from nic.models import Group, Membership, Post, Thread, ThreadRead
+from nic.models import Group, Membership, Post, Thread
 from nic.policy import Actor
+from nic.services import read_state
 from nic.services.groups import visible_groups_query
 
 RECENT_LIMIT = 10
@@ -23,47 +24,47 @@ class GroupSummary:
 
 
 def my_groups(user: Actor) -> list[GroupSummary]:
-    """The user's groups, each with its count of unread posts: two queries."""
-    memberships = list(
-        db.session.scalars(
-            sa.select(Membership)
-            .join(Membership.group)
-            .options(contains_eager(Membership.group))
-            .where(Membership.user_id == user.id)
-            .order_by(Group.name)
-        )
+    """The user's groups, each with its count of unread posts: one query, from counters."""
+    memberships = db.session.scalars(
+        sa.select(Membership)
+        .join(Membership.group)
+        .options(contains_eager(Membership.group))
+        .where(Membership.user_id == user.id)
+        .order_by(Group.name)
     )
-    group_ids = [m.group_id for m in memberships]
-    unread: dict[int, int] = {}
-    if group_ids:
-        read = sa.orm.aliased(ThreadRead)
-        rows = db.session.execute(
-            sa.select(Thread.group_id, sa.func.count(Post.id))
-            .join(Post, Post.thread_id == Thread.id)
-            .outerjoin(read, sa.and_(read.thread_id == Thread.id, read.user_id == user.id))
-            .where(
-                Thread.group_id.in_(group_ids),
-                Thread.hidden.is_(False),
-                Post.deleted_at.is_(None),
-                Post.id > sa.func.coalesce(read.last_read_post_id, 0),
-            )
-            .group_by(Thread.group_id)
-        )
-        unread = {group_id: count for group_id, count in rows}
-    return [GroupSummary(m.group, m, unread.get(m.group_id, 0)) for m in memberships]
+    return [GroupSummary(m.group, m, read_state.group_unread(m.group, m)) for m in memberships]
 
 
 def recent_threads(user: Actor, group_ids: list[int]) -> list[Thread]:
-    """The most recently active threads across the user's groups."""
+    """The most recently active threads across the user's groups: one query.
+
+    Each group gives its own latest few from the (group, last activity)
+    index and only those are merged, so the page never sorts a group's
+    whole archive.
+    """
     if not group_ids:
         return []
+    latest = [
+        sa.select(Thread.id, Thread.last_activity_at)
+        .where(Thread.group_id == group_id, Thread.hidden.is_(False))
+        .order_by(Thread.last_activity_at.desc())
+        .limit(RECENT_LIMIT)
+        .subquery()
+        .select()
+        for group_id in group_ids
+    ]
+    candidates = sa.union_all(*latest).subquery()
+    newest = (
+        sa.select(candidates.c.id)
+        .order_by(candidates.c.last_activity_at.desc())
+        .limit(RECENT_LIMIT)
+    )
     return list(
         db.session.scalars(
             sa.select(Thread)
             .options(joinedload(Thread.group), joinedload(Thread.author))
-            .where(Thread.group_id.in_(group_ids), Thread.hidden.is_(False))
+            .where(Thread.id.in_(newest))
             .order_by(Thread.last_activity_at.desc())
-            .limit(RECENT_LIMIT)
         )
     )
 

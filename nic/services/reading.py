@@ -1,4 +1,4 @@
-"""Reading discussions: the reply tree, per-user read state, thread listings.
+"""Reading discussions: the reply tree and thread listings (read state: nic.services.read_state).
 
 Every query here is written so a page runs a constant number of them,
 whatever the size of the thread or group.
@@ -6,19 +6,17 @@ whatever the size of the thread or group.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from nic import policy
-from nic.database import begin_write
 from nic.extensions import db
-from nic.models import Post, School, Thread, ThreadRead, User, as_utc, utcnow
+from nic.models import Post, School, Thread, User, as_utc
 from nic.policy import Actor
+from nic.services import read_state
 from nic.services.groups import GroupAccess
-from nic.services.upsert import upsert
 
 # Replies nest to this depth; deeper replies stay flat with an "in reply to" link.
 MAX_DEPTH = 4
@@ -77,8 +75,8 @@ class ThreadPage:
     opening: Post | None
     replies: list[PostNode]
     pagination: object  # Flask-SQLAlchemy's Pagination over the page's branches
-    # The ids of every post on the page, the opening post included.
-    shown: list[int]
+    # Every post on the page, the opening post included, oldest first.
+    shown: list[Post]
 
 
 def load_page(thread_id: int, page: int) -> ThreadPage:
@@ -106,7 +104,7 @@ def load_page(thread_id: int, page: int) -> ThreadPage:
         ).unique()
     )
     opening, replies = build_tree(posts)
-    return ThreadPage(opening, replies, pagination, [post.id for post in posts])
+    return ThreadPage(opening, replies, pagination, posts)
 
 
 def page_of_post(thread_id: int, post_id: int) -> int:
@@ -168,95 +166,12 @@ def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
     return opening, [nest(post, 1) for post in children.get(None, [])]
 
 
-def _position(user_id: int, thread_id: int) -> sa.Select:
-    return sa.select(ThreadRead.last_read_post_id).where(
-        ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id
-    )
-
-
-def mark_read(user_id: int, thread_id: int, post_id: int) -> None:
-    upsert(
-        ThreadRead,
-        {"user_id": user_id, "thread_id": thread_id, "last_read_post_id": post_id},
-        index=["user_id", "thread_id"],
-        # Reading never moves the position backwards.
-        update={
-            "last_read_post_id": sa.case(
-                (ThreadRead.last_read_post_id > post_id, ThreadRead.last_read_post_id),
-                else_=post_id,
-            ),
-            "read_at": utcnow(),
-        },
-    )
-
-
-def _first_unread(user_id: int, thread_id: int, shown: Sequence[int] = ()) -> int | None:
-    """The oldest post the user has not read, other than those `shown` (deleted ones aside)."""
-    position = sa.func.coalesce(_position(user_id, thread_id).scalar_subquery(), 0)
-    query = sa.select(sa.func.min(Post.id)).where(
-        Post.thread_id == thread_id, Post.id > position, Post.deleted_at.is_(None)
-    )
-    if shown:
-        query = query.where(Post.id.not_in(shown))
-    return db.session.scalar(query)
-
-
-def mark_thread_read(user: Actor, thread: Thread, shown: list[int] | None = None) -> None:
-    """Record what the user has read of the thread: the posts `shown` (default: all of it).
-
-    The read position is one post id per person and thread: everything up to
-    it counts as read. It moves only as far as the user has seen every
-    post: to just before the oldest unread post that was not shown. So a
-    page read out of order never marks another page's posts as read; its
-    own newer posts count as read once the pages before them have been.
-    """
-    if not (policy.is_signed_in(user) and thread.last_post_id):
-        return
-    last = thread.last_post_id
-    if shown is not None:
-        unseen = _first_unread(user.id, thread.id, shown)
-        last = last if unseen is None else unseen - 1
-    begin_write()
-    mark_read(user.id, thread.id, last)
-    db.session.commit()
-
-
-def first_unread_post_id(user: Actor, thread: Thread) -> int | None:
-    """Where the thread should open for this user (None: nothing unread).
-
-    Deleted posts are skipped, as the unread counts skip them.
-    """
-    return _first_unread(user.id, thread.id)
-
-
 @dataclass(frozen=True)
 class ThreadRow:
     thread: Thread
     unread: int  # posts not yet read by this user
     never_opened: bool
     active_since_visit: bool
-
-
-def unread_counts(user_id: int, thread_ids: list[int]) -> dict[int, tuple[int, bool]]:
-    """thread id -> (unread posts, never opened), in one query."""
-    if not thread_ids:
-        return {}
-    read = sa.orm.aliased(ThreadRead)
-    rows = db.session.execute(
-        sa.select(Thread.id, sa.func.count(Post.id), sa.func.max(read.thread_id))
-        .outerjoin(read, sa.and_(read.thread_id == Thread.id, read.user_id == user_id))
-        .outerjoin(
-            Post,
-            sa.and_(
-                Post.thread_id == Thread.id,
-                Post.id > sa.func.coalesce(read.last_read_post_id, 0),
-                Post.deleted_at.is_(None),
-            ),
-        )
-        .where(Thread.id.in_(thread_ids))
-        .group_by(Thread.id)
-    )
-    return {tid: (count, opened is None) for tid, count, opened in rows}
 
 
 def list_threads(
@@ -274,7 +189,7 @@ def list_threads(
         query = query.where(Thread.hidden.is_(False))
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
     threads = list(pagination.items)
-    counts = unread_counts(user.id, [t.id for t in threads])
+    counts = read_state.thread_unread(user.id, threads)
     visited = as_utc(membership.last_visited_at) if membership else None
     rows = [
         ThreadRow(

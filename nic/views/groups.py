@@ -36,7 +36,8 @@ def show(group_id: int):
         threads_page=pagination, rows=rows,
         sessions=live_sessions.upcoming_for_groups([group_id]),
     )  # fmt: skip
-    groups.mark_visited(access.membership)
+    newest = max((row.thread.last_activity_at for row in rows), default=None)
+    groups.mark_visited(access.membership, newest)
     return response
 
 

@@ -9,7 +9,7 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
-from nic.services import discussions, groups, reading
+from nic.services import discussions, groups, read_state, reading
 from nic.views.helpers import page_arg
 
 bp = Blueprint("threads", __name__)
@@ -49,11 +49,10 @@ def render_thread(
     access: discussions.ThreadAccess, form: ReplyForm, page: int = 1, status: int = 200
 ):
     thread = access.thread
-    first_unread = reading.first_unread_post_id(current_user, thread)
     shown = reading.load_page(thread.id, page)
     if page > max(shown.pagination.pages, 1):
         abort(404)
-    reading.mark_thread_read(current_user, thread, shown=shown.shown)
+    first_unread = read_state.read_thread(current_user, thread, shown=shown.shown)
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
@@ -75,7 +74,7 @@ def show(thread_id: int):
 def unread(thread_id: int):
     """Open a thread at the first post this user has not read."""
     access = discussions.get_thread_for(current_user, thread_id)
-    first = reading.first_unread_post_id(current_user, access.thread)
+    first = read_state.first_unread_post_id(current_user, access.thread)
     if first is None:
         return redirect(url_for("threads.show", thread_id=thread_id))
     return redirect(post_url(thread_id, first))
