@@ -13,7 +13,7 @@ import threading
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import Post, Thread
+from nic.models import Group, Membership, Post, Thread, ThreadRead
 from nic.services import discussions, read_state
 from tests.factories import make_group, make_thread, make_user
 
@@ -52,4 +52,17 @@ def test_concurrent_replies_are_all_stored(app):
     db.session.expire_all()
     stored = db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.thread_id == thread_id))
     assert stored == 1 + WRITERS * REPLIES_EACH
-    assert db.session.get(Thread, thread_id).reply_count == WRITERS * REPLIES_EACH
+    thread = db.session.get(Thread, thread_id)
+    assert thread.reply_count == WRITERS * REPLIES_EACH
+    # The unread counters moved by SQL too: none lost, each writer has read it all.
+    assert thread.post_count == stored
+    assert db.session.get(Group, group.id).post_count == stored
+    for user_id in user_ids:
+        membership = db.session.get(Membership, (group.id, user_id))
+        last_read = db.session.get(ThreadRead, (user_id, thread_id)).last_read_post_id
+        unread_after = db.session.scalar(
+            sa.select(sa.func.count(Post.id)).where(
+                Post.thread_id == thread_id, Post.id > last_read
+            )
+        )
+        assert stored - membership.read_count == unread_after

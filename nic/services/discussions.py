@@ -82,8 +82,7 @@ def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thr
     )
     db.session.add(post)
     db.session.flush()
-    thread.last_post_id = post.id
-    read_state.post_added(thread)
+    read_state.post_added(thread, post)
     read_state.mark_read(user.id, thread, post.id)
     db.session.commit()
     return thread
@@ -106,6 +105,12 @@ def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = Non
             raise ValidationError("parent_id", "That post is not in this thread.")
     text = _clean_body(body)
     now = utcnow()
+    # Lock the thread's row first, so its posts get their ids in commit order (read_state).
+    db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+    )
     post = Post(
         thread_id=thread.id,
         parent_id=parent_id,
@@ -116,12 +121,7 @@ def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = Non
     )
     db.session.add(post)
     db.session.flush()
-    db.session.execute(
-        sa.update(Thread)
-        .where(Thread.id == thread.id)
-        .values(reply_count=Thread.reply_count + 1, last_activity_at=now, last_post_id=post.id)
-    )
-    read_state.post_added(thread)
+    read_state.post_added(thread, post)
     read_state.mark_read(user.id, thread, post.id)
     db.session.commit()
     return post

@@ -52,15 +52,21 @@ def membership_of(user: Actor, group_id: int) -> Membership | None:
     return db.session.get(Membership, (group_id, user.id))
 
 
+def _with_membership(user: Actor, query: sa.Select, group_id: sa.ColumnElement) -> sa.Select:
+    """`query` with the user's membership of the group beside it (None for outsiders)."""
+    user_id = user.id if policy.is_signed_in(user) else None
+    mine = sa.and_(Membership.group_id == group_id, Membership.user_id == user_id)
+    return query.add_columns(Membership).outerjoin(Membership, mine)
+
+
 def get_group_for(user: Actor, group_id: int) -> GroupAccess:
-    """The group if this user may see it; raises NotFound otherwise."""
-    group = db.session.get(Group, group_id)
-    if group is None:
+    """The group if this user may see it, with their membership: one query; raises NotFound."""
+    row = db.session.execute(
+        _with_membership(user, sa.select(Group).where(Group.id == group_id), Group.id)
+    ).first()
+    if row is None or not policy.can_view_group(user, row[0], row[1]):
         raise NotFound("No such group.")
-    membership = membership_of(user, group_id)
-    if not policy.can_view_group(user, group, membership):
-        raise NotFound("No such group.")
-    return GroupAccess(group, membership)
+    return GroupAccess(row[0], row[1])
 
 
 def load_in_group(
@@ -68,22 +74,20 @@ def load_in_group(
 ) -> tuple[T, Membership | None]:
     """Load a thing that belongs to a group (a thread, a session) for this user.
 
-    One query loads it with its group; one more, the user's membership.
+    One query loads it with its group and the user's membership.
     Raises NotFound, with the same message, when it does not exist or
     `can_view(user, thing, membership)` says no: outsiders learn nothing.
     """
-    thing = db.session.scalar(
+    query = (
         sa.select(model)
         .join(model.group)
         .options(contains_eager(model.group))
         .where(model.id == object_id)
     )
-    if thing is None:
+    row = db.session.execute(_with_membership(user, query, Group.id)).first()
+    if row is None or not can_view(user, row[0], row[1]):
         raise NotFound(missing)
-    membership = membership_of(user, thing.group_id)
-    if not can_view(user, thing, membership):
-        raise NotFound(missing)
-    return thing, membership
+    return row[0], row[1]
 
 
 def get_group_to_manage(user: Actor, group_id: int) -> GroupAccess:

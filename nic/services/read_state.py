@@ -17,7 +17,13 @@ per group or thread, however long the archive. `recount_all` rebuilds every
 counter from the rows (`flask --app wsgi recount-unread`).
 
 Every counter moves by an SQL expression (`x = x + 1`), never by a value
-read into Python, so concurrent writers cannot lose an update.
+read into Python, so concurrent writers cannot lose an update. A reply locks
+its thread's row before its post is inserted, so a thread's post ids are
+given out in commit order: once a position is recorded, no post at or below
+it can still appear, and a count taken up to it stays true. One race is
+left on PostgreSQL: a person's first read of a thread at the moment a post
+in it is deleted can leave that person's count one too high until their
+position next moves (or `recount_all`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
 from nic.database import begin_write
@@ -54,11 +61,15 @@ def _bump_group(thread: Thread, by: int | sa.ColumnElement) -> None:
         )
 
 
-def post_added(thread: Thread) -> None:
-    """Count a post just added to the thread (its opening post or a reply)."""
+def post_added(thread: Thread, post: Post) -> None:
+    """Count a post just added to the thread (its opening post or a reply), now its last."""
     db.session.execute(
-        sa.update(Thread).where(Thread.id == thread.id).values(post_count=Thread.post_count + 1)
+        sa.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1, last_post_id=post.id)
     )
+    # A thread inserted in this transaction is not refreshed by the UPDATE: say it here.
+    set_committed_value(thread, "last_post_id", post.id)
     _bump_group(thread, 1)
 
 

@@ -203,10 +203,10 @@ def test_record_page_and_transcript_run_constant_queries(people, login, count_qu
     assert (page.count, transcript.count) == EXPECTED_QUERIES
 
 
-# Page: user, session and group, membership, attendance, messages, reactions,
+# Page: user, session with its group and the membership, attendance, messages, reactions,
 # questions, polls, poll votes, linked threads. The transcript: the same
 # without linked threads.
-EXPECTED_QUERIES = (10, 9)
+EXPECTED_QUERIES = (9, 8)
 
 
 def test_ics_text_escapes_and_folds():
