@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -52,18 +53,28 @@ def membership_of(user: Actor, group_id: int) -> Membership | None:
     return db.session.get(Membership, (group_id, user.id))
 
 
-def _with_membership(user: Actor, query: sa.Select, group_id: sa.ColumnElement) -> sa.Select:
-    """`query` with the user's membership of the group beside it (None for outsiders)."""
-    user_id = user.id if policy.is_signed_in(user) else None
-    mine = sa.and_(Membership.group_id == group_id, Membership.user_id == user_id)
+@functools.cache
+def _with_membership(model: type) -> sa.Select:
+    """A `model` row (a group, or a thing with its group) by id, with the membership of the
+    user `:user_id` beside it (None for outsiders). Built once per model: building the
+    statement cost more than running it."""
+    group_id = Group.id
+    query = sa.select(model).where(model.id == sa.bindparam("object_id"))
+    if model is not Group:
+        query = query.join(model.group).options(contains_eager(model.group))
+    mine = sa.and_(Membership.group_id == group_id, Membership.user_id == sa.bindparam("user_id"))
     return query.add_columns(Membership).outerjoin(Membership, mine)
+
+
+def _load_with_membership(user: Actor, model: type[T], object_id: int) -> Any:
+    user_id = user.id if policy.is_signed_in(user) else None
+    params = {"object_id": object_id, "user_id": user_id}
+    return db.session.execute(_with_membership(model), params).first()
 
 
 def get_group_for(user: Actor, group_id: int) -> GroupAccess:
     """The group if this user may see it, with their membership: one query; raises NotFound."""
-    row = db.session.execute(
-        _with_membership(user, sa.select(Group).where(Group.id == group_id), Group.id)
-    ).first()
+    row = _load_with_membership(user, Group, group_id)
     if row is None or not policy.can_view_group(user, row[0], row[1]):
         raise NotFound("No such group.")
     return GroupAccess(row[0], row[1])
@@ -78,13 +89,7 @@ def load_in_group(
     Raises NotFound, with the same message, when it does not exist or
     `can_view(user, thing, membership)` says no: outsiders learn nothing.
     """
-    query = (
-        sa.select(model)
-        .join(model.group)
-        .options(contains_eager(model.group))
-        .where(model.id == object_id)
-    )
-    row = db.session.execute(_with_membership(user, query, Group.id)).first()
+    row = _load_with_membership(user, model, object_id)
     if row is None or not can_view(user, row[0], row[1]):
         raise NotFound(missing)
     return row[0], row[1]

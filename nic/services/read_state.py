@@ -28,6 +28,7 @@ position next moves (or `recount_all`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -140,7 +141,9 @@ def member_joined(membership: Membership) -> None:
     )
 
 
-def _position(user_id: int, thread_id: int) -> sa.ScalarSelect:
+def _position(
+    user_id: int | sa.BindParameter, thread_id: int | sa.BindParameter
+) -> sa.ScalarSelect:
     return (
         sa.select(ThreadRead.last_read_post_id)
         .where(ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id)
@@ -148,17 +151,26 @@ def _position(user_id: int, thread_id: int) -> sa.ScalarSelect:
     )
 
 
+@functools.cache
+def _where_reading_statement() -> sa.Select:
+    """`_where_reading`'s query, built once (building it cost more than running it)."""
+    thread_id = sa.bindparam("thread_id", type_=sa.Integer)
+    at = sa.func.coalesce(_position(sa.bindparam("user_id", type_=sa.Integer), thread_id), 0)
+    first = sa.select(sa.func.min(Post.id)).where(
+        Post.thread_id == thread_id,
+        Post.id > at,
+        Post.deleted_at.is_(None),
+        Post.id.not_in(sa.bindparam("shown", expanding=True)),
+    )
+    return sa.select(at, first.scalar_subquery())
+
+
 def _where_reading(
     user_id: int, thread_id: int, shown: Sequence[int] = ()
 ) -> tuple[int, int | None]:
     """(the position, the oldest post past it not deleted and not among `shown`): one query."""
-    at = sa.func.coalesce(_position(user_id, thread_id), 0)
-    first = sa.select(sa.func.min(Post.id)).where(
-        Post.thread_id == thread_id, Post.id > at, Post.deleted_at.is_(None)
-    )
-    if shown:
-        first = first.where(Post.id.not_in(shown))
-    row = db.session.execute(sa.select(at, first.scalar_subquery())).one()
+    params = {"user_id": user_id, "thread_id": thread_id, "shown": list(shown)}
+    row = db.session.execute(_where_reading_statement(), params).one()
     return row[0], row[1]
 
 

@@ -6,9 +6,12 @@ whatever the size of the thread or group.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from nic import policy
@@ -52,11 +55,11 @@ def opening_post(thread_id: int) -> Post | None:
     return db.session.scalars(posts_query(thread_id).limit(1)).first()
 
 
-def _opening_id(thread_id: int) -> sa.ScalarSelect:
+def _opening_id(thread_id: int | sa.BindParameter) -> sa.ScalarSelect:
     return sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread_id).scalar_subquery()
 
 
-def _branches(thread_id: int) -> sa.Select:
+def _branches(thread_id: int | sa.BindParameter) -> sa.Select:
     """The thread's replies to the thread itself (the roots of the reply tree), oldest first."""
     opening = _opening_id(thread_id)
     return (
@@ -79,31 +82,57 @@ class ThreadPage:
     shown: list[Post]
 
 
+class _BranchPagination(Pagination):
+    """Flask-SQLAlchemy's Pagination over branches counted by `load_page`'s own query."""
+
+    def _query_items(self) -> list[Any]:
+        return self._query_args["items"]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+@functools.cache
+def _page_statement() -> sa.Select:
+    """`load_page`'s query, built once (building it cost more than running it)."""
+    thread_id = sa.bindparam("thread_id", type_=sa.Integer)
+    branches = _branches(thread_id)
+    roots = branches.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).subquery()
+    tree = sa.select(roots.c.id).cte("branch", recursive=True)
+    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
+    total = sa.select(sa.func.count()).select_from(branches.subquery()).scalar_subquery()
+    return (
+        sa.select(Post, total)
+        # The page shows each author's school, not its district.
+        .options(joinedload(Post.author).joinedload(User.school))
+        .where(
+            Post.thread_id == thread_id,
+            sa.or_(Post.id == _opening_id(thread_id), Post.id.in_(sa.select(tree.c.id))),
+        )
+        .order_by(Post.id)
+    )
+
+
 def load_page(thread_id: int, page: int) -> ThreadPage:
     """The opening post and one page of branches (a reply to the thread and all under it).
 
-    Three queries, whatever the size: the page's branch ids (and their
-    count), and every post of those branches (a recursive query on
-    `parent_id`) with the opening post and the authors.
+    One query, whatever the size: the page's branches (a recursive query on
+    `parent_id` from the page's replies to the thread) with the opening
+    post, the authors and the number of branches in the whole thread.
     """
-    pagination = db.paginate(
-        _branches(thread_id), page=page, per_page=REPLIES_PER_PAGE, error_out=False
-    )
-    roots = list(pagination.items)
-    tree = sa.select(Post.id).where(Post.id.in_(roots)).cte("branch", recursive=True)
-    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
-    posts = list(
-        db.session.scalars(
-            sa.select(Post)
-            .options(author_options())
-            .where(
-                Post.thread_id == thread_id,
-                sa.or_(Post.id == _opening_id(thread_id), Post.id.in_(sa.select(tree.c.id))),
-            )
-            .order_by(Post.id)
-        ).unique()
-    )
+    page = max(page, 1)
+    params = {
+        "thread_id": thread_id,
+        "limit": REPLIES_PER_PAGE,
+        "offset": (page - 1) * REPLIES_PER_PAGE,
+    }
+    rows = db.session.execute(_page_statement(), params).all()
+    posts = [post for post, _total in rows]
     opening, replies = build_tree(posts)
+    pagination = _BranchPagination(
+        page=page, per_page=REPLIES_PER_PAGE, error_out=False,
+        items=[node.post.id for node in replies], total=rows[0][1] if rows else 0,
+    )  # fmt: skip
     return ThreadPage(opening, replies, pagination, posts)
 
 

@@ -10,6 +10,7 @@ from nic.errors import ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
 from nic.services import discussions, groups, read_state, reading
+from nic.views import post_cards
 from nic.views.helpers import page_arg
 
 bp = Blueprint("threads", __name__)
@@ -53,10 +54,13 @@ def render_thread(
     if page > max(shown.pagination.pages, 1):
         abort(404)
     first_unread = read_state.read_thread(current_user, thread, shown=shown.shown)
+    cards = post_cards.render_cards(
+        thread, access.membership, shown.opening, shown.replies, page, first_unread
+    )
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
-        first_unread=first_unread, reply_to=optional_int(form.parent_id.data),
+        cards=cards, reply_to=optional_int(form.parent_id.data),
     ), status  # fmt: skip
 
 
