@@ -7,15 +7,26 @@ user's membership once), so asking costs no SQL queries.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nic.models.accounts import JobRole
 
 if TYPE_CHECKING:
-    from nic.models import Group, LiveSession, Membership, Post, Thread
+    from nic.models import Group, LiveSession, Membership, Thread
 
 # Flask-Login's AnonymousUserMixin or a User; both answer is_authenticated.
 Actor = Any
+
+
+class PostFacts(Protocol):
+    """What the post rules look at: a Post, or the thread page's PostView."""
+
+    id: int
+    author_id: int
+    hidden: bool
+
+    @property
+    def deleted(self) -> bool: ...
 
 
 def is_signed_in(user: Actor) -> bool:
@@ -80,15 +91,15 @@ def can_moderate_thread(user: Actor, thread: Thread, membership: Membership | No
     return can_manage_group(user, thread.group, membership)
 
 
-def can_edit_post(user: Actor, post: Post) -> bool:
+def can_edit_post(user: Actor, post: PostFacts) -> bool:
     return is_signed_in(user) and post.author_id == user.id and not post.deleted
 
 
-def can_delete_post(user: Actor, post: Post) -> bool:
+def can_delete_post(user: Actor, post: PostFacts) -> bool:
     return can_edit_post(user, post)
 
 
-def can_view_post_body(user: Actor, post: Post, membership: Membership | None) -> bool:
+def can_view_post_body(user: Actor, post: PostFacts, membership: Membership | None) -> bool:
     """Hidden posts stay in the tree, their text only for facilitators."""
     if post.deleted:
         return False

@@ -44,6 +44,14 @@ JOB_ROLE_LABELS = {
 }
 
 
+def job_role_label(value: str) -> str:
+    """How a job role value reads on a page (an unknown value as it is)."""
+    try:
+        return JobRole(value).label
+    except ValueError:
+        return value
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -71,10 +79,7 @@ class User(UserMixin, db.Model):
 
     @property
     def job_role_label(self) -> str:
-        try:
-            return JobRole(self.job_role).label
-        except ValueError:
-            return self.job_role
+        return job_role_label(self.job_role)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -38,7 +38,7 @@ from nic import policy
 from nic.database import begin_write
 from nic.extensions import db
 from nic.models import Group, Membership, Post, Thread, ThreadRead, utcnow
-from nic.policy import Actor
+from nic.policy import Actor, PostFacts
 from nic.services.upsert import upsert
 
 
@@ -217,7 +217,9 @@ def first_unread_post_id(user: Actor, thread: Thread) -> int | None:
     return _where_reading(user.id, thread.id)[1]
 
 
-def read_thread(user: Actor, thread: Thread, shown: Sequence[Post] | None = None) -> int | None:
+def read_thread(
+    user: Actor, thread: Thread, shown: Sequence[PostFacts] | None = None
+) -> int | None:
     """Record that the user was shown `shown` (default: all of the thread); return the first unread.
 
     The first unread is the oldest post not deleted past the position as it

@@ -6,12 +6,11 @@ whatever the size of the thread or group.
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from nic import policy
@@ -20,6 +19,9 @@ from nic.models import Post, School, Thread, User, as_utc
 from nic.policy import Actor
 from nic.services import read_state
 from nic.services.groups import GroupAccess
+
+# A Post or anything with its id and parent_id (nic.services.thread_page.PostView).
+P = TypeVar("P", bound=Any)
 
 # Replies nest to this depth; deeper replies stay flat with an "in reply to" link.
 MAX_DEPTH = 4
@@ -35,13 +37,13 @@ def author_options() -> sa.orm.Load:
 
 @dataclass
 class PostNode:
-    """A post placed in the reply tree."""
+    """A post placed in the reply tree (a Post, or a PostView on the thread page)."""
 
-    post: Post
+    post: Any
     depth: int
     children: list[PostNode] = field(default_factory=list)
     # Set when the post is shown flat below MAX_DEPTH: the post it answers.
-    in_reply_to: Post | None = None
+    in_reply_to: Any = None
 
 
 def posts_query(thread_id: int) -> sa.Select:
@@ -55,13 +57,13 @@ def opening_post(thread_id: int) -> Post | None:
     return db.session.scalars(posts_query(thread_id).limit(1)).first()
 
 
-def _opening_id(thread_id: int | sa.BindParameter) -> sa.ScalarSelect:
+def opening_id(thread_id: int | sa.BindParameter) -> sa.ScalarSelect:
     return sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread_id).scalar_subquery()
 
 
-def _branches(thread_id: int | sa.BindParameter) -> sa.Select:
+def branches(thread_id: int | sa.BindParameter) -> sa.Select:
     """The thread's replies to the thread itself (the roots of the reply tree), oldest first."""
-    opening = _opening_id(thread_id)
+    opening = opening_id(thread_id)
     return (
         sa.select(Post.id)
         .where(
@@ -73,69 +75,6 @@ def _branches(thread_id: int | sa.BindParameter) -> sa.Select:
     )
 
 
-@dataclass
-class ThreadPage:
-    opening: Post | None
-    replies: list[PostNode]
-    pagination: object  # Flask-SQLAlchemy's Pagination over the page's branches
-    # Every post on the page, the opening post included, oldest first.
-    shown: list[Post]
-
-
-class _BranchPagination(Pagination):
-    """Flask-SQLAlchemy's Pagination over branches counted by `load_page`'s own query."""
-
-    def _query_items(self) -> list[Any]:
-        return self._query_args["items"]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
-@functools.cache
-def _page_statement() -> sa.Select:
-    """`load_page`'s query, built once (building it cost more than running it)."""
-    thread_id = sa.bindparam("thread_id", type_=sa.Integer)
-    branches = _branches(thread_id)
-    roots = branches.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).subquery()
-    tree = sa.select(roots.c.id).cte("branch", recursive=True)
-    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
-    total = sa.select(sa.func.count()).select_from(branches.subquery()).scalar_subquery()
-    return (
-        sa.select(Post, total)
-        # The page shows each author's school, not its district.
-        .options(joinedload(Post.author).joinedload(User.school))
-        .where(
-            Post.thread_id == thread_id,
-            sa.or_(Post.id == _opening_id(thread_id), Post.id.in_(sa.select(tree.c.id))),
-        )
-        .order_by(Post.id)
-    )
-
-
-def load_page(thread_id: int, page: int) -> ThreadPage:
-    """The opening post and one page of branches (a reply to the thread and all under it).
-
-    One query, whatever the size: the page's branches (a recursive query on
-    `parent_id` from the page's replies to the thread) with the opening
-    post, the authors and the number of branches in the whole thread.
-    """
-    page = max(page, 1)
-    params = {
-        "thread_id": thread_id,
-        "limit": REPLIES_PER_PAGE,
-        "offset": (page - 1) * REPLIES_PER_PAGE,
-    }
-    rows = db.session.execute(_page_statement(), params).all()
-    posts = [post for post, _total in rows]
-    opening, replies = build_tree(posts)
-    pagination = _BranchPagination(
-        page=page, per_page=REPLIES_PER_PAGE, error_out=False,
-        items=[node.post.id for node in replies], total=rows[0][1] if rows else 0,
-    )  # fmt: skip
-    return ThreadPage(opening, replies, pagination, posts)
-
-
 def page_of_post(thread_id: int, post_id: int) -> int:
     """The thread page that shows the post (1 for the opening post or an unknown id)."""
     up = (
@@ -144,7 +83,7 @@ def page_of_post(thread_id: int, post_id: int) -> int:
         .cte("ancestor", recursive=True)
     )
     up = up.union_all(sa.select(Post.id, Post.parent_id).where(Post.id == up.c.parent_id))
-    opening = _opening_id(thread_id)
+    opening = opening_id(thread_id)
     # The ancestor that answers the thread itself (the opening post: itself).
     root = (
         sa.select(up.c.id)
@@ -153,18 +92,18 @@ def page_of_post(thread_id: int, post_id: int) -> int:
         .limit(1)
         .scalar_subquery()
     )
-    earlier_branches = _branches(thread_id).where(Post.id < root).subquery()
+    earlier_branches = branches(thread_id).where(Post.id < root).subquery()
     earlier = db.session.scalar(sa.select(sa.func.count()).select_from(earlier_branches))
     return (earlier or 0) // REPLIES_PER_PAGE + 1
 
 
-def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
-    """Split the opening post from the replies and nest the replies."""
+def build_tree(posts: Sequence[P]) -> tuple[P | None, list[PostNode]]:
+    """Split the opening post from the replies and nest the replies (oldest first in)."""
     if not posts:
         return None, []
     opening, replies = posts[0], posts[1:]
     by_id = {p.id: p for p in posts}
-    children: dict[int | None, list[Post]] = {}
+    children: dict[int | None, list[P]] = {}
     for post in replies:
         parent = post.parent_id if post.parent_id in by_id else None
         # Replies to the opening post sit at the top level of the replies.
@@ -172,8 +111,8 @@ def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
             parent = None
         children.setdefault(parent, []).append(post)
 
-    def descendants(post_id: int) -> list[Post]:
-        found: list[Post] = []
+    def descendants(post_id: int) -> list[P]:
+        found: list[P] = []
         stack = list(reversed(children.get(post_id, [])))
         while stack:
             current = stack.pop()
@@ -181,7 +120,7 @@ def build_tree(posts: list[Post]) -> tuple[Post | None, list[PostNode]]:
             stack.extend(reversed(children.get(current.id, [])))
         return found
 
-    def nest(post: Post, depth: int) -> PostNode:
+    def nest(post: P, depth: int) -> PostNode:
         node = PostNode(post, depth)
         if depth < MAX_DEPTH:
             node.children = [nest(child, depth + 1) for child in children.get(post.id, [])]

@@ -29,8 +29,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from nic import policy
-from nic.models import Membership, Post, Thread
+from nic.models import Membership, Thread
 from nic.services.reading import PostNode
+from nic.services.thread_page import PostView
 
 # About 2 KB each: at most some 20 MB per process.
 CARDS_KEPT = 10_000
@@ -44,7 +45,7 @@ def _kept() -> LRUCache:
     return current_app.extensions.setdefault("nic_post_cards", LRUCache(maxsize=CARDS_KEPT))
 
 
-def _key(post: Post, in_reply_to: Post | None, viewer: dict[str, Any]) -> tuple:
+def _key(post: PostView, in_reply_to: PostView | None, viewer: dict[str, Any]) -> tuple:
     user = viewer["user"]
     author = post.author
     school = author.school
@@ -65,7 +66,7 @@ def _key(post: Post, in_reply_to: Post | None, viewer: dict[str, Any]) -> tuple:
 def render_cards(
     thread: Thread,
     membership: Membership | None,
-    opening: Post | None,
+    opening: PostView | None,
     replies: Sequence[PostNode],
     page: int,
     first_unread: int | None,
@@ -81,7 +82,7 @@ def render_cards(
         "page": page,
         "first_unread": first_unread,
     }
-    placed: list[tuple[Post, Post | None]] = [(opening, None)] if opening else []
+    placed: list[tuple[PostView, PostView | None]] = [(opening, None)] if opening else []
     stack = list(replies)
     while stack:
         node = stack.pop()

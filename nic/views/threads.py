@@ -9,7 +9,7 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
-from nic.services import discussions, groups, read_state, reading
+from nic.services import discussions, groups, read_state, reading, thread_page
 from nic.views import post_cards
 from nic.views.helpers import page_arg
 
@@ -50,7 +50,7 @@ def render_thread(
     access: discussions.ThreadAccess, form: ReplyForm, page: int = 1, status: int = 200
 ):
     thread = access.thread
-    shown = reading.load_page(thread.id, page)
+    shown = thread_page.load_page(thread.id, page)
     if page > max(shown.pagination.pages, 1):
         abort(404)
     first_unread = read_state.read_thread(current_user, thread, shown=shown.shown)
