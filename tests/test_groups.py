@@ -208,3 +208,19 @@ def test_add_member_list_tells_people_apart_and_leaves_out_deactivated_accounts(
     assert response.status_code == 400
     assert "That account is deactivated" in response.get_data(as_text=True)
     assert db.session.get(Membership, (group.id, gone.id)) is None
+
+
+def test_group_pages_count_hidden_threads_only_for_facilitators(client, login):
+    facilitator = make_user("Dana Facilitator", job_role="facilitator")
+    member = make_user("Mo Member")
+    group = make_group(facilitator=facilitator, members=[member])
+    threads = [make_thread(group, member, title=f"Thread {n}") for n in range(26)]
+    discussions.set_thread_flag(facilitator, threads[0].id, "hidden", True)
+    login(member)
+    first = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert first.count('class="item__title"') == 25 and 'rel="next"' not in first
+    login(facilitator)
+    first = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert 'rel="next"' in first
+    second = client.get(f"/groups/{group.id}?page=2").get_data(as_text=True)
+    assert second.count('class="item__title"') == 1

@@ -1,4 +1,4 @@
-"""Unread counts come from counters, and the counters always equal a count of the rows.
+"""Unread (and thread) counts come from counters, which always equal a count of the rows.
 
 The oracle here is what the pages computed before the counters: count every
 post not deleted past the reader's position. Random sequences of what
@@ -40,7 +40,7 @@ def counters() -> dict[str, list[tuple]]:
     """Every counter in the database, for comparing two moments."""
     tables = {
         "thread": (Thread.id, Thread.post_count),
-        "group": (Group.id, Group.post_count),
+        "group": (Group.id, Group.post_count, Group.thread_count),
         "read": (ThreadRead.user_id, ThreadRead.thread_id, ThreadRead.read_count),
         "member": (Membership.user_id, Membership.group_id, Membership.read_count),
     }
@@ -62,6 +62,7 @@ def assert_counts_match_rows(people, group_ids) -> None:
         ):
             group = db.session.get(Group, membership.group_id)
             visible = [t.id for t in threads if t.group_id == group.id and not t.hidden]
+            assert group.thread_count == len(visible), group.name
             expected = counted_unread(user.id, visible)
             assert read_state.group_unread(group, membership) == expected, (user.name, group.name)
 

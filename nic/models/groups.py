@@ -36,8 +36,10 @@ class Group(db.Model):
     job_roles_csv: Mapped[str] = mapped_column(sa.String(300), default="")
     visibility: Mapped[str] = mapped_column(sa.String(16), default=Visibility.NETWORK.value)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    # Posts not deleted in threads not hidden; kept by nic.services.read_state.
+    # Posts not deleted in threads not hidden, and threads not hidden;
+    # kept by nic.services.read_state.
     post_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def job_roles(self) -> list[str]:

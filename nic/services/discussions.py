@@ -73,6 +73,7 @@ def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thr
     )
     db.session.add(thread)
     db.session.flush()
+    read_state.thread_started(thread)
     post = Post(
         thread_id=thread.id,
         author_id=user.id,

@@ -9,7 +9,8 @@ spirit):
 - `thread.post_count`: the thread's posts not deleted, the opening post included;
 - `thread_read.read_count`: how many of those lie at or below the reader's position;
 - `peer_group.post_count`: posts not deleted in the group's threads not hidden;
-- `membership.read_count`: the member's `read_count` summed over those threads.
+- `membership.read_count`: the member's `read_count` summed over those threads;
+- and, for the group page's pages, `peer_group.thread_count`: threads not hidden.
 
 Unread in a thread is `post_count - read_count`, in a group `post_count -
 read_count` of the membership: the home page and the group page read a row
@@ -52,14 +53,20 @@ def _live_posts(thread_id: sa.ColumnElement, up_to: sa.ColumnElement | None = No
     return query
 
 
-def _bump_group(thread: Thread, by: int | sa.ColumnElement) -> None:
-    """Move the group's count by `by`, when the thread counts (is not hidden)."""
+def _bump_group(thread: Thread, by: int | sa.ColumnElement, threads: int = 0) -> None:
+    """Move the group's post count by `by` (and its thread count by `threads`), when the
+    thread counts (is not hidden)."""
     if not thread.hidden:
         db.session.execute(
             sa.update(Group)
             .where(Group.id == thread.group_id)
-            .values(post_count=Group.post_count + by)
+            .values(post_count=Group.post_count + by, thread_count=Group.thread_count + threads)
         )
+
+
+def thread_started(thread: Thread) -> None:
+    """Count a thread just started (its opening post is counted by `post_added`)."""
+    _bump_group(thread, 0, threads=1)
 
 
 def post_added(thread: Thread, post: Post) -> None:
@@ -102,7 +109,10 @@ def thread_visibility_changed(thread: Thread, hidden: bool) -> None:
     db.session.execute(
         sa.update(Group)
         .where(Group.id == thread.group_id)
-        .values(post_count=Group.post_count + sign * thread_posts)
+        .values(
+            post_count=Group.post_count + sign * thread_posts,
+            thread_count=Group.thread_count + sign,
+        )
     )
     theirs = (
         sa.select(ThreadRead.read_count)
@@ -285,7 +295,12 @@ def recount_all() -> None:
         .where(Thread.group_id == Group.id, Thread.hidden.is_(False))
         .scalar_subquery()
     )
-    db.session.execute(sa.update(Group).values(post_count=group_posts))
+    group_threads = (
+        sa.select(sa.func.count(Thread.id))
+        .where(Thread.group_id == Group.id, Thread.hidden.is_(False))
+        .scalar_subquery()
+    )
+    db.session.execute(sa.update(Group).values(post_count=group_posts, thread_count=group_threads))
     db.session.execute(
         sa.update(Membership).values(
             read_count=_read_in_group(Membership.user_id, Membership.group_id)

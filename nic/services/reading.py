@@ -19,6 +19,7 @@ from nic.models import Post, School, Thread, User, as_utc
 from nic.policy import Actor
 from nic.services import read_state
 from nic.services.groups import GroupAccess
+from nic.services.pagination import KnownTotalPagination
 
 # A Post or anything with its id and parent_id (nic.services.thread_page.PostView).
 P = TypeVar("P", bound=Any)
@@ -153,10 +154,19 @@ def list_threads(
         .where(Thread.group_id == group.id)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
-    if not policy.can_manage_group(user, group, membership):
+    if policy.can_manage_group(user, group, membership):
+        # Facilitators page through hidden threads too: an index-only count.
+        total = db.session.scalar(
+            sa.select(sa.func.count(Thread.id)).where(Thread.group_id == group.id)
+        )
+    else:
         query = query.where(Thread.hidden.is_(False))
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    threads = list(pagination.items)
+        total = group.thread_count
+    page = max(page, 1)
+    threads = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    pagination = KnownTotalPagination(
+        page=page, per_page=per_page, error_out=False, items=threads, total=total
+    )
     counts = read_state.thread_unread(user.id, threads)
     visited = as_utc(membership.last_visited_at) if membership else None
     rows = [

@@ -13,14 +13,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 
 from nic.extensions import db
 from nic.models import Post, School, User
 from nic.models.accounts import job_role_label
+from nic.services.pagination import KnownTotalPagination
 from nic.services.reading import REPLIES_PER_PAGE, PostNode, branches, build_tree, opening_id
 
 
@@ -68,19 +67,9 @@ class PostView:
 class ThreadPage:
     opening: PostView | None
     replies: list[PostNode]
-    pagination: Pagination
+    pagination: KnownTotalPagination
     # Every post on the page, the opening post included, oldest first.
     shown: list[PostView]
-
-
-class _BranchPagination(Pagination):
-    """Flask-SQLAlchemy's Pagination over branches counted by `load_page`'s own query."""
-
-    def _query_items(self) -> list[Any]:
-        return self._query_args["items"]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
 
 
 _COLUMNS = (
@@ -138,7 +127,7 @@ def load_page(thread_id: int, page: int) -> ThreadPage:
     rows = db.session.execute(_page_statement(), params).all()
     posts = [_view(row) for row in rows]
     opening, replies = build_tree(posts)
-    pagination = _BranchPagination(
+    pagination = KnownTotalPagination(
         page=page, per_page=REPLIES_PER_PAGE, error_out=False,
         items=[node.post.id for node in replies], total=rows[0][-1] if rows else 0,
     )  # fmt: skip

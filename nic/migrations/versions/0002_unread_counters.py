@@ -26,6 +26,7 @@ def upgrade():
 
     with op.batch_alter_table('peer_group', schema=None) as batch_op:
         batch_op.add_column(sa.Column('post_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('thread_count', sa.Integer(), server_default='0', nullable=False))
 
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.add_column(sa.Column('post_count', sa.Integer(), server_default='0', nullable=False))
@@ -51,6 +52,9 @@ BACKFILL = [
     """UPDATE peer_group SET post_count = (
         SELECT coalesce(sum(thread.post_count), 0) FROM thread
         WHERE thread.group_id = peer_group.id AND thread.hidden = false)""",
+    """UPDATE peer_group SET thread_count = (
+        SELECT count(thread.id) FROM thread
+        WHERE thread.group_id = peer_group.id AND thread.hidden = false)""",
     """UPDATE membership SET read_count = (
         SELECT coalesce(sum(thread_read.read_count), 0) FROM thread_read
         JOIN thread ON thread.id = thread_read.thread_id
@@ -64,5 +68,6 @@ def downgrade():
     # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): batch mode would copy and drop
     # each table, and dropping `thread` with foreign keys on cascades to every post.
     for table, column in [('thread_read', 'read_count'), ('thread', 'post_count'),
-                          ('peer_group', 'post_count'), ('membership', 'read_count')]:
+                          ('peer_group', 'post_count'), ('peer_group', 'thread_count'),
+                          ('membership', 'read_count')]:
         op.drop_column(table, column)
