@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -49,18 +49,24 @@ def register_extensions(app: Flask) -> None:
         return user if user is not None and user.is_active else None
 
 
+def _viewer_zone() -> ZoneInfo:
+    """The signed-in user's time zone (UTC otherwise), looked up once per request."""
+    zone = g.get("nic_time_zone")
+    if zone is None:
+        name = current_user.time_zone if current_user.is_authenticated else "UTC"
+        try:
+            zone = ZoneInfo(name)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        g.nic_time_zone = zone
+    return zone
+
+
 def localtime(value: datetime | None, fmt: str = "%b %-d, %Y, %-I:%M %p") -> str:
     """A UTC timestamp shown in the signed-in user's time zone."""
     if value is None:
         return ""
-    zone = "UTC"
-    if current_user.is_authenticated:
-        zone = current_user.time_zone
-    try:
-        tz = ZoneInfo(zone)
-    except (KeyError, ValueError):
-        tz = ZoneInfo("UTC")
-    return as_utc(value).astimezone(tz).strftime(fmt)
+    return as_utc(value).astimezone(_viewer_zone()).strftime(fmt)
 
 
 def isotime(value: datetime | None) -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from nic import policy
 from nic.extensions import db
 from nic.models import Group, Membership, Post, Thread
 from nic.policy import Actor
 from nic.services import read_state
-from nic.services.groups import visible_groups_query
+from nic.services.groups import visibility_clause
 
 RECENT_LIMIT = 10
 
@@ -23,16 +25,51 @@ class GroupSummary:
     unread: int
 
 
-def my_groups(user: Actor) -> list[GroupSummary]:
-    """The user's groups, each with its count of unread posts: one query, from counters."""
-    memberships = db.session.scalars(
+# Each page's statements are built once, with bind parameters: building one cost more
+# than running it (docs/BENCHMARKS.md, "HTTP pages").
+
+
+@functools.cache
+def _my_groups_statement() -> sa.Select:
+    return (
         sa.select(Membership)
         .join(Membership.group)
         .options(contains_eager(Membership.group))
-        .where(Membership.user_id == user.id)
+        .where(Membership.user_id == sa.bindparam("user_id"))
         .order_by(Group.name)
     )
+
+
+def my_groups(user: Actor) -> list[GroupSummary]:
+    """The user's groups, each with its count of unread posts: one query, from counters."""
+    memberships = db.session.scalars(_my_groups_statement(), {"user_id": user.id})
     return [GroupSummary(m.group, m, read_state.group_unread(m.group, m)) for m in memberships]
+
+
+@functools.lru_cache(maxsize=64)
+def _recent_statement(groups: int) -> sa.Select:
+    """Each of `groups` groups (:g0, :g1, ...) gives its latest few; the newest of those."""
+    latest = [
+        sa.select(Thread.id, Thread.last_activity_at)
+        .where(Thread.group_id == sa.bindparam(f"g{n}"), Thread.hidden.is_(False))
+        .order_by(Thread.last_activity_at.desc())
+        .limit(RECENT_LIMIT)
+        .subquery()
+        .select()
+        for n in range(groups)
+    ]
+    candidates = sa.union_all(*latest).subquery()
+    newest = (
+        sa.select(candidates.c.id)
+        .order_by(candidates.c.last_activity_at.desc())
+        .limit(RECENT_LIMIT)
+    )
+    return (
+        sa.select(Thread)
+        .options(joinedload(Thread.group), joinedload(Thread.author))
+        .where(Thread.id.in_(newest))
+        .order_by(Thread.last_activity_at.desc())
+    )
 
 
 def recent_threads(user: Actor, group_ids: list[int]) -> list[Thread]:
@@ -44,28 +81,31 @@ def recent_threads(user: Actor, group_ids: list[int]) -> list[Thread]:
     """
     if not group_ids:
         return []
-    latest = [
-        sa.select(Thread.id, Thread.last_activity_at)
-        .where(Thread.group_id == group_id, Thread.hidden.is_(False))
-        .order_by(Thread.last_activity_at.desc())
-        .limit(RECENT_LIMIT)
-        .subquery()
-        .select()
-        for group_id in group_ids
-    ]
-    candidates = sa.union_all(*latest).subquery()
-    newest = (
-        sa.select(candidates.c.id)
-        .order_by(candidates.c.last_activity_at.desc())
-        .limit(RECENT_LIMIT)
+    params = {f"g{n}": group_id for n, group_id in enumerate(group_ids)}
+    return list(db.session.scalars(_recent_statement(len(group_ids)), params))
+
+
+@functools.cache
+def _recent_posts_statement(admin: bool) -> sa.Select:
+    visible = sa.select(Group.id)
+    if not admin:
+        visible = visible.where(visibility_clause(sa.bindparam("viewer")))
+    shown_thread = (
+        sa.select(Thread.id)
+        .where(Thread.id == Post.thread_id, Thread.hidden.is_(False), Thread.group_id.in_(visible))
+        .exists()
     )
-    return list(
-        db.session.scalars(
-            sa.select(Thread)
-            .options(joinedload(Thread.group), joinedload(Thread.author))
-            .where(Thread.id.in_(newest))
-            .order_by(Thread.last_activity_at.desc())
+    return (
+        sa.select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.group))
+        .where(
+            Post.author_id == sa.bindparam("author"),
+            Post.deleted_at.is_(None),
+            Post.hidden.is_(False),
+            shown_thread,
         )
+        .order_by(Post.id.desc())
+        .limit(sa.bindparam("limit"))
     )
 
 
@@ -76,27 +116,6 @@ def recent_posts_by(user_id: int, viewer: Actor, limit: int = 10) -> list[Post]:
     posts are tried one by one until `limit` pass; as a join, SQLite built a
     Bloom filter over every thread in the network first (docs/BENCHMARKS.md).
     """
-    visible = visible_groups_query(viewer).with_only_columns(Group.id).order_by(None)
-    shown_thread = (
-        sa.select(Thread.id)
-        .where(
-            Thread.id == Post.thread_id,
-            Thread.hidden.is_(False),
-            Thread.group_id.in_(visible),
-        )
-        .exists()
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Post)
-            .options(joinedload(Post.thread).joinedload(Thread.group))
-            .where(
-                Post.author_id == user_id,
-                Post.deleted_at.is_(None),
-                Post.hidden.is_(False),
-                shown_thread,
-            )
-            .order_by(Post.id.desc())
-            .limit(limit)
-        )
-    )
+    admin = policy.is_admin(viewer)
+    params = {"author": user_id, "limit": limit, **({} if admin else {"viewer": viewer.id})}
+    return list(db.session.scalars(_recent_posts_statement(admin), params))

@@ -256,19 +256,21 @@ def read_thread(
     return first
 
 
+@functools.cache
+def _read_counts_statement() -> sa.Select:
+    return sa.select(ThreadRead.thread_id, ThreadRead.read_count).where(
+        ThreadRead.user_id == sa.bindparam("user_id"),
+        ThreadRead.thread_id.in_(sa.bindparam("thread_ids", expanding=True)),
+    )
+
+
 def thread_unread(user_id: int, threads: Iterable[Thread]) -> dict[int, tuple[int, bool]]:
     """thread id -> (unread posts, never opened), in one query."""
     threads = list(threads)
     if not threads:
         return {}
-    read = dict(
-        db.session.execute(
-            sa.select(ThreadRead.thread_id, ThreadRead.read_count).where(
-                ThreadRead.user_id == user_id,
-                ThreadRead.thread_id.in_([t.id for t in threads]),
-            )
-        ).all()
-    )
+    params = {"user_id": user_id, "thread_ids": [t.id for t in threads]}
+    read = dict(db.session.execute(_read_counts_statement(), params).all())
     return {t.id: (max(t.post_count - read.get(t.id, 0), 0), t.id not in read) for t in threads}
 
 
