@@ -1,7 +1,7 @@
 """Read state and unread counts, kept as counters so that no page counts post rows.
 
 How far a person has read a thread is one post id (`thread_read.last_read_post_id`):
-everything up to it counts as read. Beside it four counters, kept in the
+everything up to it counts as read. Beside it these counters, kept in the
 writer's transaction by the functions below (Discourse keeps a topic's
 `highest_post_number` beside each reader's `last_read_post_number` in the same
 spirit):
