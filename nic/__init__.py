@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the nic application: configuration, then each register step."""
     from nic.config import load_config
+    from nic.jsonlimits import LimitedJSONProvider
 
     app = Flask(
         __name__,
@@ -23,6 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # Every JSON body is decoded with a nesting limit (too deep: 400, not a RecursionError).
+    app.json = LimitedJSONProvider(app)
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)

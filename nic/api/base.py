@@ -14,9 +14,11 @@ from typing import Any, NoReturn
 import marshmallow as ma
 from flask import current_app
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter
 
+from nic import jsonlimits
 from nic.api.auth import SAFE_METHODS, authenticate, rate_limit_key
 from nic.api.errors import invalid_request, unauthenticated
 from nic.api.schemas.common import MAX_ID
@@ -53,8 +55,17 @@ class ApiParser(FlaskParser):
             messages = next(iter(messages.values()))
         raise invalid_request(messages) from error
 
+    def _raw_load_json(self, req: Any) -> Any:
+        """webargs' own JSON decoding, with nic's nesting limit."""
+        if not is_json_request(req):
+            return missing
+        return jsonlimits.loads(req.get_data(cache=True))
+
     def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any,
                                    **kwargs: Any) -> NoReturn:  # fmt: skip
+        if isinstance(error, jsonlimits.TooDeep):
+            message = f"The request body is nested more than {jsonlimits.MAX_DEPTH} levels deep."
+            raise ValidationError({}, message) from error
         raise ValidationError({}, "The request body is not valid JSON.") from error
 
 

@@ -15,7 +15,7 @@ from nic.database import begin_write
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import db
 from nic.models import JobRole, School, User
-from nic.services.validation import clean_choice, clean_text, clean_time_zone
+from nic.services.validation import check_characters, clean_choice, clean_text, clean_time_zone
 
 PASSWORD_MIN = 10
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,38}[a-z0-9]$")
@@ -38,6 +38,9 @@ def check_password(value: object) -> str:
         raise ValidationError("password", f"Use at least {PASSWORD_MIN} characters.")
     if len(value) > 200:
         raise ValidationError("password", "Use at most 200 characters.")
+    problem = check_characters(value)
+    if problem:
+        raise ValidationError("password", problem)
     return value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import available_timezones
 
 from nic.errors import ValidationError
@@ -10,15 +11,33 @@ TITLE_MAX = 200
 BODY_MAX = 50_000
 
 
+# Control characters other than tab and line breaks (a textarea sends CR LF), and lone
+# surrogates: text pasted from nowhere a person types, which PostgreSQL (NUL) or the
+# sanitiser (a surrogate cannot be encoded) would refuse with an error, not a message.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_characters(value: str) -> str | None:
+    """What is wrong with the characters of `value` as text a person wrote (None: nothing)."""
+    found = _NOT_TEXT.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if "\ud800" <= char <= "\udfff":
+        return f"Remove the broken character (U+{ord(char):04X}, half of a pair) from the text."
+    name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
+    return f"Remove the invisible control character ({name}) from the text."
+
+
 def clean_text(field: str, value: object, *, max_length: int, required: bool = True) -> str:
     """Strip a text value and check its length; raises ValidationError."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, "Must be text.")
-    if "\x00" in value:
-        # Invisible, never meant, and PostgreSQL refuses to store it.
-        raise ValidationError(field, "Remove the invisible control character (NUL) from the text.")
+    problem = check_characters(value)
+    if problem:
+        raise ValidationError(field, problem)
     text = value.strip()
     if required and not text:
         raise ValidationError(field, "This field is required.")

@@ -223,6 +223,9 @@ BAD_SENDS = [
     ({"body": "   \n ", "client_msg_id": "a"}, "invalid"),
     ({"body": "x" * 4001, "client_msg_id": "a"}, "invalid"),
     ({"body": 12, "client_msg_id": "a"}, "invalid"),
+    # Not text: a lone surrogate once reached nh3 and a server_error (issue 14).
+    ({"body": "\ud800", "client_msg_id": "a"}, "invalid"),
+    ({"body": "a bell \x07 rings", "client_msg_id": "a"}, "invalid"),
     ({"body": ["x"], "client_msg_id": "a"}, "invalid"),
     ({"body": {"x": 1}, "client_msg_id": "a"}, "invalid"),
     ({"client_msg_id": "a"}, "invalid"),

@@ -15,6 +15,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from nic.models import iso_utc
+from nic.services.validation import check_characters
 
 # Ids are PostgreSQL `integer` columns: anything larger cannot exist.
 MAX_ID = 2**31 - 1
@@ -31,16 +32,14 @@ class ApiSchema(ma.Schema):
 
 
 class Text(fields.String):
-    """A string the databases can store: no NUL byte, no lone surrogate."""
+    """Text as the services take it: no control characters but tab and line breaks, no lone
+    surrogates (the same check and message as forms and sockets: `check_characters`)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ma.ValidationError("Contains characters that cannot be stored.") from exc
-        if "\x00" in text:
-            raise ma.ValidationError("Contains characters that cannot be stored.")
+        problem = check_characters(text)
+        if problem:
+            raise ma.ValidationError(problem)
         return text
 
 
