@@ -26,6 +26,8 @@ from nic.services import read_state
 from nic.services.groups import get_group_for, load_in_group
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
+POST_NOT_FOUND = "No such post."
+
 
 @dataclass(frozen=True)
 class ThreadAccess:
@@ -42,10 +44,18 @@ def get_thread_for(user: Actor, thread_id: int) -> ThreadAccess:
 
 
 def get_post_for(user: Actor, post_id: int) -> tuple[Post, ThreadAccess]:
+    """The post and its thread if this user may see them; raises NotFound.
+
+    A post the user may not see answers exactly as one that does not exist:
+    "No such thread." would tell an outsider that a private post is there.
+    """
     post = db.session.get(Post, post_id)
     if post is None:
-        raise NotFound("No such post.")
-    return post, get_thread_for(user, post.thread_id)
+        raise NotFound(POST_NOT_FOUND)
+    try:
+        return post, get_thread_for(user, post.thread_id)
+    except NotFound:
+        raise NotFound(POST_NOT_FOUND) from None
 
 
 def _clean_body(body: object) -> str:
@@ -168,7 +178,7 @@ def delete_post(user: Actor, post_id: int) -> Post:
 def post_revisions(user: Actor, post_id: int) -> tuple[Post, list[PostRevision]]:
     post, access = get_post_for(user, post_id)
     if not policy.can_view_post_body(user, post, access.membership):
-        raise NotFound("No such post.")
+        raise NotFound(POST_NOT_FOUND)
     revisions = list(
         db.session.scalars(
             sa.select(PostRevision)
