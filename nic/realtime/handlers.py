@@ -62,9 +62,16 @@ class LiveNamespace(Namespace):
         """Route an event; unknown events and bugs still get an error ack.
 
         connect and disconnect are passed through untouched: an error there
-        must refuse the connection, never be turned into a (truthy) ack.
+        must refuse the connection, never be turned into a (truthy) ack. A
+        client may also send an ordinary event under those names; on a socket
+        that is connected (not connecting or disconnecting) it gets an error
+        ack, instead of running the handlers (a refused-connection traceback,
+        or the person counted as gone while still here).
         """
         if event in ("connect", "disconnect"):
+            sid = args[0]  # python-socketio passes the sid first; no request context yet
+            if self.socketio.server.manager.is_connected(sid, self.namespace):
+                return error_ack("invalid", "That event name is reserved.")
             return super().trigger_event(event, *args)
         if not hasattr(self, f"on_{event}"):
             return error_ack("invalid", "Unknown event.")

@@ -288,3 +288,18 @@ def test_send_and_join_cost_a_constant_number_of_queries(people, joined, count_q
     # Messages, authors, quotes and reactions do not add a query per message.
     assert joining.count <= 11, joining.statements
     assert catching_up.count == joining.count + 1  # + the deleted ids
+
+
+@pytest.mark.parametrize("event", ["connect", "disconnect"])
+def test_reserved_event_names_get_an_error_ack_and_change_nothing(people, joined, caplog, event):
+    client = joined(people.member)
+    ack = client.call(event, {"token": "x"})
+    assert error_code(ack) == "invalid"
+    assert "reserved" in ack["error"]["message"]
+    assert "Traceback" not in caplog.text and "Error" not in caplog.text
+    # Still here, still counted: the socket works as before.
+    assert client.connected
+    ok(send(client, people.session.id, "Still here", "still-1"))
+    session = ok(joined(people.other_member).call("join", {"session_id": people.session.id}))
+    online = {p["name"] for p in session["session"]["participants"] if p["online"]}
+    assert "Maria Lopez" in online
