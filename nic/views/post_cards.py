@@ -103,5 +103,6 @@ def render_cards(
             )  # fmt: skip
             with _lock:
                 kept[key] = html
+        # The card came from an autoescaping template; the token is Flask-WTF's (URL-safe).
         cards[post.id] = Markup(html.replace(_CSRF_PLACEHOLDER, token))  # noqa: S704
     return cards
