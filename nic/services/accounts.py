@@ -26,6 +26,8 @@ def normalize_email(value: object) -> str:
     """Lower-cased, syntax-checked email (no DNS look-up)."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("email", "Enter your email address.")
+    if check_characters(value):
+        raise ValidationError("email", "Enter a valid email address.")
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:

@@ -28,7 +28,7 @@ from nic.services.live_access import (
     person,
 )
 from nic.services.live_sessions import publish_state
-from nic.services.validation import clean_text
+from nic.services.validation import check_characters, clean_text
 
 MESSAGE_MAX = 4_000
 CLIENT_MSG_ID_MAX = 64
@@ -142,6 +142,9 @@ def _clean_client_msg_id(value: object) -> str:
         raise ValidationError(
             "client_msg_id", f"Give each message an id of 1 to {CLIENT_MSG_ID_MAX} characters."
         )
+    problem = check_characters(value)
+    if problem:
+        raise ValidationError("client_msg_id", problem)
     return value
 
 

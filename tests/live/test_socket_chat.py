@@ -233,6 +233,7 @@ BAD_SENDS = [
     ({"body": "hi", "client_msg_id": ""}, "invalid"),
     ({"body": "hi", "client_msg_id": "x" * 65}, "invalid"),
     ({"body": "hi", "client_msg_id": 5}, "invalid"),
+    ({"body": "hi", "client_msg_id": "\ud800"}, "invalid"),  # found by test_socket_fuzz.py
     ({"body": "hi", "client_msg_id": "a", "reply_to_id": "1"}, "invalid"),
     ({"body": "hi", "client_msg_id": "a", "reply_to_id": 999_999}, "not_found"),
     ({"body": "hi", "client_msg_id": "a", "session_id": "1"}, "invalid"),
