@@ -47,12 +47,6 @@ class GroupAccess:
     membership: Membership | None
 
 
-def membership_of(user: Actor, group_id: int) -> Membership | None:
-    if not policy.is_signed_in(user):
-        return None
-    return db.session.get(Membership, (group_id, user.id))
-
-
 @functools.cache
 def _with_membership(model: type) -> sa.Select:
     """A `model` row (a group, or a thing with its group) by id, with the membership of the
