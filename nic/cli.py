@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed-demo, create-user, create-school, create-group, ..."""
+"""Flask CLI commands: seed-demo, create-user, deactivate-user, create-group, ..."""
 
 from __future__ import annotations
 
@@ -117,6 +117,29 @@ def register_commands(app: Flask) -> None:
         except ServiceError as exc:
             _fail(exc)
         click.echo(created.secret)
+
+    def _set_active(email: str, active: bool) -> User:
+        user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"No account has the email {email}.")
+        try:
+            return accounts.set_account_active(None, user.id, active)
+        except ServiceError as exc:
+            _fail(exc)
+
+    @app.cli.command("deactivate-user")
+    @click.argument("email")
+    def deactivate_user(email):
+        """Deactivate an account: it is signed out everywhere and cannot sign in."""
+        user = _set_active(email, False)
+        click.echo(f"Deactivated {user.email}; every sign-in and open connection is ended.")
+
+    @app.cli.command("reactivate-user")
+    @click.argument("email")
+    def reactivate_user(email):
+        """Let a deactivated account sign in again."""
+        user = _set_active(email, True)
+        click.echo(f"Reactivated {user.email}; they can sign in again.")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -64,6 +65,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": _flag("NIC_SECURE_COOKIES", False),
+        # A sign-in unused for this long ends (nic.services.logins), and the
+        # remember-me cookie lasts as long: people sign in again after it.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("NIC_SIGN_IN_DAYS", "60"))),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
     }

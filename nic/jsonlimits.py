@@ -40,11 +40,11 @@ class TooDeep(json.JSONDecodeError):
         super().__init__(f"JSON nested more than {MAX_DEPTH} levels deep", document, 0)
 
 
-def loads(text: str | bytes) -> Any:
-    """`json.loads`, raising TooDeep for nesting over MAX_DEPTH."""
+def loads(text: str | bytes, **options: Any) -> Any:
+    """`json.loads` (with its `options`), raising TooDeep for nesting over MAX_DEPTH."""
     document = text.decode() if isinstance(text, bytes) else text
     try:
-        value = json.loads(document)
+        value = json.loads(document, **options)
     except RecursionError as exc:
         raise TooDeep(document) from exc
     if not _depth_ok(value):

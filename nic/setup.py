@@ -16,6 +16,7 @@ from nic.database import configure_engine, engine_options
 from nic.errors import ServiceError
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
+from nic.services import logins
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -50,9 +51,14 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(key: str) -> User | None:
+        """The user of the sign-in the cookie names (nic.services.logins)."""
+        found = logins.load_login(key)
+        if found is None:
+            return None
+        user, login = found
+        g.nic_login_id = login.id
+        return user
 
 
 def _viewer_zone() -> ZoneInfo:
@@ -108,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
 def register_realtime(app: Flask) -> None:
     """Socket.IO handlers first, then bind (handlers added later would vanish)."""
     from nic.realtime.handlers import register_handlers
+    from nic.realtime.packets import LimitedJSON, LimitedPacket
     from nic.realtime.queue import client_manager
 
     register_handlers(socketio)
@@ -121,6 +128,8 @@ def register_realtime(app: Flask) -> None:
         client_manager=manager,
         cors_allowed_origins=origins,
         manage_session=False,
+        serializer=LimitedPacket,
+        json=LimitedJSON,
         # A dead connection (no close frame) is noticed within 30 s; a busy
         # server (500 people joining at once) does not drop live ones.
         ping_interval=10,

@@ -111,7 +111,8 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = super().get("/login" if not self._signed_in() else "/")
+        # Followed: a session cookie whose sign-in has ended is sent on to /login.
+        page = super().get("/login" if not self._signed_in() else "/", follow_redirects=True)
         found = re.search(r'name="csrf-token" content="([^"]+)"', page.get_data(as_text=True))
         assert found, "no csrf-token meta tag on the page"
         return found.group(1)
@@ -134,12 +135,11 @@ def client(app) -> Client:
 
 @pytest.fixture
 def login(client):
-    """login(user): sign the test client in as this user."""
+    """login(user): sign the test client in as this user (a real sign-in, cookie and row)."""
+    from tests.factories import sign_in
 
     def _login(user) -> Client:
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in(client, user)
         return client
 
     return _login

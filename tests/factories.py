@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from nic.models import Group, Post, School, Thread, User
-from nic.services import accounts, discussions, groups, org
+from nic.services import accounts, discussions, groups, logins, org
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -68,3 +68,18 @@ def make_thread(group: Group, author: User, title: str = "A problem of practice"
 def make_reply(thread: Thread, author: User, body: str = "Here is what we tried.",
                parent: Post | None = None) -> Post:  # fmt: skip
     return discussions.reply(author, thread.id, body, parent.id if parent else None)
+
+
+TEST_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def sign_in(client, user: User, user_agent: str = TEST_USER_AGENT) -> str:
+    """Sign a Flask test client in as `user`: a real sign-in row and its cookie. Its key."""
+    key = logins.start_login(user, user_agent)
+    with client.session_transaction() as session:
+        session["_user_id"] = key
+        session["_fresh"] = True
+    return key

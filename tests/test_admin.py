@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import District, School
-from tests.factories import make_user
+from nic.services import accounts
+from tests.factories import PASSWORD, make_user, sign_in
 
 
 @pytest.fixture
@@ -77,3 +78,35 @@ def test_json_clients_get_json_errors(client, login):
     response = client.get("/threads/12345", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json == {"error": {"code": "not_found", "message": "No such thread."}}
+
+
+def test_admin_deactivates_an_account_from_its_profile(app, client, admin):
+    member = make_user("Maria Lopez")
+    phone = app.test_client()
+    sign_in(phone, member)
+    page = client.get(f"/u/{member.username}").get_data(as_text=True)
+    assert "Deactivate account" in page
+    response = client.post_form(f"/admin/people/{member.id}/deactivate")
+    assert response.status_code == 302
+    page = client.get("/directory").get_data(as_text=True)
+    assert "Maria Lopez&#39;s account is deactivated: they are signed out everywhere." in page
+    assert phone.get("/settings/profile").status_code == 302  # signed out there
+    assert accounts.authenticate(member.email, PASSWORD) is None
+    assert client.get(f"/u/{member.username}").status_code == 404
+
+
+def test_admins_cannot_deactivate_themselves(client, admin):
+    assert "Deactivate account" not in client.get(f"/u/{admin.username}").get_data(as_text=True)
+    client.post_form(f"/admin/people/{admin.id}/deactivate")
+    page = client.get("/directory").get_data(as_text=True)
+    assert "You cannot deactivate your own account." in page
+    assert client.get("/settings/profile").status_code == 200
+
+
+def test_members_cannot_deactivate_anyone(client, login):
+    member, other = make_user(), make_user()
+    login(member)
+    assert "Deactivate account" not in client.get(f"/u/{other.username}").get_data(as_text=True)
+    assert client.post_form(f"/admin/people/{other.id}/deactivate").status_code == 404
+    db.session.refresh(other)
+    assert other.is_active

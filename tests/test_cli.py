@@ -123,3 +123,22 @@ def test_cli_errors_are_clear(app):
     )
     assert no_school.exit_code != 0 and "No school matches" in no_school.output
     assert "Traceback" not in bad_role.output + short.output + dup.output + no_school.output
+
+
+def test_deactivate_and_reactivate_user(app):
+    from tests.factories import PASSWORD, make_user, sign_in
+
+    member = make_user(email="maria.lopez@example.org")
+    browser = app.test_client()
+    sign_in(browser, member)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["deactivate-user", "Maria.Lopez@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "Deactivated maria.lopez@example.org" in result.output
+    assert browser.get("/settings/profile").status_code == 302
+    assert accounts.authenticate("maria.lopez@example.org", PASSWORD) is None
+    result = runner.invoke(args=["reactivate-user", "maria.lopez@example.org"])
+    assert result.exit_code == 0, result.output
+    assert accounts.authenticate("maria.lopez@example.org", PASSWORD) is not None
+    result = runner.invoke(args=["deactivate-user", "nobody@example.org"])
+    assert result.exit_code != 0 and "No account has the email nobody@example.org" in result.output

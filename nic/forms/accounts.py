@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from nic.forms.common import JOB_ROLE_CHOICES
 from nic.services.accounts import PASSWORD_MIN
@@ -44,3 +44,24 @@ class ProfileForm(FlaskForm):
     school_id = SelectField("School", choices=[])
     bio = TextAreaField("Short bio", validators=[Length(max=500)])
     time_zone = SelectField("Time zone", choices=[])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Choose a new password."),
+            Length(min=PASSWORD_MIN, max=200, message=f"Use at least {PASSWORD_MIN} characters."),
+        ],
+        description=f"At least {PASSWORD_MIN} characters.",
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("new_password", "The two new passwords differ. Type the same one twice."),
+        ],
+    )

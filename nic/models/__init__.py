@@ -16,6 +16,7 @@ from nic.models.live import (
     Reaction,
     SessionStatus,
 )
+from nic.models.logins import LoginSession
 from nic.models.org import District, School
 from nic.models.tokens import ApiToken
 
@@ -29,6 +30,7 @@ __all__ = [
     "JobRole",
     "LiveSession",
     "LiveSessionThread",
+    "LoginSession",
     "Membership",
     "Participant",
     "Poll",

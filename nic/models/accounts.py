@@ -73,6 +73,16 @@ class User(UserMixin, db.Model):
 
     school: Mapped[School | None] = relationship(lazy="raise")
 
+    # The key of the sign-in this object was loaded for or signed in with
+    # (nic.services.logins); not a column.
+    login_key = None  # a str once signed in or loaded; not a column, so not Mapped[]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the cookies: the sign-in's key, never the user id."""
+        if self.login_key is None:
+            raise NotImplementedError("Sign in through nic.services.logins.start_login.")
+        return self.login_key
+
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
         return self.is_active_account

@@ -14,15 +14,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
 from nic.errors import Conflict, NotFound, NotLive
 from nic.extensions import socketio
+from nic.jsonlimits import MAX_DEPTH
 from nic.models import User
 from nic.realtime.acks import Ack, error_ack, event
-from nic.realtime.events import LIVE_NAMESPACE, session_room, user_room
+from nic.realtime.events import (
+    LIVE_NAMESPACE,
+    login_credential,
+    session_room,
+    token_credential,
+    user_room,
+)
+from nic.realtime.packets import MALFORMED, TOO_DEEP
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.realtime.roster import Beat
 from nic.services import (
@@ -73,6 +81,12 @@ class LiveNamespace(Namespace):
             if self.socketio.server.manager.is_connected(sid, self.namespace):
                 return error_ack("invalid", "That event name is reserved.")
             return super().trigger_event(event, *args)
+        if event == MALFORMED:
+            log.warning("Closed a /live connection that sent text that is not a Socket.IO packet")
+            self.disconnect(args[0])
+            return None
+        if event == TOO_DEEP:
+            return error_ack("invalid", f"The payload is nested more than {MAX_DEPTH} levels deep.")
         if not hasattr(self, f"on_{event}"):
             return error_ack("invalid", "Unknown event.")
         try:
@@ -85,15 +99,17 @@ class LiveNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         """Accept a signed-in cookie or an API token; refuse anyone else."""
         token = auth.get("token") if isinstance(auth, dict) else None
+        user, credential = None, None
         if token is not None:
             found = authenticate_token(token)
-            user = found[0] if found else None
-        else:
-            user = current_user if current_user.is_authenticated else None
-        if user is None:
+            if found is not None:
+                user, credential = found[0], token_credential(found[1].id)
+        elif current_user.is_authenticated:
+            user, credential = current_user, login_credential(g.nic_login_id)
+        if user is None or credential is None:
             raise ConnectionRefusedError({"code": "unauthenticated", "message": "Sign in first."})
         presence = current_presence()
-        presence.connect(request.sid, user.id)
+        presence.connect(request.sid, user.id, credential)
         join_room(user_room(user.id))
         _keep_counted(presence)
 

@@ -33,13 +33,16 @@ log = logging.getLogger(__name__)
 class Presence:
     roster: Roster = field(default_factory=LocalRoster)
     users: dict[str, int] = field(default_factory=dict)  # sid -> user id
+    # sid -> what it signed in with ("login:<id>" or "token:<id>", see events.py)
+    credentials: dict[str, str] = field(default_factory=dict)
     joined: dict[str, dict[int, int]] = field(default_factory=dict)  # sid -> {session: group}
     lock: threading.Lock = field(default_factory=threading.Lock)
     heartbeat_started: bool = False
 
-    def connect(self, sid: str, user_id: int) -> None:
+    def connect(self, sid: str, user_id: int, credential: str) -> None:
         with self.lock:
             self.users[sid] = user_id
+            self.credentials[sid] = credential
             self.joined[sid] = {}
 
     def user_of(self, sid: str) -> int | None:
@@ -76,6 +79,7 @@ class Presence:
         with self.lock:
             last = [s for s in list(self.joined.get(sid, {})) if self._exit(sid, s)]
             self.joined.pop(sid, None)
+            self.credentials.pop(sid, None)
             return self.users.pop(sid, None), last
 
     def online_user_ids(self, session_id: int) -> set[int]:
@@ -89,6 +93,16 @@ class Presence:
                 sid
                 for sid, uid in self.users.items()
                 if uid == user_id and group_id in self.joined.get(sid, {}).values()
+            ]
+
+    def sockets_signed_in_with(self, user_id: int, credentials: list[str] | None) -> list[str]:
+        """The person's sockets (in this process) opened with one of `credentials` (None: any)."""
+        with self.lock:
+            return [
+                sid
+                for sid, uid in self.users.items()
+                if uid == user_id
+                and (credentials is None or self.credentials.get(sid) in credentials)
             ]
 
     def beat(self) -> Beat:

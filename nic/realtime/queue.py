@@ -6,7 +6,8 @@ emits through Redis to every process (the sender's own included), so nic
 hangs server-side work on the notices it relays: when a member is removed
 from a group, each process drops its own sockets of theirs from that group's
 sessions, and the removed person stops receiving the session's broadcasts at
-once, wherever they are connected.
+once, wherever they are connected; when a sign-in ends or a token is
+revoked, each process drops its own sockets that were opened with it.
 """
 
 from __future__ import annotations
@@ -17,22 +18,41 @@ import socketio
 from flask import Flask
 
 from nic.realtime.installation import queue_channel
-from nic.realtime.presence import current_presence
+from nic.realtime.presence import Presence, current_presence
 
 LIVE_NAMESPACE = "/live"
 MEMBER_REMOVED = "member_removed"
+SIGNED_OUT = "signed_out"
 
 
-def drop_member_sockets(app: Flask, server: Any, user_id: int, group_id: int) -> None:
-    """Disconnect this process's sockets of the user that joined the group's sessions."""
+def _member_removed(presence: Presence, data: dict[str, Any]) -> list[str]:
+    user_id, group_id = data.get("user_id"), data.get("group_id")
+    if not isinstance(user_id, int) or not isinstance(group_id, int):
+        return []
+    return presence.sockets_in_group(user_id, group_id)
+
+
+def _signed_out(presence: Presence, data: dict[str, Any]) -> list[str]:
+    user_id, credentials = data.get("user_id"), data.get("credentials")
+    if not isinstance(user_id, int) or not (credentials is None or isinstance(credentials, list)):
+        return []
+    return presence.sockets_signed_in_with(user_id, credentials)
+
+
+# Notice -> the sockets (of this process) it says to disconnect.
+DROPS = {MEMBER_REMOVED: _member_removed, SIGNED_OUT: _signed_out}
+
+
+def drop_sockets(app: Flask, server: Any, event: str, data: dict[str, Any]) -> None:
+    """Disconnect this process's sockets that the notice `event` with `data` names."""
     with app.app_context():
-        sids = current_presence().sockets_in_group(user_id, group_id)
+        sids = DROPS[event](current_presence(), data)
     for sid in sids:
         server.disconnect(sid, namespace=LIVE_NAMESPACE)
 
 
 class LiveRedisManager(socketio.RedisManager):
-    """A RedisManager that also acts on `member_removed` in every process."""
+    """A RedisManager that also acts on nic's drop notices in every process."""
 
     def __init__(self, url: str, app: Flask, **kwargs: Any) -> None:
         super().__init__(url, **kwargs)
@@ -40,13 +60,13 @@ class LiveRedisManager(socketio.RedisManager):
 
     def _handle_emit(self, message: dict[str, Any]) -> None:
         super()._handle_emit(message)
-        if message.get("namespace") == LIVE_NAMESPACE and message.get("event") == MEMBER_REMOVED:
+        event = message.get("event")
+        if message.get("namespace") == LIVE_NAMESPACE and event in DROPS:
             data = message.get("data") or {}
             if isinstance(data, list):  # python-socketio wraps the payload in a list
                 data = data[0] if data else {}
-            user_id, group_id = data.get("user_id"), data.get("group_id")
-            if isinstance(user_id, int) and isinstance(group_id, int):
-                drop_member_sockets(self.app, self.server, user_id, group_id)
+            if isinstance(data, dict):
+                drop_sockets(self.app, self.server, event, data)
 
 
 def client_manager(app: Flask, url: str | None) -> LiveRedisManager | None:

@@ -15,6 +15,8 @@ from nic.database import begin_write
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import db
 from nic.models import JobRole, School, User
+from nic.services import logins
+from nic.services.org import require_admin
 from nic.services.validation import check_characters, clean_choice, clean_text, clean_time_zone
 
 PASSWORD_MIN = 10
@@ -35,14 +37,15 @@ def normalize_email(value: object) -> str:
     return result.normalized.lower()
 
 
-def check_password(value: object) -> str:
+def check_password(value: object, field: str = "password") -> str:
+    """A new password that meets the rules; raises ValidationError on `field`."""
     if not isinstance(value, str) or len(value) < PASSWORD_MIN:
-        raise ValidationError("password", f"Use at least {PASSWORD_MIN} characters.")
+        raise ValidationError(field, f"Use at least {PASSWORD_MIN} characters.")
     if len(value) > 200:
-        raise ValidationError("password", "Use at most 200 characters.")
+        raise ValidationError(field, "Use at most 200 characters.")
     problem = check_characters(value)
     if problem:
-        raise ValidationError("password", problem)
+        raise ValidationError(field, problem)
     return value
 
 
@@ -139,6 +142,43 @@ def authenticate(email: object, password: object) -> User | None:
 
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def change_password(user: User, current: object, new: object, keep_login_id: int | None) -> None:
+    """Set a new password after checking the current one; raises ValidationError.
+
+    Every other sign-in of the user ends (and their sockets close); the one
+    they are using (`keep_login_id`) stays signed in. API tokens stay: they
+    are revoked one by one in settings.
+    """
+    if not isinstance(current, str) or not check_password_hash(user.password_hash, current):
+        raise ValidationError("current_password", "That is not your current password.")
+    password = check_password(new, "new_password")
+    begin_write()
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    logins.end_other_logins(user, keep_login_id)
+
+
+def set_account_active(actor: User | None, user_id: int, active: bool) -> User:
+    """An administrator (or the CLI: `actor` None) deactivates or reactivates an account.
+
+    Deactivating ends every sign-in of the account and closes its open
+    sockets; its tokens stop working (they check the account on each call).
+    Raises PermissionDenied, NotFound, or ValidationError for one's own account.
+    """
+    begin_write()
+    require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such member.")
+    if actor is not None and user.id == actor.id:
+        raise ValidationError("account", "You cannot deactivate your own account.")
+    user.is_active_account = active
+    db.session.commit()
+    if not active:
+        logins.end_all_logins(user, every_socket=True)
+    return user
 
 
 @dataclass(frozen=True)

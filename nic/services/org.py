@@ -13,7 +13,7 @@ from nic.policy import Actor
 from nic.services.validation import clean_text
 
 
-def _require_admin(actor: Actor | None) -> None:
+def require_admin(actor: Actor | None) -> None:
     # actor None means a trusted caller (the CLI).
     if actor is not None and not policy.can_administer_network(actor):
         raise PermissionDenied("Only network administrators can do that.")
@@ -41,7 +41,7 @@ def list_schools() -> list[School]:
 
 def create_district(actor: User | None, name: str) -> District:
     begin_write()
-    _require_admin(actor)
+    require_admin(actor)
     name = clean_text("name", name, max_length=120)
     if db.session.scalar(sa.select(District.id).where(District.name == name)):
         raise Conflict("A district with that name already exists.")
@@ -53,7 +53,7 @@ def create_district(actor: User | None, name: str) -> District:
 
 def create_school(actor: User | None, name: str, district_id: int | None) -> School:
     begin_write()
-    _require_admin(actor)
+    require_admin(actor)
     name = clean_text("name", name, max_length=160)
     if district_id is None or db.session.get(District, district_id) is None:
         raise ValidationError("district_id", "Choose a district from the list.")

@@ -16,6 +16,7 @@ from nic.database import begin_write
 from nic.errors import NotFound
 from nic.extensions import db
 from nic.models import ApiToken, User, as_utc, utcnow
+from nic.realtime import events
 from nic.services.validation import clean_text
 
 TOKEN_PREFIX = "nic_"  # noqa: S105 - a public prefix, not a secret
@@ -78,7 +79,11 @@ def list_tokens(user: User) -> list[ApiToken]:
 
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens; raises NotFound for anyone else's."""
+    """Revoke one of the user's own tokens; raises NotFound for anyone else's.
+
+    Calls with it are refused from the commit on, and /live sockets opened
+    with it are disconnected, in every server process.
+    """
     begin_write()
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
@@ -86,4 +91,5 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()
+        events.signed_out(user.id, [events.token_credential(token.id)])
     return token

@@ -6,13 +6,25 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from nic.views import admin, auth, directory, groups, live, main, threads, tokens, users
+    from nic.views import (
+        admin,
+        auth,
+        directory,
+        groups,
+        live,
+        main,
+        security,
+        threads,
+        tokens,
+        users,
+    )
 
     return [
         auth.bp,
         main.bp,
         users.bp,
         tokens.bp,
+        security.bp,
         directory.bp,
         groups.bp,
         threads.bp,

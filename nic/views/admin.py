@@ -1,4 +1,4 @@
-"""Network administration: districts and schools."""
+"""Network administration: districts, schools, deactivating accounts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from nic import policy
 from nic.errors import Conflict, ValidationError
 from nic.forms.admin import DistrictForm, SchoolForm
 from nic.forms.common import district_choices, optional_int, show_errors
-from nic.services import org
+from nic.services import accounts, org
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,6 +64,17 @@ def create_school():
             flash(f"School {school.name} added.", "success")
             return redirect(url_for("admin.index"))
     return render_admin(DistrictForm(prefix="district", formdata=None), form, 400)
+
+
+@bp.route("/people/<int:user_id>/deactivate", methods=["POST"])
+def deactivate(user_id: int):
+    try:
+        user = accounts.set_account_active(current_user, user_id, False)
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("directory.index"))
+    flash(f"{user.name}'s account is deactivated: they are signed out everywhere.", "success")
+    return redirect(url_for("directory.index"))
 
 
 def as_field_error(exc: ValidationError | Conflict) -> ValidationError:

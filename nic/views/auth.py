@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from contextlib import suppress
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from nic.errors import Conflict, ValidationError
+from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import limiter
 from nic.forms.accounts import LoginForm, RegisterForm
 from nic.forms.common import optional_int, school_choices, show_errors
-from nic.services import accounts
-from nic.views.helpers import safe_next
+from nic.models import User
+from nic.services import accounts, logins
+from nic.views.helpers import current_login_id, safe_next
 
 bp = Blueprint("auth", __name__)
+
+
+def sign_in(user: User) -> None:
+    """Record the sign-in on the server, then set the session and remember-me cookies."""
+    logins.start_login(user, request.headers.get("User-Agent"))
+    login_user(user, remember=True)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -24,7 +44,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=True)
+            sign_in(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")))
         form.form_errors.append("That email and password do not match an account.")
     status = 400 if form.is_submitted() else 200
@@ -56,7 +76,7 @@ def register():
         except Conflict as exc:
             form.email.errors = [*form.email.errors, exc.message]
         else:
-            login_user(user, remember=True)
+            sign_in(user)
             flash(f"Welcome to nic, {user.name}. Your username is @{user.username}.", "success")
             return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
@@ -66,6 +86,20 @@ def register():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    login_id = current_login_id()
+
+    def end_this_login(user: User) -> None:
+        if login_id is not None:
+            with suppress(NotFound):  # ended from another device a moment ago
+                logins.end_login(user, login_id)
+
+    return sign_out(end_this_login)
+
+
+def sign_out(end_logins: Callable[[User], object]) -> Response:
+    """Clear this browser's cookies, end sign-ins on the server, and go to the sign-in page."""
+    user = current_user._get_current_object()
     logout_user()
+    end_logins(user)
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import g, request
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -21,3 +21,8 @@ def page_arg() -> int:
     """?page=N, clamped to a sane positive number."""
     page = request.args.get("page", 1, type=int) or 1
     return min(max(page, 1), 100_000)
+
+
+def current_login_id() -> int | None:
+    """The id of the sign-in this request's cookies belong to (None for a token or nobody)."""
+    return g.get("nic_login_id")

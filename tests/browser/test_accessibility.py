@@ -75,7 +75,8 @@ MEMBER_PAGES = [
     "/", "/groups/", "/groups/{group}", "/groups/{group}/members", "/threads/{thread}",
     "/threads/{long}?page=2",
     "/groups/{group}/threads/new", "/directory", "/u/maria.lopez", "/settings/profile",
-    "/settings/tokens", "/sessions/{upcoming}", "/sessions/{live}", "/sessions/{ended}",
+    "/settings/tokens", "/settings/password", "/settings/devices", "/sessions/{upcoming}",
+    "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
 ]  # fmt: skip
 
@@ -110,8 +111,9 @@ def test_member_pages_reflow_at_320_css_pixels(live_server, site, new_page):
 
 def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     page = new_page("a11y.admin@example.org")
-    paths = ["/admin/", "/groups/new", "/groups/{group}/edit", "/groups/{group}/sessions/new",
-             "/sessions/{live}", "/groups/{group}/members"]  # fmt: skip
+    paths = ["/admin/", "/u/maria.lopez", "/groups/new", "/groups/{group}/edit",
+             "/groups/{group}/sessions/new", "/sessions/{live}",
+             "/groups/{group}/members"]  # fmt: skip
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
@@ -123,6 +125,18 @@ def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, 
     page.goto(live_server.url + path)
     assert audit(page) == []
     page.locator("main").get_by_role("button", name=button).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() > 0
+    assert audit(page) == []
+
+
+def test_password_form_with_errors_meets_wcag_aa(live_server, site, new_page):
+    page = new_page("a11y.maria@example.org")
+    page.goto(live_server.url + "/settings/password")
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password again").fill("shorter")
+    page.locator("main").get_by_role("button", name="Change password").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
     assert audit(page) == []

@@ -21,7 +21,7 @@ from nic.extensions import db, socketio
 from nic.models import LiveSession, User
 from nic.realtime.events import LIVE_NAMESPACE
 from nic.services import live_sessions
-from tests.factories import make_group, make_school, make_user
+from tests.factories import make_group, make_school, make_user, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -42,10 +42,10 @@ class LiveClient:
     def __init__(self, app: Flask, user: User | None, auth: dict | None = None) -> None:
         self.app = app
         flask_client = app.test_client()
+        self.login_key = None  # the sign-in its cookie names
         if user is not None:
-            with flask_client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
-                session["_fresh"] = True
+            with app.app_context():
+                self.login_key = sign_in(flask_client, user)
         with app.app_context():
             self.sio = socketio.test_client(
                 app, namespace=LIVE_NAMESPACE, flask_test_client=flask_client, auth=auth

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import redis as redis_lib
 import socketio
+import sqlalchemy as sa
 
 from nic import create_app
 from nic.extensions import db
@@ -273,38 +274,75 @@ def test_removed_member_is_dropped_by_the_process_holding_their_socket(
     world, tmp_path, redis, shared_redis
 ):
     """Removal handled by one process drops the member's socket held by another."""
-    shared = shared_redis
-    with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
-        reader, writer = Client(two, world.reader), Client(one, world.writer)
-        for client in (reader, writer):
-            ok(client.call("join", {"session_id": world.session_id}))
+    with reader_and_writer_apart(world, tmp_path, shared_redis) as (reader, writer):
         send(writer, world.session_id, "Before the removal")
         assert len(reader.wait_for("message", 1)) == 1
 
         # A third process (this one) removes the member; it holds none of the sockets.
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": world.env["NIC_DATABASE_URL"],
-             "NIC_ASYNC_MODE": "threading", "NIC_MESSAGE_QUEUE": redis}
-        )  # fmt: skip
-        with app.app_context():
+        with other_process(world, redis):
             from nic.models import User
             from nic.services import groups
 
             groups.remove_member(db.session.get(User, world.facilitator_id), world.group_id,
                                  world.reader_id)  # fmt: skip
-            db.session.remove()
-            db.engine.dispose()
 
         assert reader.wait_for("member_removed", 1) == [
             {"group_id": world.group_id, "user_id": world.reader_id}
         ]
-        deadline = time.monotonic() + WAIT_S
-        while reader.sio.connected and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not reader.sio.connected
+        assert disconnected(reader)
         send(writer, world.session_id, "After the removal: not for the removed member")
         time.sleep(0.5)
         assert [m["body"] for m in reader.received("message")] == ["Before the removal"]
+        writer.close()
+
+
+def disconnected(client: Client) -> bool:
+    """Whether the server closes the client's socket within the wait."""
+    deadline = time.monotonic() + WAIT_S
+    while client.sio.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not client.sio.connected
+
+
+@contextlib.contextmanager
+def other_process(world: World, redis: str) -> Iterator[None]:
+    """An app context on the same database and queue, in this test's process (no sockets)."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": world.env["NIC_DATABASE_URL"],
+         "NIC_ASYNC_MODE": "threading", "NIC_MESSAGE_QUEUE": redis}
+    )  # fmt: skip
+    with app.app_context():
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextlib.contextmanager
+def reader_and_writer_apart(
+    world: World, tmp_path: Path, shared: dict[str, str]
+) -> Iterator[tuple[Client, Client]]:
+    """Two servers on one queue; the reader joined on one, the writer on the other."""
+    with server(world, tmp_path, **shared) as one, server(world, tmp_path, **shared) as two:
+        reader, writer = Client(two, world.reader), Client(one, world.writer)
+        for client in (reader, writer):
+            ok(client.call("join", {"session_id": world.session_id}))
+        yield reader, writer
+
+
+def test_a_revoked_token_is_dropped_by_the_process_holding_its_socket(
+    world, tmp_path, redis, shared_redis
+):
+    with reader_and_writer_apart(world, tmp_path, shared_redis) as (reader, writer):
+        with other_process(world, redis):
+            from nic.models import ApiToken, User
+
+            token_id = db.session.scalar(
+                sa.select(ApiToken.id).where(ApiToken.user_id == world.reader_id)
+            )
+            tokens.revoke_token(db.session.get(User, world.reader_id), token_id)
+        assert disconnected(reader)
+        assert writer.sio.connected  # another person's token is untouched
+        send(writer, world.session_id, "After the revocation")
         writer.close()
 
 
@@ -414,3 +452,25 @@ def test_two_installations_sharing_one_redis_do_not_hear_each_other(
                 client.close()
     finally:
         forget_presence(redis, theirs)
+
+
+def test_a_deeply_nested_event_is_refused_and_garbage_closes_only_its_connection(world, tmp_path):
+    """Packets written by hand: 50,000 levels of `[` get an error ack; text that is not a
+    Socket.IO packet closes that connection. Neither logs a traceback (`server` checks)."""
+    with server(world, tmp_path) as url:
+        nested, garbage = Client(url, world.reader), Client(url, world.writer)
+        acked = threading.Event()
+        acks: list[Any] = []
+        # The packet is written by hand (the library's encoder would recurse too deep
+        # itself), under an ack id taken from the client.
+        ack_id = nested.sio._generate_ack_id(NAMESPACE, lambda *a: (acks.append(a), acked.set()))
+        depth = 50_000
+        nested.sio.eio.send(f'2{NAMESPACE},{ack_id}["send",' + "[" * depth + "]" * depth + "]")
+        assert acked.wait(WAIT_S)
+        message = "The payload is nested more than 32 levels deep."
+        assert acks == [({"ok": False, "error": {"code": "invalid", "message": message}},)]
+        garbage.sio.eio.send("this is not a Socket.IO packet")
+        assert disconnected(garbage)
+        assert nested.sio.connected
+        ok(nested.call("join", {"session_id": world.session_id}))
+        nested.close()
