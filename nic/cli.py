@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from nic.demo import load_demo, network_is_empty
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
@@ -145,8 +146,6 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")
     def seed_demo(if_empty):
         """Load a realistic demo network (refuses to run twice)."""
-        from nic.demo import load_demo, network_is_empty
-
         if not network_is_empty():
             if if_empty:
                 click.echo("The database already has data; demo not loaded.")

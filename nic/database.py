@@ -44,10 +44,23 @@ def begin_write() -> None:
     _write_intent.set(True)
 
 
-@sa.event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(_session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         _write_intent.set(False)
+
+
+def on_transaction_end(listener: Any) -> None:
+    """Call `listener(session, transaction)` after every transaction (installed once).
+
+    The factory installs these (nic.setup.register_extensions), never an import.
+    """
+    if not sa.event.contains(Session, "after_transaction_end", listener):
+        sa.event.listen(Session, "after_transaction_end", listener)
+
+
+def install_listeners() -> None:
+    """This module's own: a finished transaction ends the write intent."""
+    on_transaction_end(_transaction_ended)
 
 
 def engine_options(database_url: str, async_mode: str) -> dict[str, Any]:

@@ -6,17 +6,24 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from nic import policy
-from nic.database import configure_engine, engine_options
+from nic.api import register_api
+from nic.cli import register_commands
+from nic.database import configure_engine, engine_options, install_listeners, on_transaction_end
 from nic.errors import ServiceError
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
-from nic.services import logins
+from nic.realtime.handlers import register_handlers
+from nic.realtime.packets import LimitedJSON, LimitedPacket
+from nic.realtime.queue import client_manager
+from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
+from nic.services import live_access, logins
+from nic.views import blueprints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -40,6 +47,8 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["NIC_RATELIMIT_STORAGE_URI"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     db.init_app(app)
+    install_listeners()
+    on_transaction_end(live_access.forget_loaded)
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
@@ -103,9 +112,6 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from nic.api import register_api
-    from nic.views import blueprints
-
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     register_api(app)
@@ -113,10 +119,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_realtime(app: Flask) -> None:
     """Socket.IO handlers first, then bind (handlers added later would vanish)."""
-    from nic.realtime.handlers import register_handlers
-    from nic.realtime.packets import LimitedJSON, LimitedPacket
-    from nic.realtime.queue import client_manager
-
     register_handlers(socketio)
     origins = app.config["NIC_ALLOWED_ORIGINS"] or None  # None: same origin only
     # Always passed, None included: the one SocketIO object keeps options
@@ -135,50 +137,6 @@ def register_realtime(app: Flask) -> None:
         ping_interval=10,
         ping_timeout=20,
     )
-
-
-ERROR_TEXT = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
-    403: ("Not allowed", "You do not have permission to do that."),
-    404: ("Page not found", "That page does not exist, or you do not have access to it."),
-    405: ("Not allowed", "That page cannot be used that way."),
-    413: ("Too large", "What you sent is too large."),
-    429: ("Slow down", "Too many requests. Please wait a moment and try again."),
-    500: ("Something went wrong", "We could not finish that. Nothing you saved was lost."),
-}
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """One error, as JSON for the API and scripts, as a page for people."""
-    if wants_json():
-        body: dict = {"error": {"code": code, "message": message}}
-        if fields:
-            body["error"]["fields"] = fields
-        return jsonify(body), status
-    title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
-    return (
-        render_template(
-            "errors/error.html", code=status, title=title, message=message or default_message
-        ),
-        status,
-    )
-
-
-HTTP_CODES = {
-    400: "invalid",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-}
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -214,6 +172,4 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from nic.cli import register_commands
-
     register_commands(app)

@@ -12,7 +12,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from nic.api import groups, org, reference, sessions, threads, users
+from nic.api.base import API_PREFIX, IdConverter
 from nic.api.schemas.common import ErrorSchema
+from nic.extensions import csrf
 
 SPEC_DESCRIPTION = (
     "Authenticate with a personal access token from Settings → API tokens: "
@@ -41,10 +44,6 @@ class NicApi(Api):
 
 def register_api(app: Flask) -> None:
     """Register the API blueprints, the OpenAPI document and the reference page."""
-    from nic.api import groups, org, reference, sessions, threads, users
-    from nic.api.base import API_PREFIX, IdConverter
-    from nic.extensions import csrf
-
     app.config.setdefault("NIC_API_READ_LIMIT", "600/minute")
     app.config.setdefault("NIC_API_WRITE_LIMIT", "120/minute")
     app.config.setdefault("API_TITLE", "nic API")

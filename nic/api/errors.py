@@ -1,7 +1,7 @@
 """API errors: the statuses the pages never need, and request-parsing failures.
 
 Every error leaves the API as `{"error": {"code", "message", "fields"?}}`
-through `nic.setup.error_response`, the same builder the pages use for JSON.
+through `nic.responses.error_response`, the same builder the pages use for JSON.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from nic.errors import ServiceError, Unauthenticated, ValidationError
-from nic.setup import error_response
+from nic.responses import error_response
 
 
 class InvalidToken(Unauthenticated):

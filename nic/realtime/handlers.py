@@ -19,17 +19,17 @@ from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
 from nic.errors import Conflict, NotFound, NotLive
-from nic.extensions import socketio
-from nic.jsonlimits import MAX_DEPTH
-from nic.models import User
-from nic.realtime.acks import Ack, error_ack, event
-from nic.realtime.events import (
+from nic.events import (
     LIVE_NAMESPACE,
     login_credential,
     session_room,
     token_credential,
     user_room,
 )
+from nic.extensions import socketio
+from nic.jsonlimits import MAX_DEPTH
+from nic.models import User
+from nic.realtime.acks import Ack, error_ack, event
 from nic.realtime.packets import MALFORMED, TOO_DEEP
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.realtime.roster import Beat

@@ -1,4 +1,8 @@
-"""The message queue between server processes (Redis), with nic's own hooks.
+"""The client managers `register_realtime` installs: nic's hooks on every emit.
+
+One process without a queue, or several sharing Redis: either way the
+manager sees each event nic publishes (nic.events) and acts on the notices
+that name sockets to drop.
 
 With several processes, a socket lives in exactly one of them, and only that
 process can take it out of a room or disconnect it. python-socketio relays
@@ -17,12 +21,9 @@ from typing import Any
 import socketio
 from flask import Flask
 
+from nic.events import LIVE_NAMESPACE, MEMBER_REMOVED, SIGNED_OUT
 from nic.realtime.installation import queue_channel
 from nic.realtime.presence import Presence, current_presence
-
-LIVE_NAMESPACE = "/live"
-MEMBER_REMOVED = "member_removed"
-SIGNED_OUT = "signed_out"
 
 
 def _member_removed(presence: Presence, data: dict[str, Any]) -> list[str]:
@@ -51,6 +52,30 @@ def drop_sockets(app: Flask, server: Any, event: str, data: dict[str, Any]) -> N
         server.disconnect(sid, namespace=LIVE_NAMESPACE)
 
 
+def _as_notice(event: Any, data: Any) -> dict[str, Any] | None:
+    """The payload of a drop notice (None for any other event)."""
+    if event not in DROPS:
+        return None
+    if isinstance(data, list):  # python-socketio wraps the payload in a list
+        data = data[0] if data else {}
+    return data if isinstance(data, dict) else None
+
+
+class LiveLocalManager(socketio.Manager):
+    """The manager of a single process: it holds every socket, so it drops them itself."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self.app = app
+
+    def emit(self, event: str, data: Any, namespace: str, **kwargs: Any) -> Any:
+        result = super().emit(event, data, namespace, **kwargs)
+        notice = _as_notice(event, data) if namespace == LIVE_NAMESPACE else None
+        if notice is not None:
+            drop_sockets(self.app, self.server, event, notice)
+        return result
+
+
 class LiveRedisManager(socketio.RedisManager):
     """A RedisManager that also acts on nic's drop notices in every process."""
 
@@ -61,22 +86,21 @@ class LiveRedisManager(socketio.RedisManager):
     def _handle_emit(self, message: dict[str, Any]) -> None:
         super()._handle_emit(message)
         event = message.get("event")
-        if message.get("namespace") == LIVE_NAMESPACE and event in DROPS:
-            data = message.get("data") or {}
-            if isinstance(data, list):  # python-socketio wraps the payload in a list
-                data = data[0] if data else {}
-            if isinstance(data, dict):
-                drop_sockets(self.app, self.server, event, data)
+        notice = None
+        if message.get("namespace") == LIVE_NAMESPACE:
+            notice = _as_notice(event, message.get("data"))
+        if notice is not None:
+            drop_sockets(self.app, self.server, event, notice)
 
 
-def client_manager(app: Flask, url: str | None) -> LiveRedisManager | None:
-    """The manager for NIC_MESSAGE_QUEUE: Redis, or None for a single process.
+def client_manager(app: Flask, url: str | None) -> socketio.Manager:
+    """The manager for NIC_MESSAGE_QUEUE: Redis, or the local one for a single process.
 
     Raises ValueError for any other kind of queue: nic's cross-process hooks
     are built on the Redis manager.
     """
     if not url:
-        return None
+        return LiveLocalManager(app)
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"NIC_MESSAGE_QUEUE must be a redis:// URL, not {url!r}.")
     return LiveRedisManager(url, app=app, channel=queue_channel(app.config))

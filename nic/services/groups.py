@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from nic import policy
+from nic import events, policy
 from nic.database import begin_write
 from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
@@ -27,7 +27,6 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services import read_state
 from nic.services.validation import clean_choice, clean_text
 

@@ -91,8 +91,8 @@ def _query_access(user_id: int, session_id: int, lock: bool) -> _Loaded:
     return _Loaded(user_id, session_id, lock, LiveAccess(*row) if row is not None else None)
 
 
-@sa.event.listens_for(Session, "after_transaction_end")
-def _forget_loaded(session: Session, transaction: Any) -> None:
+def forget_loaded(session: Session, transaction: Any) -> None:
+    """A transaction-end listener (installed by the factory)."""
     # What a transaction read is not evidence in the next one.
     if transaction.parent is None:
         session.info.pop(_LOADED, None)

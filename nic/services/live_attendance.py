@@ -12,12 +12,12 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from nic import events
 from nic.database import begin_write
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import Participant, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services.live_access import LiveAccess, access_to_take_part, person
 
 

@@ -15,13 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from nic import events
 from nic.database import begin_write
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import ChatMessage, Reaction, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services.live_access import (
     access_to_facilitate,
     access_to_take_part,

@@ -11,13 +11,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from nic import policy
+from nic import events, policy
 from nic.database import begin_write
 from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import ChatMessage, Membership, Participant, User, as_utc, iso_utc, utcnow
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services import live_questions
 from nic.services.live_access import (
     LiveAccess,

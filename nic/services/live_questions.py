@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from nic import events
 from nic.database import begin_write
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import Poll, PollVote, Question, QuestionVote, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services.live_access import access_to_facilitate, access_to_take_part, person
 from nic.services.validation import clean_text
 

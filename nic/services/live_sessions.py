@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from nic import policy
+from nic import events, policy
 from nic.database import begin_write
 from nic.errors import Conflict, PermissionDenied, ValidationError
 from nic.extensions import db
@@ -28,7 +28,6 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.realtime import events
 from nic.services.groups import get_group_for, load_in_group
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 

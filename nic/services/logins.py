@@ -18,11 +18,11 @@ from functools import cache
 import sqlalchemy as sa
 from flask import current_app
 
+from nic import events
 from nic.database import begin_write
 from nic.errors import NotFound
 from nic.extensions import db
 from nic.models import LoginSession, User, as_utc, utcnow
-from nic.realtime import events
 from nic.services.devices import device_label
 
 KEY_MAX = 100  # longer than any key nic makes: not worth hashing

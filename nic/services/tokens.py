@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from nic import events
 from nic.database import begin_write
 from nic.errors import NotFound
 from nic.extensions import db
 from nic.models import ApiToken, User, as_utc, utcnow
-from nic.realtime import events
 from nic.services.validation import clean_text
 
 TOKEN_PREFIX = "nic_"  # noqa: S105 - a public prefix, not a secret

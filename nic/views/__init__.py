@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from nic.views import (
+    admin,
+    auth,
+    directory,
+    groups,
+    live,
+    main,
+    security,
+    threads,
+    tokens,
+    users,
+)
+
 
 def blueprints() -> list[Blueprint]:
-    from nic.views import (
-        admin,
-        auth,
-        directory,
-        groups,
-        live,
-        main,
-        security,
-        threads,
-        tokens,
-        users,
-    )
-
     return [
         auth.bp,
         main.bp,

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from nic.events import LIVE_NAMESPACE
 from nic.extensions import db, socketio
 from nic.models import LiveSession, User
-from nic.realtime.events import LIVE_NAMESPACE
 from nic.services import live_sessions
 from tests.factories import make_group, make_school, make_user, sign_in
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from nic.events import LIVE_NAMESPACE
 from nic.extensions import socketio
-from nic.realtime.events import LIVE_NAMESPACE
 from nic.services import accounts, logins, tokens
 from tests.live.conftest import ok
 

@@ -1,27 +1,26 @@
 """Outbound real-time events: the only code that calls `socketio.emit`.
 
-Services call these after they commit, so a client never hears of something
-the database does not hold. Events are plain dicts; the audience is a room:
-`session:<id>` for a live session, `user:<id>` for one person's sockets.
+The bottom layer: it knows `socketio` and nothing of who is connected, so
+any service can import it. Services call these after they commit, so a
+client never hears of something the database does not hold. Events are
+plain dicts; the audience is a room: `session:<id>` for a live session,
+`user:<id>` for one person's sockets.
+
+Two events are also notices to the servers: `member_removed` and
+`signed_out` name sockets to disconnect. The client manager that
+`register_realtime` installs (nic.realtime.queue) acts on them in every
+server process, since only the process holding a socket can drop it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from nic.extensions import socketio
-from nic.realtime.queue import (
-    LIVE_NAMESPACE,
-    MEMBER_REMOVED,
-    SIGNED_OUT,
-    LiveRedisManager,
-    drop_sockets,
-)
 
-__all__ = ["LIVE_NAMESPACE", "publish", "session_room", "user_room"]
-
+LIVE_NAMESPACE = "/live"
+MEMBER_REMOVED = "member_removed"
+SIGNED_OUT = "signed_out"
 # No socket ever joins this room: notices sent to it are only for the servers.
 SERVERS_ROOM = "nic:servers"
 
@@ -50,14 +49,12 @@ def publish(event: str, data: dict[str, Any], room: str) -> None:
 
 
 def member_removed(group_id: int, user_id: int) -> None:
-    """Tell a removed member, and drop their sockets that joined the group's sessions.
+    """Tell a removed member; their sockets in the group's sessions are then dropped.
 
     Called after the membership was deleted and committed. The notice goes to
     the person's room; their disconnect handler then announces that they left.
     """
-    data = {"group_id": group_id, "user_id": user_id}
-    publish(MEMBER_REMOVED, data, user_room(user_id))
-    _drop_here(MEMBER_REMOVED, data)
+    publish(MEMBER_REMOVED, {"group_id": group_id, "user_id": user_id}, user_room(user_id))
 
 
 def signed_out(user_id: int, credentials: list[str] | None) -> None:
@@ -67,16 +64,4 @@ def signed_out(user_id: int, credentials: list[str] | None) -> None:
     deactivated, and committed. A dropped socket's client is told it was
     disconnected by the server and does not reconnect on its own.
     """
-    data = {"user_id": user_id, "credentials": credentials}
-    publish(SIGNED_OUT, data, SERVERS_ROOM)
-    _drop_here(SIGNED_OUT, data)
-
-
-def _drop_here(event: str, data: dict[str, Any]) -> None:
-    """Act on a drop notice in this process, unless the queue brings it back to every one.
-
-    With a message queue the notice reaches every process, each dropping its
-    own sockets (nic.realtime.queue); without one this process holds them all.
-    """
-    if not isinstance(socketio.server.manager, LiveRedisManager):
-        drop_sockets(current_app._get_current_object(), socketio.server, event, data)
+    publish(SIGNED_OUT, {"user_id": user_id, "credentials": credentials}, SERVERS_ROOM)
