@@ -8,7 +8,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
-from nic.demo import load_demo, network_is_empty
+from nic.demo import demo_sign_ins, load_demo, network_is_empty
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
@@ -147,10 +147,14 @@ def register_commands(app: Flask) -> None:
     def seed_demo(if_empty):
         """Load a realistic demo network (refuses to run twice)."""
         if not network_is_empty():
-            if if_empty:
-                click.echo("The database already has data; demo not loaded.")
-                return
-            raise click.ClickException("The database already has data; seed-demo runs only once.")
-        sign_in = load_demo()
-        click.echo("Demo network loaded.")
-        click.echo(f"Sign in as {sign_in.email} with password {sign_in.password}")
+            if not if_empty:
+                raise click.ClickException(
+                    "The database already has data; seed-demo runs only once."
+                )
+            click.echo("The database already has data; demo not loaded.")
+            sign_ins = demo_sign_ins()
+        else:
+            sign_ins = load_demo()
+            click.echo("Demo network loaded.")
+        for sign_in in sign_ins:
+            click.echo(f"Sign in as {sign_in.role}: {sign_in.email}, password {sign_in.password}")

@@ -7,12 +7,22 @@ It goes through the same services as the app, so demo data obeys every rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import ChatMessage, District, LiveSession, Participant, Question, User
+from nic.models import (
+    ChatMessage,
+    District,
+    LiveSession,
+    Participant,
+    Post,
+    Question,
+    Thread,
+    User,
+)
 from nic.services import (
     accounts,
     discussions,
@@ -145,6 +155,48 @@ THREADS = [
 class DemoSignIn:
     email: str
     password: str
+    role: str  # how the sign-in is introduced: "a principal", "the facilitator"
+
+
+# The accounts seed-demo prints: a member, and the network's facilitator (an admin).
+SIGN_INS = [
+    DemoSignIn("maria.lopez@example.org", DEMO_PASSWORD, "a principal (member)"),
+    DemoSignIn("dana.whitfield@example.org", DEMO_PASSWORD, "the facilitator (admin)"),
+]
+# The network's schools keep Eastern time; demo times read as a school day there.
+EASTERN = ZoneInfo("America/New_York")
+# When each thread was started (days ago, hour, minute, Eastern) and how long after the
+# post before it each reply came: spread over the past weeks, at the hours leaders write.
+THREAD_TIMES = [(26, 7, 12), (19, 12, 34), (15, 20, 41), (8, 15, 48), (3, 6, 55)]
+REPLY_GAPS = [
+    timedelta(hours=1, minutes=23), timedelta(hours=3, minutes=41),
+    timedelta(hours=18, minutes=8), timedelta(hours=2, minutes=17),
+    timedelta(minutes=46), timedelta(hours=21, minutes=30),
+]  # fmt: skip
+
+
+def school_day(day: date, hour: int, minute: int) -> datetime:
+    """`day` (moved back off a weekend) at hour:minute Eastern, in UTC."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(hour, minute), EASTERN).astimezone(UTC)
+
+
+def awake(moment: datetime) -> datetime:
+    """`moment`, or the next morning's 6:40 Eastern (plus its minutes) if it falls at night."""
+    local = moment.astimezone(EASTERN)
+    if 6 <= local.hour < 22:
+        return moment
+    day = local.date() + timedelta(days=1 if local.hour >= 22 else 0)
+    morning = datetime.combine(day, time(6, 40 + local.minute % 20), EASTERN)
+    return morning.astimezone(UTC)
+
+
+def demo_sign_ins() -> list[DemoSignIn]:
+    """The demo accounts that exist in this database (none when it holds other data)."""
+    emails = set(db.session.scalars(sa.select(User.email).where(
+        User.email.in_([s.email for s in SIGN_INS]))))  # fmt: skip
+    return [s for s in SIGN_INS if s.email in emails]
 
 
 def network_is_empty() -> bool:
@@ -153,7 +205,7 @@ def network_is_empty() -> bool:
     )
 
 
-def load_demo() -> DemoSignIn:
+def load_demo() -> list[DemoSignIn]:
     schools: dict[str, int] = {}
     for district_name, school_names in DISTRICTS.items():
         district = org.create_district(None, district_name)
@@ -180,14 +232,36 @@ def load_demo() -> DemoSignIn:
         for handle in MEMBERS[name]:
             groups.add_member(None, group.id, people[handle].id, "member")
 
-    for group_name, author, title, body, replies in THREADS:
+    today = datetime.now(EASTERN).date()
+    for (group_name, author, title, body, replies), (days_ago, hour, minute) in zip(
+        THREADS, THREAD_TIMES, strict=True
+    ):
         thread = discussions.start_thread(people[author], group_ids[group_name], title, body)
         posted: list[int] = []
         for handle, text, answers in replies:
             parent = posted[answers] if answers is not None else None
             posted.append(discussions.reply(people[handle], thread.id, text, parent).id)
+        backdate_thread(thread.id, school_day(today - timedelta(days=days_ago), hour, minute))
     load_sessions(people, group_ids)
-    return DemoSignIn(PEOPLE[2][0], DEMO_PASSWORD)
+    return SIGN_INS
+
+
+def backdate_thread(thread_id: int, started: datetime) -> None:
+    """Spread a demo thread's posts from `started` by REPLY_GAPS (never past now).
+
+    The services stamp every post "now"; a demo discussion reads better over days.
+    """
+    posts = list(db.session.scalars(
+        sa.select(Post).where(Post.thread_id == thread_id).order_by(Post.id)))  # fmt: skip
+    now = datetime.now(UTC)
+    at = started
+    for n, post in enumerate(posts):
+        if n:
+            at = min(awake(at + REPLY_GAPS[(n - 1) % len(REPLY_GAPS)]), now - timedelta(minutes=5))
+        post.created_at = at
+    thread = db.session.get(Thread, thread_id)
+    thread.created_at, thread.last_activity_at = started, at
+    db.session.commit()
 
 
 NEXT_AGENDA = """1. Check-in: one win from your walkthroughs this month
@@ -216,28 +290,40 @@ PAST_CHAT = [
 ]
 
 
+def upcoming_day(today: date) -> date:
+    """A school day two to four days ahead: within this week (or early next, from Thursday)."""
+    day = today + timedelta(days=2)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def load_sessions(people: dict[str, User], group_ids: dict[str, int]) -> None:
-    """An upcoming Principals' Circle session and an ended coaches' session with a record."""
+    """An upcoming Principals' Circle session this week and a coaches' session last month."""
     dana, marcus = people["dana.whitfield"], people["marcus.bell"]
-    today = datetime.now(UTC).replace(hour=21, minute=0, second=0, microsecond=0)  # 4 pm ET
-    next_week = today + timedelta(days=7)
+    today = datetime.now(EASTERN).date()
+    upcoming = school_day(upcoming_day(today), 16, 0)
     live_sessions.schedule_session(
         dana,
         group_ids["Principals' Circle"],
         live_sessions.SessionFields(
-            "November network session", NEXT_AGENDA, next_week, next_week + timedelta(hours=1)
+            f"{upcoming.astimezone(EASTERN):%B} network session",
+            NEXT_AGENDA,
+            upcoming,
+            upcoming + timedelta(hours=1),
         ),
     )
     groups.add_member(None, group_ids["Instructional Coaches"], marcus.id, "facilitator")
-    yesterday = today - timedelta(days=1)
+    # Ten days before this month began: always in last month.
+    held = school_day(today.replace(day=1) - timedelta(days=10), 16, 0)
     past = live_sessions.schedule_session(
         marcus,
         group_ids["Instructional Coaches"],
         live_sessions.SessionFields(
             "Debrief protocols after a coaching cycle",
             PAST_AGENDA,
-            yesterday,
-            yesterday + timedelta(hours=1),
+            held,
+            held + timedelta(hours=1),
         ),
     )
     live_sessions.start_session(marcus, past.id)
@@ -258,8 +344,9 @@ def load_sessions(people: dict[str, User], group_ids: dict[str, int]) -> None:
         live_questions.vote(people[handle], past.id, poll["id"], option)
     live_questions.close_poll(marcus, past.id, poll["id"])
     live_sessions.end_session(marcus, past.id)
-    backdate(past.id, yesterday)
-    live_record.post_record_as_thread(marcus, past.id, marcus.time_zone)
+    backdate(past.id, held)
+    notes = live_record.post_record_as_thread(marcus, past.id, marcus.time_zone)
+    backdate_thread(notes.id, held + timedelta(hours=1, minutes=12))
 
 
 def backdate(session_id: int, started: datetime) -> None:

@@ -13,7 +13,11 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "Sign in as maria.lopez@example.org with password" in result.output
+    assert (
+        "Sign in as a principal (member): maria.lopez@example.org, password demo-password-2026"
+        in result.output
+    )
+    assert "Sign in as the facilitator (admin): dana.whitfield@example.org" in result.output
     count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
     assert count(School) == 8
     assert 20 <= count(User) <= 30
@@ -44,6 +48,9 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert count(User) <= 30
     quiet = runner.invoke(args=["seed-demo", "--if-empty"])
     assert quiet.exit_code == 0 and "not loaded" in quiet.output
+    # The re-run (the README's run command, every time) still says how to sign in.
+    assert "maria.lopez@example.org" in quiet.output
+    assert "dana.whitfield@example.org" in quiet.output
 
 
 def test_create_school_user_and_group(app):
@@ -142,3 +149,39 @@ def test_deactivate_and_reactivate_user(app):
     assert accounts.authenticate("maria.lopez@example.org", PASSWORD) is not None
     result = runner.invoke(args=["deactivate-user", "nobody@example.org"])
     assert result.exit_code != 0 and "No account has the email nobody@example.org" in result.output
+
+
+def test_the_demo_reads_as_a_real_network_over_the_past_weeks(app):
+    from datetime import UTC, datetime, timedelta
+
+    from nic.demo import EASTERN
+    from nic.models import as_utc
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    now = datetime.now(UTC)
+    times = [as_utc(t) for t in db.session.scalars(sa.select(Post.created_at))]
+    assert all(t < now for t in times)
+    assert min(times) < now - timedelta(days=20)  # weeks of discussion, not one minute
+    minutes = {t.replace(second=0, microsecond=0) for t in times}
+    assert len(minutes) > len(times) * 0.8
+    local_hours = {t.astimezone(EASTERN).hour for t in times}
+    assert len(local_hours) >= 6 and all(6 <= h <= 22 for h in local_hours)
+    for thread in db.session.scalars(sa.select(Thread)):
+        posts = db.session.scalars(
+            sa.select(Post.created_at).where(Post.thread_id == thread.id).order_by(Post.id)
+        ).all()
+        assert list(posts) == sorted(posts)  # replies come after what they answer
+        assert as_utc(thread.last_activity_at) == max(as_utc(p) for p in posts)
+
+    upcoming = db.session.scalar(sa.select(LiveSession).where(LiveSession.status == "scheduled"))
+    starts = as_utc(upcoming.starts_at)
+    assert now < starts < now + timedelta(days=7)
+    assert starts.astimezone(EASTERN).weekday() < 5
+    assert f"{starts.astimezone(EASTERN):%B}" in upcoming.title
+    ended = db.session.scalar(sa.select(LiveSession).where(LiveSession.status == "ended"))
+    held = as_utc(ended.started_at).astimezone(EASTERN)
+    this_month = now.astimezone(EASTERN).replace(day=1)
+    assert (held.year, held.month) == ((this_month - timedelta(days=1)).year,
+                                       (this_month - timedelta(days=1)).month)  # fmt: skip
+    notes = db.session.get(Thread, ended.notes_thread_id)
+    assert as_utc(ended.ended_at) < as_utc(notes.created_at) < now - timedelta(days=9)
