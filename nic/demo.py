@@ -23,18 +23,13 @@ from nic.models import (
     Thread,
     User,
 )
-from nic.services import (
-    accounts,
-    discussions,
-    groups,
-    live_attendance,
-    live_chat,
-    live_facilitation,
-    live_questions,
-    live_record,
-    live_sessions,
-    org,
-)
+from nic.services import accounts, discussions, groups, org
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import facilitation as live_facilitation
+from nic.services.live import questions as live_questions
+from nic.services.live import record as live_record
+from nic.services.live import sessions as live_sessions
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 

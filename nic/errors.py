@@ -4,12 +4,14 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base for the errors a service raises on purpose."""
+    """Base for the errors a service raises on purpose (a subclass may set a stock message)."""
 
     code = "error"
     status = 400
+    default_message = "That cannot be done now."
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or self.default_message
         super().__init__(message)
         self.message = message
 
@@ -39,8 +41,7 @@ class NotFound(ServiceError):
     code = "not_found"
     status = 404
 
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message)
+    default_message = "Not found."
 
 
 class Conflict(ServiceError):
@@ -50,16 +51,7 @@ class Conflict(ServiceError):
     status = 409
 
 
-class LiveError(ServiceError):
-    """A refusal with a stock message (the live protocol's own error codes)."""
-
-    default_message = "That cannot be done now."
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.default_message)
-
-
-class Unauthenticated(LiveError):
+class Unauthenticated(ServiceError):
     """No signed-in user (or the account was deactivated since connecting)."""
 
     code = "unauthenticated"
@@ -67,7 +59,7 @@ class Unauthenticated(LiveError):
     default_message = "Sign in first."
 
 
-class RateLimited(LiveError):
+class RateLimited(ServiceError):
     """Too many requests of one kind in a short time; try again shortly."""
 
     code = "rate_limited"
@@ -75,7 +67,7 @@ class RateLimited(LiveError):
     default_message = "Slow down: too many messages. Try again shortly."
 
 
-class NotLive(LiveError):
+class NotLive(ServiceError):
     """The live session is scheduled or ended, so it cannot take chat or votes."""
 
     code = "not_live"
@@ -83,7 +75,7 @@ class NotLive(LiveError):
     default_message = "The session is not live."
 
 
-class ChatLocked(LiveError):
+class ChatLocked(ServiceError):
     """The facilitator locked the chat: only facilitators can write."""
 
     code = "locked"
@@ -91,7 +83,7 @@ class ChatLocked(LiveError):
     default_message = "The facilitator has locked the chat."
 
 
-class Muted(LiveError):
+class Muted(ServiceError):
     """A facilitator muted this participant in this session."""
 
     code = "muted"

@@ -7,15 +7,34 @@ user's membership once), so asking costs no SQL queries.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from nic.models.accounts import JobRole
 
 if TYPE_CHECKING:
     from nic.models import Group, LiveSession, Membership, Thread
 
-# Flask-Login's AnonymousUserMixin or a User; both answer is_authenticated.
-Actor = Any
+
+class Person(Protocol):
+    """Who is asking: a signed-in User (these are the fields the rules read)."""
+
+    id: int
+    is_admin: bool
+    job_role: str
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+
+class Anonymous(Protocol):
+    """Flask-Login's anonymous user: not signed in, nothing else to read."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+
+# Every rule takes either (None counts as anonymous); `is_signed_in` tells them apart.
+Actor = Person | Anonymous | None
 
 
 class PostFacts(Protocol):
@@ -29,7 +48,7 @@ class PostFacts(Protocol):
     def deleted(self) -> bool: ...
 
 
-def is_signed_in(user: Actor) -> bool:
+def is_signed_in(user: Actor) -> TypeGuard[Person]:
     return bool(user is not None and user.is_authenticated)
 
 
@@ -124,5 +143,5 @@ def can_facilitate_session(
     return can_manage_group(user, session.group, membership)
 
 
-def can_view_profile(viewer: Actor, subject: Any) -> bool:
+def can_view_profile(viewer: Actor, subject: object) -> bool:
     return is_signed_in(viewer)

@@ -22,7 +22,8 @@ from nic.realtime.handlers import register_handlers
 from nic.realtime.packets import LimitedJSON, LimitedPacket
 from nic.realtime.queue import client_manager
 from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
-from nic.services import live_access, logins
+from nic.services import logins
+from nic.services.live import access as live_access
 from nic.views import blueprints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

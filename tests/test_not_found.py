@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nic.services import live_sessions, tokens
+from nic.services import tokens
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_reply, make_thread, make_user
 
 NEVER = 2_000_000  # an id no test database reaches

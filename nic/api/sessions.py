@@ -20,7 +20,9 @@ from nic.api.schemas.sessions import (
     TranscriptArgs,
 )
 from nic.models import LiveSession
-from nic.services import groups, live_record, live_sessions
+from nic.services import groups
+from nic.services.live import record as live_record
+from nic.services.live import sessions as live_sessions
 
 bp = ApiBlueprint(
     "api_sessions", __name__, tag="Live sessions",

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from nic.forms.common import choices
 from nic.models import LiveSession, as_utc
-from nic.services.live_sessions import SessionFields
+from nic.services.live.sessions import SessionFields
 from nic.services.validation import BODY_MAX, TITLE_MAX
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

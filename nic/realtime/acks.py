@@ -19,7 +19,7 @@ from nic.errors import Conflict, ServiceError, Unauthenticated, ValidationError
 from nic.models import User
 from nic.realtime import ratelimit
 from nic.realtime.presence import current_presence
-from nic.services import live_access
+from nic.services.live import access as live_access
 
 ID_MAX = 2**31 - 1  # ids fit a 32-bit integer column on every backend
 Ack = dict[str, Any]

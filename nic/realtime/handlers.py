@@ -33,13 +33,11 @@ from nic.realtime.acks import Ack, error_ack, event
 from nic.realtime.packets import MALFORMED, TOO_DEEP
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.realtime.roster import Beat
-from nic.services import (
-    live_attendance,
-    live_chat,
-    live_facilitation,
-    live_questions,
-    live_sessions,
-)
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import facilitation as live_facilitation
+from nic.services.live import questions as live_questions
+from nic.services.live import sessions as live_sessions
 from nic.services.tokens import authenticate_token
 
 log = logging.getLogger(__name__)

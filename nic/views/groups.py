@@ -10,7 +10,8 @@ from nic.errors import ValidationError
 from nic.extensions import db
 from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
-from nic.services import groups, live_sessions, reading
+from nic.services import groups, reading
+from nic.services.live import sessions as live_sessions
 from nic.views.helpers import page_arg
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")

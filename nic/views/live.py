@@ -12,7 +12,9 @@ from nic.errors import ValidationError
 from nic.forms.common import show_errors
 from nic.forms.live import SessionForm
 from nic.models import SessionStatus, utcnow
-from nic.services import calendar, groups, live_record, live_sessions
+from nic.services import calendar, groups
+from nic.services.live import record as live_record
+from nic.services.live import sessions as live_sessions
 
 bp = Blueprint("live", __name__)
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from nic.errors import ValidationError
 from nic.markup import render_markdown
 from nic.services import home as home_service
-from nic.services import live_sessions
+from nic.services.live import sessions as live_sessions
 from nic.services.validation import BODY_MAX, clean_text
 
 bp = Blueprint("main", __name__)

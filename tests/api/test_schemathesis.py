@@ -27,7 +27,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import groups, live_sessions, tokens
+from nic.services import groups, tokens
+from nic.services.live import sessions as live_sessions
 
 CHECKS = [
     not_a_server_error,

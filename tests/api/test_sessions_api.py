@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nic.services import live_attendance, live_chat, live_questions, live_sessions
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import questions as live_questions
+from nic.services.live import sessions as live_sessions
 from tests.api.conftest import error_code
 from tests.factories import make_group, make_thread
 

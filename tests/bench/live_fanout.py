@@ -108,7 +108,8 @@ def prepare_database(db_path: Path, members: int) -> tuple[int, list[str]]:
     from nic import create_app
     from nic.extensions import db
     from nic.models import Membership, User
-    from nic.services import groups, live_sessions, org, tokens
+    from nic.services import groups, org, tokens
+    from nic.services.live import sessions as live_sessions
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": env["NIC_DATABASE_URL"], "NIC_ASYNC_MODE": "threading"}

@@ -173,7 +173,8 @@ def build(db_url: str, manifest: Path) -> None:
     migrate(server_env(db_url, NIC_SECRET_KEY=SECRET, NIC_RATELIMIT_STORAGE_URI="memory://"))
     from nic.extensions import db
     from nic.models import Post
-    from nic.services import groups, live_sessions, org
+    from nic.services import groups, org
+    from nic.services.live import sessions as live_sessions
     from tests.factories import PASSWORD, make_thread, make_user
 
     app = _app(db_url, WTF_CSRF_ENABLED=False)

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from nic.services import discussions, live_attendance, live_chat, live_sessions, reading
+from nic.services import discussions, reading
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nic.models import utcnow
-from nic.services import live_sessions
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_school, make_user
 
 pytestmark = pytest.mark.browser

@@ -20,7 +20,7 @@ from flask import Flask
 from nic.events import LIVE_NAMESPACE
 from nic.extensions import db, socketio
 from nic.models import LiveSession, User
-from nic.services import live_sessions
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_school, make_user, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

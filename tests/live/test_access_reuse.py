@@ -8,7 +8,7 @@ the database again, and a commit forgets it.
 from __future__ import annotations
 
 from nic.extensions import db
-from nic.services import live_access
+from nic.services.live import access as live_access
 from tests.live.conftest import schedule
 
 

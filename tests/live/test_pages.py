@@ -10,7 +10,7 @@ import pytest
 
 from nic.extensions import db
 from nic.models import LiveSession, LiveSessionThread
-from nic.services import live_sessions
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_thread, make_user
 
 

@@ -32,7 +32,8 @@ import sqlalchemy as sa
 from nic import create_app
 from nic.extensions import db
 from nic.realtime.installation import presence_prefix
-from nic.services import live_sessions, tokens
+from nic.services import tokens
+from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_user
 from tests.servers import ROOT, free_port, migrate, server_env
 

@@ -10,14 +10,12 @@ import pytest
 from nic.errors import Conflict, PermissionDenied
 from nic.extensions import db
 from nic.models import LiveSession, Participant, Post, Thread, utcnow
-from nic.services import (
-    calendar,
-    live_attendance,
-    live_chat,
-    live_questions,
-    live_record,
-    live_sessions,
-)
+from nic.services import calendar
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import questions as live_questions
+from nic.services.live import record as live_record
+from nic.services.live import sessions as live_sessions
 from nic.services.validation import BODY_MAX
 from tests.factories import make_group, make_school, make_user
 

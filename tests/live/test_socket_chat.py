@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import ChatMessage
-from nic.services import live_chat, live_sessions
+from nic.services.live import chat as live_chat
+from nic.services.live import sessions as live_sessions
 from tests.live.conftest import error_code, ok, schedule
 
 MESSAGE_KEYS = {"id", "session_id", "author", "body", "body_html", "created_at", "client_msg_id"}

@@ -6,7 +6,7 @@ import pytest
 
 from nic.extensions import db
 from nic.models import Participant
-from nic.services import live_attendance
+from nic.services.live import attendance as live_attendance
 from tests.live.conftest import error_code, ok, schedule
 
 

@@ -12,7 +12,10 @@ import pytest
 
 from nic.extensions import db
 from nic.models import Membership
-from nic.services import groups, live_chat, live_facilitation, live_questions
+from nic.services import groups
+from nic.services.live import chat as live_chat
+from nic.services.live import facilitation as live_facilitation
+from nic.services.live import questions as live_questions
 from tests.factories import make_group, make_user
 from tests.live.conftest import error_code, ok, schedule
 

@@ -17,15 +17,15 @@ from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import ChatMessage, Membership, Participant, User, as_utc, iso_utc, utcnow
 from nic.policy import Actor
-from nic.services import live_questions
-from nic.services.live_access import (
+from nic.services.live import questions as live_questions
+from nic.services.live.access import (
     LiveAccess,
     access_to_facilitate,
     access_to_take_part,
     person,
 )
-from nic.services.live_attendance import ensure_participant, participant_payload
-from nic.services.live_sessions import publish_state, state_of
+from nic.services.live.attendance import ensure_participant, participant_payload
+from nic.services.live.sessions import publish_state, state_of
 from nic.services.validation import clean_text
 
 PIN_TEXT_MAX = 500

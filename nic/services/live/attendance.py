@@ -18,7 +18,7 @@ from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import Participant, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.services.live_access import LiveAccess, access_to_take_part, person
+from nic.services.live.access import LiveAccess, access_to_take_part, person
 
 
 def ensure_participant(access: LiveAccess) -> Participant:

@@ -29,8 +29,10 @@ from nic.models import (
     as_utc,
 )
 from nic.policy import Actor
-from nic.services import discussions, live_chat, live_questions
-from nic.services.live_sessions import get_session_for, get_session_to_facilitate
+from nic.services import discussions
+from nic.services.live import chat as live_chat
+from nic.services.live import questions as live_questions
+from nic.services.live.sessions import get_session_for, get_session_to_facilitate
 from nic.services.validation import BODY_MAX, TITLE_MAX
 
 NOTES_TITLE = "Session notes: "

@@ -18,7 +18,7 @@ from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import Poll, PollVote, Question, QuestionVote, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.services.live_access import access_to_facilitate, access_to_take_part, person
+from nic.services.live.access import access_to_facilitate, access_to_take_part, person
 from nic.services.validation import clean_text
 
 QUESTION_MAX = 1_000

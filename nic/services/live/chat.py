@@ -22,12 +22,12 @@ from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import ChatMessage, Reaction, User, iso_utc, utcnow
 from nic.policy import Actor
-from nic.services.live_access import (
+from nic.services.live.access import (
     access_to_facilitate,
     access_to_take_part,
     person,
 )
-from nic.services.live_sessions import publish_state
+from nic.services.live.sessions import publish_state
 from nic.services.validation import check_characters, clean_text
 
 MESSAGE_MAX = 4_000

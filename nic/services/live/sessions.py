@@ -1,7 +1,7 @@
 """Live network sessions: load-and-authorize, schedule, start and end.
 
 The chat itself (messages, reactions, hands, questions, polls) lives in
-nic.services.live_chat; the record after a session in nic.services.live_record.
+nic.services.live.chat; the record after a session in nic.services.live.record.
 """
 
 from __future__ import annotations
