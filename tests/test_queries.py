@@ -165,3 +165,33 @@ def test_no_page_scans_the_post_table(app, client, login, network):
                 and not any(d.startswith(("CO-ROUTINE", "MATERIALIZE")) for d in details)
             )
             assert not sorts_archive, (statement, details)
+
+
+def _loads_of(counter, table: str) -> int:
+    """Statements that load rows of `table` together with the membership (an access load)."""
+    return sum(
+        1
+        for s in counter.statements
+        if s.lstrip().upper().startswith("SELECT")
+        and re.search(rf"\bFROM {table}\b", s)
+        and "membership" in s
+    )
+
+
+def test_writes_load_and_authorize_their_thing_once(client, login, count_queries, network):
+    """A reply, a new thread and an edit each load the thing with the membership once."""
+    group, authors, _reader = network
+    thread = make_thread(group, authors[0])
+    post = make_reply(thread, authors[0], "First try")
+    login(authors[0])
+    cases = [
+        (f"/threads/{thread.id}/reply", {"body": "A reply"}, "thread"),
+        (f"/groups/{group.id}/threads/new", {"title": "New", "body": "Opening"}, "peer_group"),
+        (f"/posts/{post.id}/edit", {"body": "Second try"}, "thread"),
+    ]
+    for url, form, table in cases:
+        token = client.csrf_token()
+        with count_queries() as counter:
+            response = client.post(url, data={**form, "csrf_token": token})
+        assert response.status_code == 302, url
+        assert _loads_of(counter, table) == 1, (url, counter.statements)

@@ -23,7 +23,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import read_state
-from nic.services.groups import get_group_for, load_in_group
+from nic.services.groups import GroupAccess, get_group_for, load_in_group
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
 POST_NOT_FOUND = "No such post."
@@ -62,12 +62,20 @@ def _clean_body(body: object) -> str:
     return clean_text("body", body, max_length=BODY_MAX)
 
 
-def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thread:
-    """Start a thread in a group; its body becomes the opening post."""
-    begin_write()
-    access = get_group_for(user, group_id)
+def may_start_thread(user: Actor, access: GroupAccess) -> GroupAccess:
+    """The group's access if this user may start a thread there; raises PermissionDenied."""
     if not policy.can_post_in_group(user, access.group, access.membership):
         raise PermissionDenied("Join the group to start a thread.")
+    return access
+
+
+def start_thread(user: Actor, group: int | GroupAccess, title: object, body: object) -> Thread:
+    """Start a thread in a group (its id, or its access already loaded); the body opens it."""
+    begin_write()
+    access = may_start_thread(
+        user, group if isinstance(group, GroupAccess) else get_group_for(user, group)
+    )
+    group_id = access.group.id
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
     for name, value, limit in (("title", title, TITLE_MAX), ("body", body, BODY_MAX)):
@@ -99,10 +107,12 @@ def start_thread(user: Actor, group_id: int, title: object, body: object) -> Thr
     return thread
 
 
-def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = None) -> Post:
-    """Reply to a thread, or to one of its posts; raises the service errors."""
+def reply(
+    user: Actor, thread: int | ThreadAccess, body: object, parent_id: int | None = None
+) -> Post:
+    """Reply to a thread (its id, or its access already loaded), or to one of its posts."""
     begin_write()
-    access = get_thread_for(user, thread_id)
+    access = thread if isinstance(thread, ThreadAccess) else get_thread_for(user, thread)
     thread = access.thread
     if not policy.can_reply(user, thread, access.membership):
         if thread.locked and policy.can_post_in_group(user, thread.group, access.membership):
@@ -138,12 +148,23 @@ def reply(user: Actor, thread_id: int, body: object, parent_id: int | None = Non
     return post
 
 
-def edit_post(user: Actor, post_id: int, body: object) -> Post:
-    """Replace a post's text, keeping the old text as a revision."""
-    begin_write()
-    post, _access = get_post_for(user, post_id)
+def get_post_to_edit(user: Actor, post_id: int) -> tuple[Post, ThreadAccess]:
+    """The user's own post and its thread; raises NotFound or PermissionDenied."""
+    post, access = get_post_for(user, post_id)
+    may_edit_post(user, post)
+    return post, access
+
+
+def may_edit_post(user: Actor, post: Post) -> Post:
     if not policy.can_edit_post(user, post):
         raise PermissionDenied("You can edit only your own posts.")
+    return post
+
+
+def edit_post(user: Actor, post: int | Post, body: object) -> Post:
+    """Replace a post's text (the post's id, or the post already loaded), keeping a revision."""
+    begin_write()
+    post = may_edit_post(user, post if isinstance(post, Post) else get_post_for(user, post)[0])
     text = _clean_body(body)
     if text == post.body:
         return post

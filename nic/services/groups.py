@@ -151,11 +151,17 @@ def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupField
     return GroupFields(name, description, list(dict.fromkeys(roles)), visibility)
 
 
+def may_create_group(actor: Actor) -> None:
+    """Raises PermissionDenied unless this person may create groups."""
+    if not policy.can_create_group(actor):
+        raise PermissionDenied("Only facilitators and administrators can create groups.")
+
+
 def create_group(actor: Actor | None, fields: GroupFields) -> Group:
     """Create a group; the creator (when a person) becomes its facilitator."""
     begin_write()
-    if actor is not None and not policy.can_create_group(actor):
-        raise PermissionDenied("Only facilitators and administrators can create groups.")
+    if actor is not None:
+        may_create_group(actor)
     clean = _clean_group(fields)
     group = Group(name=clean.name, description=clean.description, visibility=clean.visibility)
     group.job_roles = clean.job_roles
@@ -213,15 +219,17 @@ def join_group(user: Actor, group_id: int) -> Membership:
     return membership
 
 
-def leave_group(user: Actor, group_id: int) -> None:
+def leave_group(user: Actor, group: int | GroupAccess) -> GroupAccess:
+    """Leave a group (its id, or its access already loaded); what it was, for the message."""
     begin_write()
-    access = get_group_for(user, group_id)
+    access = group if isinstance(group, GroupAccess) else get_group_for(user, group)
     if not policy.can_leave_group(user, access.membership):
         raise Conflict("You are not a member of this group.")
     db.session.delete(access.membership)
     db.session.commit()
     # Leaving a group also means leaving its live sessions, at once.
-    events.member_removed(group_id, user.id)
+    events.member_removed(access.group.id, user.id)
+    return access
 
 
 def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membership:

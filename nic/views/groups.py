@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
-from nic.errors import ValidationError
+from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
 from nic.services import groups, reading
 from nic.services.live import sessions as live_sessions
-from nic.views.helpers import page_arg
+from nic.views.helpers import page_arg, refused
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -54,9 +54,10 @@ def _fields(form: GroupForm) -> groups.GroupFields:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not policy.can_create_group(current_user):
-        flash("Only facilitators and administrators can create groups.", "error")
-        return redirect(url_for("groups.index"))
+    try:
+        groups.may_create_group(current_user)
+    except PermissionDenied as exc:
+        return refused(exc, url_for("groups.index"))
     form = GroupForm()
     if form.validate_on_submit():
         try:
@@ -98,8 +99,7 @@ def join(group_id: int):
 @bp.route("/<int:group_id>/leave", methods=["POST"])
 @login_required
 def leave(group_id: int):
-    access = groups.get_group_for(current_user, group_id)
-    groups.leave_group(current_user, group_id)
+    access = groups.leave_group(current_user, group_id)
     flash(f"You left {access.group.name}.", "info")
     if access.group.is_private:
         return redirect(url_for("groups.index"))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import g, request
+from flask import flash, g, redirect, request
+from werkzeug.wrappers import Response
+
+from nic.errors import ServiceError
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -26,3 +29,9 @@ def page_arg() -> int:
 def current_login_id() -> int | None:
     """The id of the sign-in this request's cookies belong to (None for a token or nobody)."""
     return g.get("nic_login_id")
+
+
+def refused(exc: ServiceError, to: str) -> Response:
+    """A page's answer to a refusal it can explain: the service's message, back at `to`."""
+    flash(exc.message, "error")
+    return redirect(to)

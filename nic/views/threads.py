@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from nic import policy
-from nic.errors import ValidationError
+from nic.errors import PermissionDenied, ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
 from nic.services import discussions, groups, read_state, reading, thread_page
 from nic.views import post_cards
-from nic.views.helpers import page_arg
+from nic.views.helpers import page_arg, refused
 
 bp = Blueprint("threads", __name__)
 
@@ -28,16 +27,16 @@ def post_url(thread_id: int, post_id: int) -> str:
 @bp.route("/groups/<int:group_id>/threads/new", methods=["GET", "POST"])
 @login_required
 def new(group_id: int):
-    access = groups.get_group_for(current_user, group_id)
-    if not policy.can_post_in_group(current_user, access.group, access.membership):
-        flash("Join the group to start a thread.", "error")
-        return redirect(url_for("groups.show", group_id=group_id))
+    try:
+        access = discussions.may_start_thread(
+            current_user, groups.get_group_for(current_user, group_id)
+        )
+    except PermissionDenied as exc:
+        return refused(exc, url_for("groups.show", group_id=group_id))
     form = ThreadForm()
     if form.validate_on_submit():
         try:
-            thread = discussions.start_thread(
-                current_user, group_id, form.title.data, form.body.data
-            )
+            thread = discussions.start_thread(current_user, access, form.title.data, form.body.data)
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -92,7 +91,7 @@ def reply(thread_id: int):
     if form.validate_on_submit():
         try:
             post = discussions.reply(
-                current_user, thread_id, form.body.data, optional_int(form.parent_id.data)
+                current_user, access, form.body.data, optional_int(form.parent_id.data)
             )
         except ValidationError as exc:
             show_errors(form, exc)
@@ -106,13 +105,11 @@ def reply(thread_id: int):
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int):
-    post, access = discussions.get_post_for(current_user, post_id)
-    if not policy.can_edit_post(current_user, post):
-        abort(403)
+    post, access = discussions.get_post_to_edit(current_user, post_id)
     form = EditPostForm(obj=post)
     if form.validate_on_submit():
         try:
-            discussions.edit_post(current_user, post_id, form.body.data)
+            discussions.edit_post(current_user, post, form.body.data)
         except ValidationError as exc:
             show_errors(form, exc)
         else:
