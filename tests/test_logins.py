@@ -212,3 +212,20 @@ def test_an_unused_sign_in_expires_and_recent_use_is_recorded_sparingly(app, bro
     db.session.commit()
     assert not signed_in(laptop)
     assert "Chrome on Windows" not in laptop.get("/settings/devices").get_data(as_text=True)
+
+
+def test_the_devices_page_runs_the_same_queries_whatever_the_number_of_sign_ins(
+    app, browser, count_queries
+):
+    user = make_user()
+    laptop = browser(user)
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert laptop.get("/settings/devices").status_code == 200
+        return counter.count
+
+    one = queries()
+    for _ in range(5):
+        browser(user, IPHONE)
+    assert queries() == one

@@ -107,12 +107,10 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     return thread
 
 
-def reply(
-    user: Actor, thread: int | ThreadAccess, body: object, parent_id: int | None = None
-) -> Post:
+def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | None = None) -> Post:
     """Reply to a thread (its id, or its access already loaded), or to one of its posts."""
     begin_write()
-    access = thread if isinstance(thread, ThreadAccess) else get_thread_for(user, thread)
+    access = to if isinstance(to, ThreadAccess) else get_thread_for(user, to)
     thread = access.thread
     if not policy.can_reply(user, thread, access.membership):
         if thread.locked and policy.can_post_in_group(user, thread.group, access.membership):
