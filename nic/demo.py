@@ -24,12 +24,14 @@ from nic.models import (
     User,
 )
 from nic.services import accounts, discussions, groups, org
+from nic.services.live import access as live_access
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
 from nic.services.live import facilitation as live_facilitation
 from nic.services.live import questions as live_questions
 from nic.services.live import record as live_record
 from nic.services.live import sessions as live_sessions
+from nic.services.live.access import LiveAccess
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -321,24 +323,29 @@ def load_sessions(people: dict[str, User], group_ids: dict[str, int]) -> None:
             held + timedelta(hours=1),
         ),
     )
-    live_sessions.start_session(marcus, past.id)
+
+    def as_(handle: str) -> LiveAccess:
+        """That person's access to the past session, loaded as a socket event does."""
+        return live_access.get_session_for(people[handle], past.id, lock=True)
+
+    live_sessions.start_session(as_("marcus.bell"))
     for n, (handle, text) in enumerate(PAST_CHAT):
-        live_attendance.attend(people[handle], past.id)
-        live_chat.send_message(people[handle], past.id, text, f"demo-{n}")
-    live_facilitation.raise_hand(people["sam.whitaker"], past.id)
+        live_attendance.attend(as_(handle))
+        live_chat.send_message(as_(handle), text, f"demo-{n}")
+    live_facilitation.raise_hand(as_("sam.whitaker"))
     question = live_questions.ask(
-        people["sam.whitaker"], past.id, "How do you handle a debrief when the data is flat?"
+        as_("sam.whitaker"), "How do you handle a debrief when the data is flat?"
     )
-    live_questions.upvote(people["aisha.khan"], past.id, question["id"])
-    live_questions.answer(marcus, past.id, question["id"])
+    live_questions.upvote(as_("aisha.khan"), question["id"])
+    live_questions.answer(as_("marcus.bell"), question["id"])
     poll = live_questions.open_poll(
-        marcus, past.id, "Which change idea will you test first?",
+        as_("marcus.bell"), "Which change idea will you test first?",
         ["Student samples at every debrief", "Teacher names the next change", "Scripted openers"],
     )  # fmt: skip
     for handle, option in [("priya.raman", 0), ("aisha.khan", 0), ("ben.torres", 1)]:
-        live_questions.vote(people[handle], past.id, poll["id"], option)
-    live_questions.close_poll(marcus, past.id, poll["id"])
-    live_sessions.end_session(marcus, past.id)
+        live_questions.vote(as_(handle), poll["id"], option)
+    live_questions.close_poll(as_("marcus.bell"), poll["id"])
+    live_sessions.end_session(as_("marcus.bell"))
     backdate(past.id, held)
     notes = live_record.post_record_as_thread(marcus, past.id, marcus.time_zone)
     backdate_thread(notes.id, held + timedelta(hours=1, minutes=12))

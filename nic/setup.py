@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from nic import policy
 from nic.api import register_api
 from nic.cli import register_commands
-from nic.database import configure_engine, engine_options, install_listeners, on_transaction_end
+from nic.database import configure_engine, engine_options, install_listeners
 from nic.errors import ServiceError
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
@@ -23,7 +23,6 @@ from nic.realtime.packets import LimitedJSON, LimitedPacket
 from nic.realtime.queue import client_manager
 from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
 from nic.services import logins
-from nic.services.live import access as live_access
 from nic.views import blueprints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -49,7 +48,6 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     db.init_app(app)
     install_listeners()
-    on_transaction_end(live_access.forget_loaded)
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

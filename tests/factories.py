@@ -6,6 +6,8 @@ import itertools
 
 from nic.models import Group, Post, School, Thread, User
 from nic.services import accounts, discussions, groups, logins, org
+from nic.services.live import access as live_access
+from nic.services.live.access import LiveAccess
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -83,3 +85,8 @@ def sign_in(client, user: User, user_agent: str = TEST_USER_AGENT) -> str:
         session["_user_id"] = key
         session["_fresh"] = True
     return key
+
+
+def in_session(user: User, session_id: int) -> LiveAccess:
+    """A person's access to a live session, loaded as a socket event loads it (locked)."""
+    return live_access.get_session_for(user, session_id, lock=True)

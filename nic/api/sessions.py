@@ -21,6 +21,7 @@ from nic.api.schemas.sessions import (
 )
 from nic.models import LiveSession
 from nic.services import groups
+from nic.services.live import access as live_access
 from nic.services.live import record as live_record
 from nic.services.live import sessions as live_sessions
 
@@ -47,7 +48,7 @@ def _session_views(page: list[LiveSession]) -> list:
 
 
 def _view(session_id: int):
-    return _session_view(live_sessions.get_session_for(current_user, session_id).session)
+    return _session_view(live_access.get_session_for(current_user, session_id).item)
 
 
 def _fields(args: dict) -> dict:
@@ -90,7 +91,8 @@ def get_session(session_id: int):
 @bp.errors(403, 404, 409)
 def update_session(args: dict, session_id: int):
     """Change some of a session's fields (facilitators); an ended session is 409."""
-    return _session_view(live_sessions.change_session(current_user, session_id, _fields(args)))
+    access = live_access.get_session_to_facilitate(current_user, session_id, write=True)
+    return _session_view(live_sessions.change_session(access, _fields(args)))
 
 
 @bp.route("/sessions/<id:session_id>/start", methods=["POST"])
@@ -98,7 +100,8 @@ def update_session(args: dict, session_id: int):
 @bp.errors(403, 404, 409)
 def start_session(session_id: int):
     """Start a scheduled session: open pages go live at once."""
-    return _session_view(live_sessions.start_session(current_user, session_id))
+    access = live_access.get_session_for(current_user, session_id, write=True)
+    return _session_view(live_sessions.start_session(access))
 
 
 @bp.route("/sessions/<id:session_id>/end", methods=["POST"])
@@ -106,7 +109,8 @@ def start_session(session_id: int):
 @bp.errors(403, 404, 409)
 def end_session(session_id: int):
     """End a live session; its page becomes the record."""
-    return _session_view(live_sessions.end_session(current_user, session_id))
+    access = live_access.get_session_for(current_user, session_id, write=True)
+    return _session_view(live_sessions.end_session(access))
 
 
 @bp.route("/sessions/<id:session_id>/messages")
@@ -129,7 +133,7 @@ def get_record(session_id: int):
 
     The transcript is paged apart: GET /sessions/{id}/messages.
     """
-    session = live_sessions.get_session_for(current_user, session_id).session
+    session = live_access.get_session_for(current_user, session_id).item
     record = live_record.load_record(session, with_messages=False)
     return {
         "session": _session_view(session),

@@ -38,7 +38,7 @@ def _thread_view(thread_id: int):
     access = discussions.get_thread_for(current_user, thread_id)
     opening = reading.opening_post(thread_id)
     return annotate(
-        access.thread,
+        access.item,
         # The opening post's author started the thread: no query of its own.
         author=opening.author if opening else None,
         opening_post=_post_view(opening, access.membership) if opening else None,

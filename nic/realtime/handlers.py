@@ -38,6 +38,7 @@ from nic.services.live import chat as live_chat
 from nic.services.live import facilitation as live_facilitation
 from nic.services.live import questions as live_questions
 from nic.services.live import sessions as live_sessions
+from nic.services.live.access import LiveAccess
 from nic.services.tokens import authenticate_token
 
 log = logging.getLogger(__name__)
@@ -120,13 +121,13 @@ class LiveNamespace(Namespace):
             live_attendance.person_left(session_id, _user_id)
 
     @event({"after_id": (int, False)})
-    def on_join(user: User, p: dict) -> Ack:
+    def on_join(access: LiveAccess, p: dict) -> Ack:
         """Enter the session room; ack its state and the messages after `after_id`."""
-        access = live_attendance.attend(user, p["session_id"])
-        session_id = access.session.id
+        access = live_attendance.attend(access)
+        session_id = access.item.id
         presence = current_presence()
         join_room(session_room(session_id))
-        if presence.enter(request.sid, session_id, access.session.group_id):
+        if presence.enter(request.sid, session_id, access.item.group_id):
             live_attendance.announce_joined(access)
         after_id = p["after_id"]
         limit = live_chat.HISTORY_LIMIT
@@ -142,7 +143,7 @@ class LiveNamespace(Namespace):
             ack["deleted_ids"] = live_chat.deleted_message_ids(session_id, after_id)
         return ack
 
-    @event({})
+    @event({}, access=False)
     def on_leave(user: User, p: dict) -> Ack:
         """Leave the session room (the page closed its chat panel); not_found if not in it."""
         session_id = p["session_id"]
@@ -157,91 +158,79 @@ class LiveNamespace(Namespace):
     @event(
         {"body": (object, True), "client_msg_id": (object, True), "reply_to_id": (int, False)},
         limit="write",
-        write=True,
+        lock=True,
     )
-    def on_send(user: User, p: dict) -> Ack:
-        message = live_chat.send_message(
-            user, p["session_id"], p["body"], p["client_msg_id"], p["reply_to_id"]
-        )
+    def on_send(access: LiveAccess, p: dict) -> Ack:
+        message = live_chat.send_message(access, p["body"], p["client_msg_id"], p["reply_to_id"])
         return {"message": message}
 
     @event({"message_id": (int, True), "emoji": (object, True)}, limit="action")
-    def on_react(user: User, p: dict) -> Ack:
-        return {
-            "reaction": live_chat.toggle_reaction(
-                user, p["session_id"], p["message_id"], p["emoji"]
-            )
-        }
+    def on_react(access: LiveAccess, p: dict) -> Ack:
+        return {"reaction": live_chat.toggle_reaction(access, p["message_id"], p["emoji"])}
 
     @event({"message_id": (int, True)})
-    def on_delete(user: User, p: dict) -> Ack:
-        live_chat.delete_message(user, p["session_id"], p["message_id"])
+    def on_delete(access: LiveAccess, p: dict) -> Ack:
+        live_chat.delete_message(access, p["message_id"])
         return {}
 
     @event({}, limit="action")
-    def on_raise_hand(user: User, p: dict) -> Ack:
-        return {"hands": live_facilitation.raise_hand(user, p["session_id"])}
+    def on_raise_hand(access: LiveAccess, p: dict) -> Ack:
+        return {"hands": live_facilitation.raise_hand(access)}
 
     @event({}, limit="action")
-    def on_lower_hand(user: User, p: dict) -> Ack:
-        return {"hands": live_facilitation.lower_hand(user, p["session_id"])}
+    def on_lower_hand(access: LiveAccess, p: dict) -> Ack:
+        return {"hands": live_facilitation.lower_hand(access)}
 
     @event({"user_id": (int, False)})
-    def on_call_on(user: User, p: dict) -> Ack:
-        return {"hands": live_facilitation.call_on(user, p["session_id"], p["user_id"])}
+    def on_call_on(access: LiveAccess, p: dict) -> Ack:
+        return {"hands": live_facilitation.call_on(access, p["user_id"])}
 
     @event({"message_id": (int, False), "text": (object, False)})
-    def on_pin(user: User, p: dict) -> Ack:
-        state = live_facilitation.pin(user, p["session_id"], p["message_id"], p["text"])
-        return {"state": state}
+    def on_pin(access: LiveAccess, p: dict) -> Ack:
+        return {"state": live_facilitation.pin(access, p["message_id"], p["text"])}
 
     @event({"locked": (bool, False)})
-    def on_lock(user: User, p: dict) -> Ack:
-        locked = p["locked"] is not False
-        return {"state": live_facilitation.set_locked(user, p["session_id"], locked)}
+    def on_lock(access: LiveAccess, p: dict) -> Ack:
+        return {"state": live_facilitation.set_locked(access, p["locked"] is not False)}
 
     @event({"user_id": (int, True), "muted": (bool, False)})
-    def on_mute(user: User, p: dict) -> Ack:
+    def on_mute(access: LiveAccess, p: dict) -> Ack:
         muted = p["muted"] is not False
-        participant = live_facilitation.set_muted(user, p["session_id"], p["user_id"], muted)
-        return {"participant": participant}
+        return {"participant": live_facilitation.set_muted(access, p["user_id"], muted)}
 
     @event({"body": (object, True)}, limit="write")
-    def on_ask(user: User, p: dict) -> Ack:
-        return {"question": live_questions.ask(user, p["session_id"], p["body"])}
+    def on_ask(access: LiveAccess, p: dict) -> Ack:
+        return {"question": live_questions.ask(access, p["body"])}
 
     @event({"question_id": (int, True)}, limit="action")
-    def on_upvote(user: User, p: dict) -> Ack:
-        return {"question": live_questions.upvote(user, p["session_id"], p["question_id"])}
+    def on_upvote(access: LiveAccess, p: dict) -> Ack:
+        return {"question": live_questions.upvote(access, p["question_id"])}
 
     @event({"question_id": (int, True), "answered": (bool, False)})
-    def on_answer(user: User, p: dict) -> Ack:
+    def on_answer(access: LiveAccess, p: dict) -> Ack:
         answered = p["answered"] is not False
-        question = live_questions.answer(user, p["session_id"], p["question_id"], answered)
-        return {"question": question}
+        return {"question": live_questions.answer(access, p["question_id"], answered)}
 
     @event({"question": (object, True), "options": (object, True)})
-    def on_open_poll(user: User, p: dict) -> Ack:
-        poll = live_questions.open_poll(user, p["session_id"], p["question"], p["options"])
-        return {"poll": poll}
+    def on_open_poll(access: LiveAccess, p: dict) -> Ack:
+        return {"poll": live_questions.open_poll(access, p["question"], p["options"])}
 
     @event({"poll_id": (int, True), "option": (int, True)}, limit="action")
-    def on_vote(user: User, p: dict) -> Ack:
-        return {"poll": live_questions.vote(user, p["session_id"], p["poll_id"], p["option"])}
+    def on_vote(access: LiveAccess, p: dict) -> Ack:
+        return {"poll": live_questions.vote(access, p["poll_id"], p["option"])}
 
     @event({"poll_id": (int, True)})
-    def on_close_poll(user: User, p: dict) -> Ack:
-        return {"poll": live_questions.close_poll(user, p["session_id"], p["poll_id"])}
+    def on_close_poll(access: LiveAccess, p: dict) -> Ack:
+        return {"poll": live_questions.close_poll(access, p["poll_id"])}
 
     @event({})
-    def on_start(user: User, p: dict) -> Ack:
-        session = live_sessions.start_session(user, p["session_id"])
-        return {"state": live_sessions.state_of(session)}
+    def on_start(access: LiveAccess, p: dict) -> Ack:
+        return {"state": live_sessions.state_of(live_sessions.start_session(access))}
 
     @event({})
-    def on_end(user: User, p: dict) -> Ack:
+    def on_end(access: LiveAccess, p: dict) -> Ack:
         try:
-            session = live_sessions.end_session(user, p["session_id"])
+            session = live_sessions.end_session(access)
         except Conflict as exc:
             raise NotLive(exc.message) from exc
         return {"state": live_sessions.state_of(session)}

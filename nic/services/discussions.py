@@ -5,8 +5,6 @@ Reading them (the tree, read state, listings) is nic.services.reading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
 from nic import policy
@@ -15,7 +13,6 @@ from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.markup import render_markdown
 from nic.models import (
-    Membership,
     Post,
     PostRevision,
     Thread,
@@ -23,24 +20,19 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import read_state
-from nic.services.groups import GroupAccess, get_group_for, load_in_group
+from nic.services.access import Access, load_in_group
+from nic.services.groups import GroupAccess, get_group_for
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
 
 POST_NOT_FOUND = "No such post."
 
 
-@dataclass(frozen=True)
-class ThreadAccess:
-    thread: Thread
-    membership: Membership | None
+ThreadAccess = Access[Thread]
 
 
 def get_thread_for(user: Actor, thread_id: int) -> ThreadAccess:
     """The thread (with its group) if this user may see it; raises NotFound."""
-    thread, membership = load_in_group(
-        user, Thread, thread_id, policy.can_view_thread, "No such thread."
-    )
-    return ThreadAccess(thread, membership)
+    return load_in_group(user, Thread, thread_id, policy.can_view_thread, "No such thread.")
 
 
 def get_post_for(user: Actor, post_id: int) -> tuple[Post, ThreadAccess]:
@@ -73,7 +65,7 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     """Start a thread in a group (its id, or its access already loaded); the body opens it."""
     begin_write()
     access = may_start_thread(
-        user, group if isinstance(group, GroupAccess) else get_group_for(user, group)
+        user, group if isinstance(group, Access) else get_group_for(user, group)
     )
     group_id = access.group.id
     errors: dict[str, str] = {}
@@ -110,8 +102,8 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
 def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | None = None) -> Post:
     """Reply to a thread (its id, or its access already loaded), or to one of its posts."""
     begin_write()
-    access = to if isinstance(to, ThreadAccess) else get_thread_for(user, to)
-    thread = access.thread
+    access = to if isinstance(to, Access) else get_thread_for(user, to)
+    thread = access.item
     if not policy.can_reply(user, thread, access.membership):
         if thread.locked and policy.can_post_in_group(user, thread.group, access.membership):
             raise PermissionDenied("This thread is locked: no new replies.")
@@ -189,7 +181,7 @@ def delete_post(user: Actor, post_id: int) -> Post:
         raise PermissionDenied("You can delete only your own posts.")
     if post.deleted_at is None:
         post.deleted_at = utcnow()
-        read_state.post_deleted(access.thread, post)
+        read_state.post_deleted(access.item, post)
     db.session.commit()
     return post
 
@@ -210,9 +202,9 @@ def post_revisions(user: Actor, post_id: int) -> tuple[Post, list[PostRevision]]
 
 def _moderate(user: Actor, thread_id: int) -> Thread:
     access = get_thread_for(user, thread_id)
-    if not policy.can_moderate_thread(user, access.thread, access.membership):
+    if not policy.can_moderate_thread(user, access.item, access.membership):
         raise PermissionDenied("Only the group's facilitators can do that.")
-    return access.thread
+    return access.item
 
 
 def set_thread_flag(user: Actor, thread_id: int, flag: str, value: bool) -> Thread:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from nic import events, policy
 from nic.database import begin_write
@@ -28,6 +26,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import read_state
+from nic.services.access import Access, load_in_group
 from nic.services.validation import clean_choice, clean_text
 
 T = TypeVar("T", bound=Any)
@@ -38,54 +37,13 @@ GROUP_ROLES = [r.value for r in GroupRole]
 VISIT_REFRESH = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class GroupAccess:
-    """A group as one user sees it: the group and their membership, if any."""
-
-    group: Group
-    membership: Membership | None
-
-
-@functools.cache
-def _with_membership(model: type) -> sa.Select:
-    """A `model` row (a group, or a thing with its group) by id, with the membership of the
-    user `:user_id` beside it (None for outsiders). Built once per model: building the
-    statement cost more than running it."""
-    group_id = Group.id
-    query = sa.select(model).where(model.id == sa.bindparam("object_id"))
-    if model is not Group:
-        query = query.join(model.group).options(contains_eager(model.group))
-    mine = sa.and_(Membership.group_id == group_id, Membership.user_id == sa.bindparam("user_id"))
-    return query.add_columns(Membership).outerjoin(Membership, mine)
-
-
-def _load_with_membership(user: Actor, model: type[T], object_id: int) -> Any:
-    user_id = user.id if policy.is_signed_in(user) else None
-    params = {"object_id": object_id, "user_id": user_id}
-    return db.session.execute(_with_membership(model), params).first()
+# The access every group service takes (nic.services.access).
+GroupAccess = Access[Group]
 
 
 def get_group_for(user: Actor, group_id: int) -> GroupAccess:
     """The group if this user may see it, with their membership: one query; raises NotFound."""
-    row = _load_with_membership(user, Group, group_id)
-    if row is None or not policy.can_view_group(user, row[0], row[1]):
-        raise NotFound("No such group.")
-    return GroupAccess(row[0], row[1])
-
-
-def load_in_group(
-    user: Actor, model: type[T], object_id: int, can_view: Callable[..., bool], missing: str
-) -> tuple[T, Membership | None]:
-    """Load a thing that belongs to a group (a thread, a session) for this user.
-
-    One query loads it with its group and the user's membership.
-    Raises NotFound, with the same message, when it does not exist or
-    `can_view(user, thing, membership)` says no: outsiders learn nothing.
-    """
-    row = _load_with_membership(user, model, object_id)
-    if row is None or not can_view(user, row[0], row[1]):
-        raise NotFound(missing)
-    return row[0], row[1]
+    return load_in_group(user, Group, group_id, policy.can_view_group, "No such group.")
 
 
 def get_group_to_manage(user: Actor, group_id: int) -> GroupAccess:
@@ -222,7 +180,7 @@ def join_group(user: Actor, group_id: int) -> Membership:
 def leave_group(user: Actor, group: int | GroupAccess) -> GroupAccess:
     """Leave a group (its id, or its access already loaded); what it was, for the message."""
     begin_write()
-    access = group if isinstance(group, GroupAccess) else get_group_for(user, group)
+    access = group if isinstance(group, Access) else get_group_for(user, group)
     if not policy.can_leave_group(user, access.membership):
         raise Conflict("You are not a member of this group.")
     db.session.delete(access.membership)

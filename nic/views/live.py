@@ -13,6 +13,7 @@ from nic.forms.common import show_errors
 from nic.forms.live import SessionForm
 from nic.models import SessionStatus, utcnow
 from nic.services import calendar, groups
+from nic.services.live import access as live_access
 from nic.services.live import record as live_record
 from nic.services.live import sessions as live_sessions
 
@@ -51,11 +52,12 @@ def new(group_id: int):
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(session_id: int):
-    session = live_sessions.get_session_to_facilitate(current_user, session_id).session
+    access = live_access.get_session_to_facilitate(current_user, session_id)
+    session = access.item
     form = _form(session.group_id)
     if form.validate_on_submit():
         try:
-            live_sessions.update_session(current_user, session_id, form.fields())
+            live_sessions.update_session(access, form.fields())
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -73,8 +75,8 @@ def edit(session_id: int):
 @login_required
 def show(session_id: int):
     """Before: agenda and calendar file. Live: the room. After: the record."""
-    access = live_sessions.get_session_for(current_user, session_id)
-    session, membership = access.session, access.membership
+    access = live_access.get_session_for(current_user, session_id)
+    session, membership = access.item, access.membership
     record = None
     if session.status == SessionStatus.ENDED.value:
         record = live_record.load_record(session)
@@ -93,11 +95,12 @@ def change_status(session_id: int, action: str):
 
     A second click (or another facilitator's) is a Conflict: the 409 page says so.
     """
+    access = live_access.get_session_for(current_user, session_id, write=True)
     if action == "start":
-        live_sessions.start_session(current_user, session_id)
+        live_sessions.start_session(access)
         flash("The session is live.", "success")
     else:
-        live_sessions.end_session(current_user, session_id)
+        live_sessions.end_session(access)
         flash("The session has ended. This page is now its record.", "success")
     return redirect(url_for("live.show", session_id=session_id))
 
@@ -105,7 +108,7 @@ def change_status(session_id: int, action: str):
 @bp.route("/sessions/<int:session_id>.ics")
 @login_required
 def ics(session_id: int):
-    session = live_sessions.get_session_for(current_user, session_id).session
+    session = live_access.get_session_for(current_user, session_id).item
     url = url_for("live.show", session_id=session_id, _external=True)
     return Response(
         calendar.session_ics(session, url),

@@ -48,7 +48,7 @@ def new(group_id: int):
 def render_thread(
     access: discussions.ThreadAccess, form: ReplyForm, page: int = 1, status: int = 200
 ):
-    thread = access.thread
+    thread = access.item
     shown = thread_page.load_page(thread.id, page)
     if page > max(shown.pagination.pages, 1):
         abort(404)
@@ -77,7 +77,7 @@ def show(thread_id: int):
 def unread(thread_id: int):
     """Open a thread at the first post this user has not read."""
     access = discussions.get_thread_for(current_user, thread_id)
-    first = read_state.first_unread_post_id(current_user, access.thread)
+    first = read_state.first_unread_post_id(current_user, access.item)
     if first is None:
         return redirect(url_for("threads.show", thread_id=thread_id))
     return redirect(post_url(thread_id, first))
@@ -117,7 +117,7 @@ def edit_post(post_id: int):
             return redirect(post_url(post.thread_id, post.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "threads/edit_post.html", form=form, post=post, thread=access.thread
+        "threads/edit_post.html", form=form, post=post, thread=access.item
     ), status
 
 

@@ -11,7 +11,7 @@ from nic.services.live import chat as live_chat
 from nic.services.live import questions as live_questions
 from nic.services.live import sessions as live_sessions
 from tests.api.conftest import error_code
-from tests.factories import make_group, make_thread
+from tests.factories import in_session, make_group, make_thread
 
 STARTS = datetime(2031, 3, 4, 20, 0, tzinfo=UTC)
 BODY = {
@@ -144,18 +144,22 @@ def test_start_and_end(network, as_role):
 def chatted(network):
     """A live session with five messages (one deleted), a question, a poll."""
     session = schedule(network)
-    live_sessions.start_session(network.facilitator, session.id)
-    live_attendance.attend(network.member, session.id)
+    live_sessions.start_session(in_session(network.facilitator, session.id))
+    live_attendance.attend(in_session(network.member, session.id))
     sent = [
-        live_chat.send_message(network.member, session.id, f"Message {n}", f"c{n}")
+        live_chat.send_message(in_session(network.member, session.id), f"Message {n}", f"c{n}")
         for n in range(5)
     ]
-    live_chat.delete_message(network.facilitator, session.id, sent[2]["id"])
-    question = live_questions.ask(network.member, session.id, "How do we protect PLC time?")
-    live_questions.answer(network.facilitator, session.id, question["id"])
-    poll = live_questions.open_poll(network.facilitator, session.id, "Best day?", ["Tue", "Thu"])
-    live_questions.vote(network.member, session.id, poll["id"], 1)
-    live_sessions.end_session(network.facilitator, session.id)
+    live_chat.delete_message(in_session(network.facilitator, session.id), sent[2]["id"])
+    question = live_questions.ask(
+        in_session(network.member, session.id), "How do we protect PLC time?"
+    )
+    live_questions.answer(in_session(network.facilitator, session.id), question["id"])
+    poll = live_questions.open_poll(
+        in_session(network.facilitator, session.id), "Best day?", ["Tue", "Thu"]
+    )
+    live_questions.vote(in_session(network.member, session.id), poll["id"], 1)
+    live_sessions.end_session(in_session(network.facilitator, session.id))
     return session, sent
 
 

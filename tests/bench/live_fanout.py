@@ -109,6 +109,7 @@ def prepare_database(db_path: Path, members: int) -> tuple[int, list[str]]:
     from nic.extensions import db
     from nic.models import Membership, User
     from nic.services import groups, org, tokens
+    from nic.services.live import access as live_access
     from nic.services.live import sessions as live_sessions
 
     app = create_app(
@@ -147,7 +148,9 @@ def prepare_database(db_path: Path, members: int) -> tuple[int, list[str]]:
             group.id,
             live_sessions.SessionFields("Fan-out", "", starts, starts + timedelta(hours=6)),
         )
-        live_sessions.start_session(facilitator, session.id)
+        live_sessions.start_session(
+            live_access.get_session_for(facilitator, session.id, write=True)
+        )
         secrets = [tokens.create_token(p, "bench").secret for p in people]
         # The warm-up sender: not one of the N clients, so no client's rate limit is touched.
         secrets.append(tokens.create_token(facilitator, "bench warm-up").secret)

@@ -17,7 +17,7 @@ from nic.services import discussions, reading
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_reply, make_school, make_thread, make_user
+from tests.factories import in_session, make_group, make_reply, make_school, make_thread, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -60,14 +60,14 @@ def site(live_server):
                                              starts + timedelta(hours=1))  # fmt: skip
         upcoming = live_sessions.schedule_session(admin, group.id, fields)
         live = live_sessions.schedule_session(admin, group.id, fields)
-        live_sessions.start_session(admin, live.id)
-        live_attendance.attend(maria, live.id)
-        live_chat.send_message(maria, live.id, "Hello from Lincoln", "a11y-1")
+        live_sessions.start_session(in_session(admin, live.id))
+        live_attendance.attend(in_session(maria, live.id))
+        live_chat.send_message(in_session(maria, live.id), "Hello from Lincoln", "a11y-1")
         ended = live_sessions.schedule_session(admin, group.id, fields)
-        live_sessions.start_session(admin, ended.id)
-        live_attendance.attend(james, ended.id)
-        live_chat.send_message(admin, ended.id, "Thanks, everyone", "a11y-2")
-        live_sessions.end_session(admin, ended.id)
+        live_sessions.start_session(in_session(admin, ended.id))
+        live_attendance.attend(in_session(james, ended.id))
+        live_chat.send_message(in_session(admin, ended.id), "Thanks, everyone", "a11y-2")
+        live_sessions.end_session(in_session(admin, ended.id))
         return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
                 "live": live.id, "ended": ended.id, "post": first.id, "long": long.id}  # fmt: skip
 

@@ -21,7 +21,7 @@ from nic.events import LIVE_NAMESPACE
 from nic.extensions import db, socketio
 from nic.models import LiveSession, User
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_school, make_user, sign_in
+from tests.factories import in_session, make_group, make_school, make_user, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -124,7 +124,7 @@ def schedule(group_id: int, facilitator: User, *, live: bool = True) -> LiveSess
                                     starts + timedelta(hours=1)),
     )  # fmt: skip
     if live:
-        live_sessions.start_session(facilitator, session.id)
+        live_sessions.start_session(in_session(facilitator, session.id))
     return session
 
 

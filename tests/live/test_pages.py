@@ -11,7 +11,7 @@ import pytest
 from nic.extensions import db
 from nic.models import LiveSession, LiveSessionThread
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_thread, make_user
+from tests.factories import in_session, make_group, make_thread, make_user
 
 
 @pytest.fixture
@@ -115,8 +115,7 @@ def test_linked_threads_are_offered_saved_and_shown(people, login):
     # The service, not only the form, refuses another group's thread.
     with pytest.raises(live_sessions.ValidationError):
         live_sessions.update_session(
-            facilitator,
-            session.id,
+            in_session(facilitator, session.id),
             live_sessions.SessionFields(
                 "T", "", session.starts_at, session.ends_at, thread_ids=(foreign.id,)
             ),
@@ -251,10 +250,10 @@ def test_group_and_home_pages_list_upcoming_and_live_sessions(people, login, cou
     live = schedule(
         group, facilitator, title="Happening now", starts_at=datetime(2031, 5, 1, tzinfo=UTC)
     )
-    live_sessions.start_session(facilitator, live.id)
+    live_sessions.start_session(in_session(facilitator, live.id))
     done = schedule(group, facilitator, title="Already over")
-    live_sessions.start_session(facilitator, done.id)
-    live_sessions.end_session(facilitator, done.id)
+    live_sessions.start_session(in_session(facilitator, done.id))
+    live_sessions.end_session(in_session(facilitator, done.id))
     client = login(member)
     for url in (f"/groups/{group.id}", "/"):
         page = client.get(url).text

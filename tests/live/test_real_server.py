@@ -34,7 +34,7 @@ from nic.extensions import db
 from nic.realtime.installation import presence_prefix
 from nic.services import tokens
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_user
+from tests.factories import in_session, make_group, make_user
 from tests.servers import ROOT, free_port, migrate, server_env
 
 pytestmark = pytest.mark.server
@@ -86,7 +86,7 @@ def make_world(directory: Path) -> World:
             facilitator, group.id,
             live_sessions.SessionFields("Catch-up drill", "", starts, starts + timedelta(hours=1)),
         )  # fmt: skip
-        live_sessions.start_session(facilitator, session.id)
+        live_sessions.start_session(in_session(facilitator, session.id))
         world = World(
             db_path, env, session.id,
             tokens.create_token(reader, "test").secret, tokens.create_token(writer, "test").secret,

@@ -17,7 +17,7 @@ from nic.services.live import questions as live_questions
 from nic.services.live import record as live_record
 from nic.services.live import sessions as live_sessions
 from nic.services.validation import BODY_MAX
-from tests.factories import make_group, make_school, make_user
+from tests.factories import in_session, make_group, make_school, make_user
 
 
 @pytest.fixture
@@ -40,15 +40,15 @@ def live_session(group, facilitator, title="Protecting PLC time") -> LiveSession
             title, "- Check-in\n- Data dive", starts, starts + timedelta(hours=1)
         ),
     )
-    live_sessions.start_session(facilitator, session.id)
+    live_sessions.start_session(in_session(facilitator, session.id))
     return session
 
 
 def chat(session, user, count: int) -> list[dict]:
-    live_attendance.attend(user, session.id)
+    live_attendance.attend(in_session(user, session.id))
     return [
         live_chat.send_message(
-            user, session.id, f"Message {i} from {user.name}", f"m-{user.id}-{i}"
+            in_session(user, session.id), f"Message {i} from {user.name}", f"m-{user.id}-{i}"
         )
         for i in range(count)
     ]
@@ -61,23 +61,27 @@ def ended(people):
     facilitator, member, other, group = people
     session = live_session(group, facilitator)
     for user in (facilitator, member, other):
-        live_attendance.attend(user, session.id)
-    hello = live_chat.send_message(facilitator, session.id, "Welcome, **everyone**", "f1")
-    live_chat.send_message(member, session.id, "Glad to be here", "m1", reply_to_id=hello["id"])
-    oops = live_chat.send_message(other, session.id, "Wrong room, sorry", "o1")
-    live_chat.delete_message(facilitator, session.id, oops["id"])
-    live_chat.toggle_reaction(other, session.id, hello["id"], "👍")
-    question = live_questions.ask(member, session.id, "How do we protect PLC time?")
-    live_questions.upvote(other, session.id, question["id"])
-    live_questions.answer(facilitator, session.id, question["id"])
-    poll = live_questions.open_poll(facilitator, session.id, "Best day for PLCs?",
+        live_attendance.attend(in_session(user, session.id))
+    hello = live_chat.send_message(
+        in_session(facilitator, session.id), "Welcome, **everyone**", "f1"
+    )
+    live_chat.send_message(
+        in_session(member, session.id), "Glad to be here", "m1", reply_to_id=hello["id"]
+    )
+    oops = live_chat.send_message(in_session(other, session.id), "Wrong room, sorry", "o1")
+    live_chat.delete_message(in_session(facilitator, session.id), oops["id"])
+    live_chat.toggle_reaction(in_session(other, session.id), hello["id"], "👍")
+    question = live_questions.ask(in_session(member, session.id), "How do we protect PLC time?")
+    live_questions.upvote(in_session(other, session.id), question["id"])
+    live_questions.answer(in_session(facilitator, session.id), question["id"])
+    poll = live_questions.open_poll(in_session(facilitator, session.id), "Best day for PLCs?",
                                     ["Tuesday", "Thursday"])  # fmt: skip
-    live_questions.vote(member, session.id, poll["id"], 1)
-    live_questions.vote(other, session.id, poll["id"], 1)
+    live_questions.vote(in_session(member, session.id), poll["id"], 1)
+    live_questions.vote(in_session(other, session.id), poll["id"], 1)
     participant = db.session.get(Participant, (session.id, member.id))
     participant.hand_raised_at = participant.called_on_at = utcnow()
     db.session.commit()
-    live_sessions.end_session(facilitator, session.id)
+    live_sessions.end_session(in_session(facilitator, session.id))
     return session
 
 
@@ -158,7 +162,7 @@ def test_only_facilitators_post_notes_and_only_after_the_end(people, login):
     session = live_session(group, facilitator)
     with pytest.raises(Conflict):
         live_record.post_record_as_thread(facilitator, session.id, "UTC")
-    live_sessions.end_session(facilitator, session.id)
+    live_sessions.end_session(in_session(facilitator, session.id))
     with pytest.raises(PermissionDenied):
         live_record.post_record_as_thread(member, session.id, "UTC")
     assert login(member).post_form(f"/sessions/{session.id}/notes").status_code == 403
@@ -168,10 +172,10 @@ def test_only_facilitators_post_notes_and_only_after_the_end(people, login):
 def test_a_long_transcript_is_left_out_of_the_post(people, login):
     facilitator, member, _other, group = people
     session = live_session(group, facilitator)
-    live_attendance.attend(member, session.id)
+    live_attendance.attend(in_session(member, session.id))
     for i in range(15):
-        live_chat.send_message(member, session.id, f"{i} " + "x" * 3_990, f"long-{i}")
-    live_sessions.end_session(facilitator, session.id)
+        live_chat.send_message(in_session(member, session.id), f"{i} " + "x" * 3_990, f"long-{i}")
+    live_sessions.end_session(in_session(facilitator, session.id))
     thread = live_record.post_record_as_thread(facilitator, session.id, "UTC", "http://x/s")
     body = db.session.scalars(db.select(Post.body).where(Post.thread_id == thread.id)).one()
     assert len(body) <= BODY_MAX
@@ -184,12 +188,14 @@ def test_record_page_and_transcript_run_constant_queries(people, login, count_qu
     session = live_session(group, facilitator)
     messages = chat(session, member, size // 2) + chat(session, other, size - size // 2)
     for message in messages[::3]:
-        live_chat.toggle_reaction(facilitator, session.id, message["id"], "💡")
+        live_chat.toggle_reaction(in_session(facilitator, session.id), message["id"], "💡")
     for i in range(size // 10):
-        live_questions.ask(member, session.id, f"Question {i}")
-        poll = live_questions.open_poll(facilitator, session.id, f"Poll {i}", ["Yes", "No"])
-        live_questions.vote(member, session.id, poll["id"], i % 2)
-    live_sessions.end_session(facilitator, session.id)
+        live_questions.ask(in_session(member, session.id), f"Question {i}")
+        poll = live_questions.open_poll(
+            in_session(facilitator, session.id), f"Poll {i}", ["Yes", "No"]
+        )
+        live_questions.vote(in_session(member, session.id), poll["id"], i % 2)
+    live_sessions.end_session(in_session(facilitator, session.id))
     client = login(member)
     url = f"/sessions/{session.id}"
     with count_queries() as page:

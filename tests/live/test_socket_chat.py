@@ -11,6 +11,7 @@ from nic.extensions import db
 from nic.models import ChatMessage
 from nic.services.live import chat as live_chat
 from nic.services.live import sessions as live_sessions
+from tests.factories import in_session
 from tests.live.conftest import error_code, ok, schedule
 
 MESSAGE_KEYS = {"id", "session_id", "author", "body", "body_html", "created_at", "client_msg_id"}
@@ -29,7 +30,7 @@ def send(client, session_id: int, body: str, cmid: str, **extra) -> dict:
 
 
 def test_join_acks_the_session_state_and_latest_messages(people, connect):
-    live_chat.send_message(people.member, people.session.id, "Good morning", "m1")
+    live_chat.send_message(in_session(people.member, people.session.id), "Good morning", "m1")
     client = connect(people.other_member)
     ack = ok(client.call("join", {"session_id": people.session.id}))
     session = ack["session"]
@@ -53,7 +54,7 @@ def test_join_acks_the_session_state_and_latest_messages(people, connect):
 
 def test_join_without_after_id_gives_the_latest_200_oldest_first(people, connect):
     for i in range(203):
-        live_chat.send_message(people.member, people.session.id, f"Note {i}", f"n{i}")
+        live_chat.send_message(in_session(people.member, people.session.id), f"Note {i}", f"n{i}")
     ack = ok(connect(people.facilitator).call("join", {"session_id": people.session.id}))
     bodies = [m["body"] for m in ack["messages"]]
     assert len(bodies) == 200
@@ -83,7 +84,7 @@ def test_a_resend_with_the_same_client_msg_id_stores_one_row(app, people, joined
 def test_a_resend_is_acked_even_after_the_session_ended(app, people, joined):
     sender = joined(people.member)
     first = ok(send(sender, people.session.id, "Before the end", "late"))["message"]
-    live_sessions.end_session(people.facilitator, people.session.id)
+    live_sessions.end_session(in_session(people.facilitator, people.session.id))
     assert ok(send(sender, people.session.id, "Before the end", "late"))["message"] == first
     assert error_code(send(sender, people.session.id, "After the end", "new")) == "not_live"
 
@@ -103,8 +104,8 @@ def test_rejoining_with_after_id_catches_up_exactly_what_was_missed(people, join
         ok(send(writer, people.session.id, f"Missed {i}", f"w{i}"))["message"] for i in range(3)
     ]
     deleted = ok(send(writer, people.session.id, "Oops", "w-oops"))["message"]
-    live_chat.delete_message(people.facilitator, people.session.id, deleted["id"])
-    live_chat.delete_message(people.facilitator, people.session.id, seen)
+    live_chat.delete_message(in_session(people.facilitator, people.session.id), deleted["id"])
+    live_chat.delete_message(in_session(people.facilitator, people.session.id), seen)
     back = joined(people.other_member)
     ack = ok(back.call("join", {"session_id": people.session.id, "after_id": seen}))
     assert ack["messages"] == sent
@@ -114,7 +115,7 @@ def test_rejoining_with_after_id_catches_up_exactly_what_was_missed(people, join
 
 def test_catching_up_more_than_200_says_there_is_more(people, connect):
     for i in range(201):
-        live_chat.send_message(people.member, people.session.id, f"Note {i}", f"n{i}")
+        live_chat.send_message(in_session(people.member, people.session.id), f"Note {i}", f"n{i}")
     ack = ok(connect(people.member).call("join", {"session_id": people.session.id, "after_id": 0}))
     assert len(ack["messages"]) == 200 and ack["has_more"] is True
     assert ack["messages"][0]["body"] == "Note 0"
@@ -147,7 +148,9 @@ def test_a_reply_quotes_the_message_it_answers(people, joined):
 
 def test_replying_to_a_message_of_another_session_is_not_found(people, joined):
     other_session = schedule(people.session.group_id, people.facilitator)
-    elsewhere = live_chat.send_message(people.member, other_session.id, "Elsewhere", "e")
+    elsewhere = live_chat.send_message(
+        in_session(people.member, other_session.id), "Elsewhere", "e"
+    )
     ack = send(joined(people.member), people.session.id, "Re", "r", reply_to_id=elsewhere["id"])
     assert error_code(ack) == "not_found"
 
@@ -212,8 +215,8 @@ def test_sending_too_fast_is_rate_limited(people, joined):
 def test_a_session_that_is_not_live_can_be_joined_but_not_written_to(people, connect, status):
     session = schedule(people.session.group_id, people.facilitator, live=False)
     if status == "ended":
-        live_sessions.start_session(people.facilitator, session.id)
-        live_sessions.end_session(people.facilitator, session.id)
+        live_sessions.start_session(in_session(people.facilitator, session.id))
+        live_sessions.end_session(in_session(people.facilitator, session.id))
     client = connect(people.member)
     assert ok(client.call("join", {"session_id": session.id}))["session"]["status"] == status
     assert error_code(send(client, session.id, "Hello?", "h")) == "not_live"

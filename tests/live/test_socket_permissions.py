@@ -16,7 +16,7 @@ from nic.services import groups
 from nic.services.live import chat as live_chat
 from nic.services.live import facilitation as live_facilitation
 from nic.services.live import questions as live_questions
-from tests.factories import make_group, make_user
+from tests.factories import in_session, make_group, make_user
 from tests.live.conftest import error_code, ok, schedule
 
 TAKE_PART = ["join", "leave", "send", "react", "raise_hand", "lower_hand", "ask", "upvote", "vote"]
@@ -28,10 +28,10 @@ FACILITATE = ["pin", "delete", "mute", "lock", "call_on", "answer", "open_poll",
 def payloads(people):
     """A valid payload for every event, against things that exist."""
     sid = people.session.id
-    message = live_chat.send_message(people.other_member, sid, "Data first", "d")
-    question = live_questions.ask(people.other_member, sid, "How?")
-    poll = live_questions.open_poll(people.facilitator, sid, "Day?", ["Tue", "Thu"])
-    live_facilitation.raise_hand(people.other_member, sid)
+    message = live_chat.send_message(in_session(people.other_member, sid), "Data first", "d")
+    question = live_questions.ask(in_session(people.other_member, sid), "How?")
+    poll = live_questions.open_poll(in_session(people.facilitator, sid), "Day?", ["Tue", "Thu"])
+    live_facilitation.raise_hand(in_session(people.other_member, sid))
     scheduled = schedule(people.session.group_id, people.facilitator, live=False)
     base = {"session_id": sid}
     return {

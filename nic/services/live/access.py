@@ -1,54 +1,62 @@
-"""Load-and-authorize for the live chat and facilitation services, plus shared shapes.
+"""Load-and-authorize for live sessions: one function for pages, API and sockets.
 
-Every socket event re-checks the user's right to act (membership can change
-mid-session), so this is on the hot path of every chat message: one query
-loads the user (with their school), the session, its group, the user's
-membership and their participant row (mute, raised hand) together. A socket
-event runs it once, at the start (`load_event_user`); the service it calls
-then finds that access in the same transaction instead of asking again. The
-rules themselves stay in nic.policy; outsiders get NotFound, exactly as
-`live_sessions.get_session_for` answers.
+`get_session_for(user, session_id)` is the only way a session is loaded for
+someone: one query loads the user (with their school), the session, its
+group, the user's membership and their participant row (mute, raised hand).
+The services that act in a session take the `LiveAccess` it returns as their
+argument and check it with `may_take_part` or `may_facilitate` (pure: no
+query). A socket event re-loads its user the same way, once, at the start
+(`event_access`): membership can change mid-session. The rules themselves
+stay in nic.policy; outsiders get NotFound.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
-from nic.errors import ChatLocked, Muted, NotFound, NotLive, PermissionDenied
+from nic.database import begin_write
+from nic.errors import (
+    ChatLocked,
+    Muted,
+    NotFound,
+    NotLive,
+    PermissionDenied,
+    Unauthenticated,
+)
 from nic.extensions import db
 from nic.models import LiveSession, Membership, Participant, School, SessionStatus, User
 from nic.policy import Actor
+from nic.services.access import Access
+
+SESSION_NOT_FOUND = "No such session."
 
 
 @dataclass(frozen=True)
-class LiveAccess:
-    """One user's standing in one session, loaded for one event."""
+class LiveAccess(Access[LiveSession]):
+    """One user's standing in one session: `item` is the session, `user` its loaded user."""
 
     user: User
-    session: LiveSession
-    membership: Membership | None
     participant: Participant | None
 
     @property
     def is_facilitator(self) -> bool:
-        return policy.can_facilitate_session(self.user, self.session, self.membership)
+        return policy.can_facilitate_session(self.user, self.item, self.membership)
 
 
 def _access_query(*, lock: bool) -> sa.Select:
-    """The one query of `load_access`, with `user_id` and `session_id` as parameters.
+    """The one query of `get_session_for`, with `user_id` and `session_id` as parameters.
 
     Inner joins from the user to the session, so the row lock can name the
     session (PostgreSQL refuses FOR UPDATE on the nullable side of an outer
     join); no row means no such user or no such session.
     """
     query = (
-        sa.select(User, LiveSession, Membership, Participant)
+        sa.select(LiveSession, Membership, User, Participant)
         .select_from(User)
         .join(LiveSession, LiveSession.id == sa.bindparam("session_id"))
         .join(LiveSession.group)
@@ -70,104 +78,96 @@ def _access_query(*, lock: bool) -> sa.Select:
 # Built once, not per event: constructing these selects (and their cache keys)
 # cost about as much as executing them, on the path of every chat message.
 _ACCESS_QUERIES = {False: _access_query(lock=False), True: _access_query(lock=True)}
-_USER_WITH_SCHOOL = (
-    sa.select(User).options(joinedload(User.school)).where(User.id == sa.bindparam("user_id"))
-)
-# Where `load_event_user` leaves the access it loaded, for this transaction only.
-_LOADED = "nic_live_access"
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    user_id: int
-    session_id: int
-    locked: bool
-    access: LiveAccess | None  # None: no such session
-
-
-def _query_access(user_id: int, session_id: int, lock: bool) -> _Loaded:
+def _load(user_id: int, session_id: int, lock: bool) -> LiveAccess | None:
     params = {"user_id": user_id, "session_id": session_id}
     row = db.session.execute(_ACCESS_QUERIES[lock], params).first()
-    return _Loaded(user_id, session_id, lock, LiveAccess(*row) if row is not None else None)
+    return LiveAccess(*row) if row is not None else None
 
 
-def forget_loaded(session: Session, transaction: Any) -> None:
-    """A transaction-end listener (installed by the factory)."""
-    # What a transaction read is not evidence in the next one.
-    if transaction.parent is None:
-        session.info.pop(_LOADED, None)
-
-
-def load_event_user(user_id: int, session_id: int, *, lock: bool = False) -> User | None:
-    """The user of a socket event about a session, with their access, in one query.
-
-    Returns None for an unknown user. The access (or that there is no such
-    session) stays with this transaction for the service the event calls,
-    so the event runs one query where it would run two; `lock` as in
-    `load_access`, which then answers from what was loaded here.
-    """
-    loaded = _query_access(user_id, session_id, lock)
-    db.session.info[_LOADED] = loaded
-    if loaded.access is not None:
-        return loaded.access.user
-    return db.session.scalar(_USER_WITH_SCHOOL, {"user_id": user_id})
-
-
-def load_access(user: Actor, session_id: int, *, lock: bool = False) -> LiveAccess:
-    """The session as this user may see it; raises NotFound for outsiders.
-
-    `lock` takes a row lock on the session (PostgreSQL: FOR UPDATE; SQLite
-    writes are serialised already), so messages of one session are inserted
-    and committed one at a time: ids then become visible in increasing order
-    and a client catching up with `after_id` can never skip a late commit.
-    """
-    if not policy.is_signed_in(user):
-        raise NotFound("No such session.")
-    loaded = db.session.info.pop(_LOADED, None)  # used once: later calls ask again
-    if (
-        loaded is None
-        or (loaded.user_id, loaded.session_id) != (user.id, session_id)
-        or (lock and not loaded.locked)
-    ):
-        loaded = _query_access(user.id, session_id, lock)
-    access = loaded.access
-    if access is None or not policy.can_view_session(
-        access.user, access.session, access.membership
-    ):
-        raise NotFound("No such session.")
+def _visible(access: LiveAccess | None) -> LiveAccess:
+    if access is None or not policy.can_view_session(access.user, access.item, access.membership):
+        raise NotFound(SESSION_NOT_FOUND)
     return access
 
 
-def access_to_take_part(
-    user: Actor, session_id: int, *, live: bool = True, speak: bool = False, lock: bool = False
+def get_session_for(
+    user: Actor, session_id: int, *, write: bool = False, lock: bool = False
 ) -> LiveAccess:
-    """A member's (or admin's) access; raises NotFound, PermissionDenied, NotLive.
+    """The session as this user may see it, in one query; raises NotFound for outsiders.
+
+    `write` begins the write transaction first (`begin_write`), so what the
+    caller checks and what it then writes see the same state. `lock` (which
+    implies `write`) also takes a row lock on the session (PostgreSQL: FOR
+    UPDATE; SQLite writes are serialised already), so messages of one
+    session are inserted and committed one at a time: ids then become
+    visible in increasing order and a client catching up with `after_id`
+    can never skip a late commit.
+    """
+    if not policy.is_signed_in(user):
+        raise NotFound(SESSION_NOT_FOUND)
+    if write or lock:
+        begin_write()
+    return _visible(_load(user.id, session_id, lock))
+
+
+def event_user(user_id: int | None) -> User:
+    """A socket's user, re-loaded for an event; raises Unauthenticated if gone or deactivated."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise Unauthenticated()
+    return user
+
+
+def event_access(user_id: int | None, session_id: int, *, lock: bool = False) -> LiveAccess:
+    """A socket event's user and their access to its session, in one query.
+
+    Raises Unauthenticated for a user who is gone or deactivated (asked
+    before anything about the session, which an outsider may not learn),
+    then NotFound as `get_session_for`. The write transaction begins first:
+    nearly every event writes, and its checks must see what it writes over.
+    """
+    begin_write()
+    access = _load(user_id, session_id, lock) if user_id is not None else None
+    if access is None:
+        event_user(user_id)  # no such user (Unauthenticated), or no such session
+    elif not access.user.is_active:
+        raise Unauthenticated()
+    return _visible(access)
+
+
+def may_take_part(access: LiveAccess, *, live: bool = True, speak: bool = False) -> LiveAccess:
+    """The access if this member (or admin) may act; raises PermissionDenied, NotLive.
 
     `live` requires the session to be live; `speak` (chat messages,
     questions) also refuses muted participants and a locked chat, except
     for facilitators, who are never muted or locked out (ChatLocked, Muted).
     """
-    access = load_access(user, session_id, lock=lock)
-    if not policy.can_take_part_in_session(user, access.session, access.membership):
+    if not policy.can_take_part_in_session(access.user, access.item, access.membership):
         raise PermissionDenied("Only members of this group can take part in its sessions.")
-    if live and access.session.status != SessionStatus.LIVE.value:
+    if live and access.item.status != SessionStatus.LIVE.value:
         raise NotLive()
     if speak and not access.is_facilitator:
         if access.participant is not None and access.participant.muted:
             raise Muted()
-        if access.session.locked:
+        if access.item.locked:
             raise ChatLocked()
     return access
 
 
-def access_to_facilitate(user: Actor, session_id: int, *, live: bool = True) -> LiveAccess:
-    """A facilitator's access; raises NotFound, PermissionDenied, NotLive."""
-    access = load_access(user, session_id)
+def may_facilitate(access: LiveAccess, *, live: bool = True) -> LiveAccess:
+    """The access if this user facilitates the session; raises PermissionDenied, NotLive."""
     if not access.is_facilitator:
         raise PermissionDenied("Only the group's facilitators can do that.")
-    if live and access.session.status != SessionStatus.LIVE.value:
+    if live and access.item.status != SessionStatus.LIVE.value:
         raise NotLive()
     return access
+
+
+def get_session_to_facilitate(user: Actor, session_id: int, *, write: bool = False) -> LiveAccess:
+    """`get_session_for`, then `may_facilitate` in any status (schedule, edit, record)."""
+    return may_facilitate(get_session_for(user, session_id, write=write), live=False)
 
 
 def person(user: User) -> dict:

@@ -17,28 +17,27 @@ from nic.database import begin_write
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import Participant, User, iso_utc, utcnow
-from nic.policy import Actor
-from nic.services.live.access import LiveAccess, access_to_take_part, person
+from nic.services.live.access import LiveAccess, event_access, may_take_part, person
 
 
 def ensure_participant(access: LiveAccess) -> Participant:
     """The user's participant row in the session, created on first need (not committed)."""
     if access.participant is not None:
         return access.participant
-    participant = Participant(session_id=access.session.id, user_id=access.user.id)
+    participant = Participant(session_id=access.item.id, user_id=access.user.id)
     try:
         with db.session.begin_nested():
             db.session.add(participant)
     except IntegrityError:
         # Another tab of the same person got there first.
-        participant = db.session.get(Participant, (access.session.id, access.user.id))
+        participant = db.session.get(Participant, (access.item.id, access.user.id))
     return participant
 
 
-def attend(user: Actor, session_id: int) -> LiveAccess:
-    """Record that a member opened the session (any status); raises NotFound, PermissionDenied."""
+def attend(access: LiveAccess) -> LiveAccess:
+    """Record that a member opened the session (any status); raises PermissionDenied."""
     begin_write()
-    access = access_to_take_part(user, session_id, live=False)
+    may_take_part(access, live=False)
     participant = ensure_participant(access)
     participant.last_seen_at = utcnow()
     db.session.commit()
@@ -72,11 +71,11 @@ def announce_joined(access: LiveAccess) -> None:
     events.publish(
         "presence",
         {
-            "session_id": access.session.id,
+            "session_id": access.item.id,
             "action": "joined",
             "participant": participant_payload(access.participant, access.user, True),
         },
-        events.session_room(access.session.id),
+        events.session_room(access.item.id),
     )
 
 
@@ -92,12 +91,9 @@ def person_back(session_id: int, user_id: int) -> None:
     Their `left` went out when the process was taken for dead. Nothing is
     announced for someone who may no longer take part (removed meanwhile).
     """
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
-        return
     try:
-        access = attend(user, session_id)
-    except ServiceError:
+        access = attend(event_access(user_id, session_id))
+    except ServiceError:  # gone, deactivated, or no longer sees the session
         db.session.rollback()
         return
     announce_joined(access)

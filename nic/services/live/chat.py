@@ -21,12 +21,7 @@ from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import ChatMessage, Reaction, User, iso_utc, utcnow
-from nic.policy import Actor
-from nic.services.live.access import (
-    access_to_facilitate,
-    access_to_take_part,
-    person,
-)
+from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.live.sessions import publish_state
 from nic.services.validation import check_characters, clean_text
 
@@ -187,20 +182,23 @@ def _resent(user: User, session_id: int, client_msg_id: str) -> dict | None:
 
 
 def send_message(
-    user: Actor, session_id: int, body: object, client_msg_id: object, reply_to_id: object = None
+    access: LiveAccess, body: object, client_msg_id: object, reply_to_id: object = None
 ) -> dict:
     """Post a chat message; commit, then broadcast `message`; returns it serialized.
 
-    A resend (same author, session and `client_msg_id`) stores nothing and
-    returns the original, even if the chat was locked or the session ended
-    since: the first send was stored, so the client must learn that.
+    `access` must be loaded with `lock=True` (the `send` event does), so
+    messages of a session commit in id order. A resend (same author, session
+    and `client_msg_id`) stores nothing and returns the original, even if the
+    chat was locked or the session ended since: the first send was stored,
+    so the client must learn that.
     Raises NotFound, PermissionDenied, NotLive, ChatLocked, Muted, ValidationError.
     """
     text = clean_text("body", body, max_length=MESSAGE_MAX)
     cmid = _clean_client_msg_id(client_msg_id)
+    session_id, user = access.item.id, access.user
     begin_write()
     try:
-        access_to_take_part(user, session_id, speak=True, lock=True)
+        may_take_part(access, speak=True)
     except (NotLive, ChatLocked, Muted):
         original = _resent(user, session_id, cmid)
         if original is None:
@@ -241,18 +239,19 @@ def send_message(
     return data
 
 
-def delete_message(user: Actor, session_id: int, message_id: object) -> None:
+def delete_message(access: LiveAccess, message_id: object) -> None:
     """A facilitator removes a message for everyone (also after the session ended).
 
     Raises NotFound, PermissionDenied.
     """
     begin_write()
-    access = access_to_facilitate(user, session_id, live=False)
+    session = may_facilitate(access, live=False).item
+    session_id = session.id
     message = _message_in(session_id, message_id)
     message.deleted_at = utcnow()
-    unpinned = access.session.pinned_message_id == message.id
+    unpinned = session.pinned_message_id == message.id
     if unpinned:
-        access.session.pinned_message_id = None
+        session.pinned_message_id = None
     db.session.commit()
     events.publish(
         "message_deleted",
@@ -260,10 +259,10 @@ def delete_message(user: Actor, session_id: int, message_id: object) -> None:
         events.session_room(session_id),
     )
     if unpinned:
-        publish_state(access.session)
+        publish_state(session)
 
 
-def toggle_reaction(user: Actor, session_id: int, message_id: object, emoji: object) -> dict:
+def toggle_reaction(access: LiveAccess, message_id: object, emoji: object) -> dict:
     """Add this user's reaction to a message, or take it back; broadcast `reaction`.
 
     Raises NotFound, PermissionDenied, NotLive, ValidationError.
@@ -271,7 +270,8 @@ def toggle_reaction(user: Actor, session_id: int, message_id: object, emoji: obj
     if not isinstance(emoji, str) or emoji not in REACTION_EMOJI:
         raise ValidationError("emoji", f"Choose one of: {' '.join(REACTION_EMOJI)}")
     begin_write()
-    access_to_take_part(user, session_id)
+    may_take_part(access)
+    session_id, user = access.item.id, access.user
     message = _message_in(session_id, message_id)
     existing = db.session.get(Reaction, (message.id, user.id, emoji))
     if existing is not None:

@@ -16,14 +16,8 @@ from nic.database import begin_write
 from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import ChatMessage, Membership, Participant, User, as_utc, iso_utc, utcnow
-from nic.policy import Actor
 from nic.services.live import questions as live_questions
-from nic.services.live.access import (
-    LiveAccess,
-    access_to_facilitate,
-    access_to_take_part,
-    person,
-)
+from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.live.attendance import ensure_participant, participant_payload
 from nic.services.live.sessions import publish_state, state_of
 from nic.services.validation import clean_text
@@ -31,7 +25,7 @@ from nic.services.validation import clean_text
 PIN_TEXT_MAX = 500
 
 
-def pin(user: Actor, session_id: int, message_id: object = None, text: object = None) -> dict:
+def pin(access: LiveAccess, message_id: object = None, text: object = None) -> dict:
     """Set "now discussing" to a message or an agenda item's text; neither unpins.
 
     Returns the new state. Raises NotFound, PermissionDenied, NotLive, ValidationError.
@@ -39,7 +33,8 @@ def pin(user: Actor, session_id: int, message_id: object = None, text: object = 
     if message_id is not None and text is not None:
         raise ValidationError("text", "Pin a message or a text, not both.")
     begin_write()
-    session = access_to_facilitate(user, session_id).session
+    session = may_facilitate(access).item
+    session_id = session.id
     if message_id is not None:
         message = db.session.get(ChatMessage, message_id) if isinstance(message_id, int) else None
         if message is None or message.session_id != session_id or message.deleted_at is not None:
@@ -55,37 +50,38 @@ def pin(user: Actor, session_id: int, message_id: object = None, text: object = 
     return state_of(session)
 
 
-def set_locked(user: Actor, session_id: int, locked: bool) -> dict:
+def set_locked(access: LiveAccess, locked: bool) -> dict:
     """Lock the chat (only facilitators can write) or unlock it; returns the new state."""
     begin_write()
-    session = access_to_facilitate(user, session_id).session
+    session = may_facilitate(access).item
     session.locked = bool(locked)
     db.session.commit()
     publish_state(session)
     return state_of(session)
 
 
-def set_muted(user: Actor, session_id: int, target_id: int, muted: bool) -> dict:
+def set_muted(access: LiveAccess, target_id: int, muted: bool) -> dict:
     """Mute a participant (no messages or questions) or unmute them; broadcast `presence`.
 
     Facilitators cannot be muted. Raises NotFound (not a participant),
     PermissionDenied, NotLive.
     """
     begin_write()
-    access = access_to_facilitate(user, session_id)
+    session = may_facilitate(access).item
+    session_id = session.id
     row = db.session.execute(
         sa.select(Participant, User, Membership)
         .join(User, User.id == Participant.user_id)
         .outerjoin(
             Membership,
-            sa.and_(Membership.group_id == access.session.group_id, Membership.user_id == User.id),
+            sa.and_(Membership.group_id == session.group_id, Membership.user_id == User.id),
         )
         .where(Participant.session_id == session_id, Participant.user_id == target_id)
     ).first()
     if row is None:
         raise NotFound("That person has not joined this session.")
     participant, target, membership = row
-    if policy.can_facilitate_session(target, access.session, membership):
+    if policy.can_facilitate_session(target, session, membership):
         raise PermissionDenied("Facilitators cannot be muted.")
     participant.muted = bool(muted)
     db.session.commit()
@@ -138,34 +134,34 @@ def _publish_hands(session_id: int) -> dict:
     return data
 
 
-def raise_hand(user: Actor, session_id: int) -> dict:
+def raise_hand(access: LiveAccess) -> dict:
     """Join the queue (raising twice keeps the first place); returns the queue."""
     begin_write()
-    participant = ensure_participant(access_to_take_part(user, session_id))
+    participant = ensure_participant(may_take_part(access))
     if participant.hand_raised_at is None:
         participant.hand_raised_at = utcnow()
     db.session.commit()
-    return _publish_hands(session_id)
+    return _publish_hands(access.item.id)
 
 
-def lower_hand(user: Actor, session_id: int) -> dict:
+def lower_hand(access: LiveAccess) -> dict:
     """Leave the queue (allowed in any status, so a hand never stays stuck)."""
     begin_write()
-    access = access_to_take_part(user, session_id, live=False)
+    may_take_part(access, live=False)
     if access.participant is not None:
         access.participant.hand_raised_at = None
     db.session.commit()
-    return _publish_hands(session_id)
+    return _publish_hands(access.item.id)
 
 
-def call_on(user: Actor, session_id: int, target_id: int | None = None) -> dict:
+def call_on(access: LiveAccess, target_id: int | None = None) -> dict:
     """The facilitator calls on the next raised hand (or a given person's); returns the queue.
 
     Raises ValidationError when nobody's hand is up, NotFound for a person
     without a raised hand, PermissionDenied, NotLive.
     """
     begin_write()
-    access_to_facilitate(user, session_id)
+    session_id = may_facilitate(access).item.id
     query = sa.select(Participant).where(
         Participant.session_id == session_id, Participant.hand_raised_at.is_not(None)
     )
@@ -183,7 +179,7 @@ def call_on(user: Actor, session_id: int, target_id: int | None = None) -> dict:
 
 def session_snapshot(access: LiveAccess, online_user_ids: set[int]) -> dict:
     """The `session` object of the join ack: state, people, hands, questions, polls."""
-    session = access.session
+    session = access.item
     participants = list(
         db.session.scalars(
             sa.select(Participant)

@@ -17,8 +17,7 @@ from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
 from nic.models import Poll, PollVote, Question, QuestionVote, User, iso_utc, utcnow
-from nic.policy import Actor
-from nic.services.live.access import access_to_facilitate, access_to_take_part, person
+from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.validation import clean_text
 
 QUESTION_MAX = 1_000
@@ -71,11 +70,12 @@ def _publish_question(question: Question) -> dict:
     return data
 
 
-def ask(user: Actor, session_id: int, body: object) -> dict:
+def ask(access: LiveAccess, body: object) -> dict:
     """A member asks a question; raises NotFound, PermissionDenied, NotLive, Muted, ..."""
     text = clean_text("body", body, max_length=QUESTION_MAX)
     begin_write()
-    access_to_take_part(user, session_id, speak=True)
+    may_take_part(access, speak=True)
+    session_id, user = access.item.id, access.user
     question = Question(
         session_id=session_id, body=text, body_html=render_chat(text), created_at=utcnow()
     )
@@ -85,10 +85,11 @@ def ask(user: Actor, session_id: int, body: object) -> dict:
     return _publish_question(question)
 
 
-def upvote(user: Actor, session_id: int, question_id: int) -> dict:
+def upvote(access: LiveAccess, question_id: int) -> dict:
     """One upvote per person and question (a second is a no-op); raises NotFound, NotLive."""
     begin_write()
-    access_to_take_part(user, session_id)
+    may_take_part(access)
+    session_id, user = access.item.id, access.user
     question = _question_in(session_id, question_id)
     try:
         with db.session.begin_nested():
@@ -106,10 +107,11 @@ def upvote(user: Actor, session_id: int, question_id: int) -> dict:
     return _publish_question(question)
 
 
-def answer(user: Actor, session_id: int, question_id: int, answered: bool = True) -> dict:
+def answer(access: LiveAccess, question_id: int, answered: bool = True) -> dict:
     """A facilitator marks a question answered (or not); raises NotFound, PermissionDenied."""
     begin_write()
-    access_to_facilitate(user, session_id, live=False)
+    may_facilitate(access, live=False)
+    session_id = access.item.id
     question = _question_in(session_id, question_id)
     question.answered_at = (question.answered_at or utcnow()) if answered else None
     db.session.commit()
@@ -198,22 +200,24 @@ def _clean_options(options: object) -> list[str]:
     return clean
 
 
-def open_poll(user: Actor, session_id: int, question: object, options: object) -> dict:
+def open_poll(access: LiveAccess, question: object, options: object) -> dict:
     """A facilitator opens a single-choice poll; raises ValidationError, NotLive, ..."""
     text = clean_text("question", question, max_length=POLL_QUESTION_MAX)
     choices = _clean_options(options)
     begin_write()
-    access_to_facilitate(user, session_id)
+    may_facilitate(access)
+    session_id = access.item.id
     poll = Poll(session_id=session_id, question=text, options=choices, opened_at=utcnow())
     db.session.add(poll)
     db.session.commit()
     return _publish_poll(poll)
 
 
-def vote(user: Actor, session_id: int, poll_id: int, option: object) -> dict:
+def vote(access: LiveAccess, poll_id: int, option: object) -> dict:
     """Vote in an open poll, or change the vote; raises NotFound, NotLive, ValidationError."""
     begin_write()
-    access_to_take_part(user, session_id)
+    may_take_part(access)
+    session_id, user = access.item.id, access.user
     poll = _poll_in(session_id, poll_id)
     if poll.closed_at is not None:
         raise ValidationError("poll_id", "This poll is closed.")
@@ -230,10 +234,11 @@ def vote(user: Actor, session_id: int, poll_id: int, option: object) -> dict:
     return _publish_poll(poll)
 
 
-def close_poll(user: Actor, session_id: int, poll_id: int) -> dict:
+def close_poll(access: LiveAccess, poll_id: int) -> dict:
     """A facilitator closes a poll (also after the session ended); raises NotFound, ..."""
     begin_write()
-    access_to_facilitate(user, session_id, live=False)
+    may_facilitate(access, live=False)
+    session_id = access.item.id
     poll = _poll_in(session_id, poll_id)
     if poll.closed_at is None:
         poll.closed_at = utcnow()

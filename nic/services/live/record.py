@@ -30,9 +30,10 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import discussions
+from nic.services.access import Access
 from nic.services.live import chat as live_chat
 from nic.services.live import questions as live_questions
-from nic.services.live.sessions import get_session_for, get_session_to_facilitate
+from nic.services.live.access import get_session_for, get_session_to_facilitate
 from nic.services.validation import BODY_MAX, TITLE_MAX
 
 NOTES_TITLE = "Session notes: "
@@ -227,7 +228,7 @@ def transcript_markdown(user: Actor, session_id: int, zone_name: str) -> tuple[s
 
     Raises NotFound for outsiders, like every other way into a session.
     """
-    session = get_session_for(user, session_id).session
+    session = get_session_for(user, session_id).item
     text = record_markdown(load_record(session), zone_name)
     slug = re.sub(r"[^a-z0-9]+", "-", session.title.lower()).strip("-")[:60] or "session"
     return f"session-{session.id}-{slug}.md", text
@@ -242,7 +243,8 @@ def post_record_as_thread(
     raises Conflict. A transcript too long for one post is left out with a
     pointer to `record_url`. Raises NotFound, PermissionDenied or Conflict.
     """
-    session = get_session_to_facilitate(user, session_id).session
+    access = get_session_to_facilitate(user, session_id)
+    session = access.item
     if session.status != SessionStatus.ENDED.value:
         raise Conflict("Post the notes after the session ends.")
     if session.notes_thread_id is not None:
@@ -258,7 +260,8 @@ def post_record_as_thread(
     title = NOTES_TITLE + session.title
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
-    thread = discussions.start_thread(user, session.group_id, title, body.strip())
+    in_group = Access(session.group, access.membership)
+    thread = discussions.start_thread(user, in_group, title, body.strip())
     begin_write()
     claimed = db.session.execute(
         sa.update(LiveSession)

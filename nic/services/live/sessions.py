@@ -1,4 +1,6 @@
-"""Live network sessions: load-and-authorize, schedule, start and end.
+"""Live network sessions: schedule, edit, start and end.
+
+Loading a session for someone is nic.services.live.access.get_session_for;
 
 The chat itself (messages, reactions, hands, questions, polls) lives in
 nic.services.live.chat; the record after a session in nic.services.live.record.
@@ -21,37 +23,15 @@ from nic.markup import render_markdown
 from nic.models import (
     LiveSession,
     LiveSessionThread,
-    Membership,
     SessionStatus,
     Thread,
     as_utc,
     utcnow,
 )
 from nic.policy import Actor
-from nic.services.groups import get_group_for, load_in_group
+from nic.services.groups import get_group_for
+from nic.services.live.access import LiveAccess, may_facilitate
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
-
-
-@dataclass(frozen=True)
-class SessionAccess:
-    session: LiveSession
-    membership: Membership | None
-
-
-def get_session_for(user: Actor, session_id: int) -> SessionAccess:
-    """The session (with its group) if this user may see it; raises NotFound."""
-    session, membership = load_in_group(
-        user, LiveSession, session_id, policy.can_view_session, "No such session."
-    )
-    return SessionAccess(session, membership)
-
-
-def get_session_to_facilitate(user: Actor, session_id: int) -> SessionAccess:
-    access = get_session_for(user, session_id)
-    if not policy.can_facilitate_session(user, access.session, access.membership):
-        raise PermissionDenied("Only the group's facilitators can do that.")
-    return access
-
 
 # How many of the group's threads the schedule form offers for linking.
 LINKABLE_THREADS = 200
@@ -158,13 +138,13 @@ def schedule_session(user: Actor, group_id: int, fields: SessionFields) -> LiveS
     return session
 
 
-def update_session(user: Actor, session_id: int, fields: SessionFields) -> LiveSession:
+def update_session(access: LiveAccess, fields: SessionFields) -> LiveSession:
     """Change a scheduled or live session; an ended one is the record, so it is refused.
 
-    Raises NotFound, PermissionDenied, Conflict (ended) or ValidationError.
+    Raises PermissionDenied, Conflict (ended) or ValidationError.
     """
     begin_write()
-    session = get_session_to_facilitate(user, session_id).session
+    session = may_facilitate(access, live=False).item
     if session.status == SessionStatus.ENDED.value:
         raise Conflict("This session has ended: its record cannot be changed.")
     clean = _clean_fields(fields)
@@ -177,15 +157,14 @@ def update_session(user: Actor, session_id: int, fields: SessionFields) -> LiveS
     return session
 
 
-def change_session(user: Actor, session_id: int, changes: dict[str, object]) -> LiveSession:
+def change_session(access: LiveAccess, changes: dict[str, object]) -> LiveSession:
     """Update only the fields given (the API's PATCH); the others keep their values.
 
     `changes` holds SessionFields names; same rules and errors as `update_session`.
     """
-    begin_write()
-    session = get_session_to_facilitate(user, session_id).session
+    session = access.item
     current = SessionFields(session.title, session.agenda, session.starts_at, session.ends_at)
-    return update_session(user, session_id, replace(current, **changes))
+    return update_session(access, replace(current, **changes))
 
 
 def sessions_query(group_id: int) -> sa.Select:
@@ -248,11 +227,11 @@ def publish_state(session: LiveSession) -> None:
     events.publish("state", state_of(session), events.session_room(session.id))
 
 
-def _move(user: Actor, session_id: int, expected: SessionStatus, to: SessionStatus,
-          stamp: str, refusal: str) -> LiveSession:  # fmt: skip
+def _move(access: LiveAccess, expected: SessionStatus, to: SessionStatus, stamp: str,
+          refusal: str) -> LiveSession:  # fmt: skip
     """Move a session from one status to the next, stamp when, publish `state`."""
     begin_write()
-    session = get_session_to_facilitate(user, session_id).session
+    session = may_facilitate(access, live=False).item
     if session.status != expected.value:
         raise Conflict(refusal)
     session.status = to.value
@@ -262,15 +241,15 @@ def _move(user: Actor, session_id: int, expected: SessionStatus, to: SessionStat
     return session
 
 
-def start_session(user: Actor, session_id: int) -> LiveSession:
+def start_session(access: LiveAccess) -> LiveSession:
     """Open the room; publishes `state`. Raises Conflict unless scheduled."""
-    return _move(user, session_id, SessionStatus.SCHEDULED, SessionStatus.LIVE, "started_at",
+    return _move(access, SessionStatus.SCHEDULED, SessionStatus.LIVE, "started_at",
                  "Only a scheduled session can be started.")  # fmt: skip
 
 
-def end_session(user: Actor, session_id: int) -> LiveSession:
+def end_session(access: LiveAccess) -> LiveSession:
     """Close the room, making the page its record; publishes `state`. Conflict unless live."""
-    return _move(user, session_id, SessionStatus.LIVE, SessionStatus.ENDED, "ended_at",
+    return _move(access, SessionStatus.LIVE, SessionStatus.ENDED, "ended_at",
                  "Only a live session can be ended.")  # fmt: skip
 
 
