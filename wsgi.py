@@ -5,6 +5,7 @@ library must be patched before anything else imports it.
 """
 
 import os
+import sys
 
 if __name__ == "__main__" and os.environ.get("NIC_ASYNC_MODE", "gevent") == "gevent":
     from gevent import monkey
@@ -12,8 +13,12 @@ if __name__ == "__main__" and os.environ.get("NIC_ASYNC_MODE", "gevent") == "gev
     monkey.patch_all()
 
 from nic import create_app
+from nic.config import ConfigError
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # a mistyped NIC_* setting: say which, without a traceback
+    sys.exit(f"nic: {exc}")
 
 if __name__ == "__main__":
     from nic.runtime import tune_gc

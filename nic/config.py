@@ -7,26 +7,26 @@ import time: `load_config` is called by the app factory.
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from environs import Env, EnvValidationError
+from marshmallow.validate import OneOf, Range
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+ASYNC_MODES = ("gevent", "threading")
 
 
-def _secret_key(instance_path: Path) -> str:
+class ConfigError(Exception):
+    """Some NIC_* variables hold values nic cannot use; the message names each one."""
+
+
+def _secret_key(configured: str, instance_path: Path) -> str:
     """NIC_SECRET_KEY, else a key generated once into instance/ and reused.
 
     A constant key in the code would let anyone who read the source forge
     session cookies, so the fallback is random per installation.
     """
-    configured = os.environ.get("NIC_SECRET_KEY")
     if configured:
         return configured
     key_file = instance_path / "secret_key"
@@ -39,38 +39,56 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
-def load_config(instance_path: Path) -> dict[str, object]:
-    """Build the runtime configuration from the environment."""
-    database_url = os.environ.get("NIC_DATABASE_URL") or (
-        f"sqlite:///{instance_path / 'nic.sqlite3'}"
+def _problems(exc: EnvValidationError) -> str:
+    return "".join(
+        f"\n  {name}: {' '.join(messages) if isinstance(messages, list) else messages}"
+        for name, messages in sorted(exc.error_messages.items())
     )
-    return {
-        "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "NIC_HOST": os.environ.get("NIC_HOST", "127.0.0.1"),
-        "NIC_PORT": int(os.environ.get("NIC_PORT", "5000")),
-        "NIC_OPEN_REGISTRATION": _flag("NIC_OPEN_REGISTRATION", True),
+
+
+def load_config(instance_path: Path) -> dict[str, object]:
+    """Build the runtime configuration from the environment (environs: typed, checked).
+
+    Every variable is read before any is refused, so one ConfigError names
+    all the wrong ones ("NIC_PORT: Not a valid integer.").
+    """
+    env = Env(eager=False)
+    secret_key = env.str("NIC_SECRET_KEY", "")
+    sign_in_days = env.int("NIC_SIGN_IN_DAYS", 60, validate=Range(1, 3650))
+    secure_cookies = env.bool("NIC_SECURE_COOKIES", False)
+    config: dict[str, object] = {
+        "SQLALCHEMY_DATABASE_URI": env.str("NIC_DATABASE_URL", "")
+        or f"sqlite:///{instance_path / 'nic.sqlite3'}",
+        "NIC_HOST": env.str("NIC_HOST", "127.0.0.1"),
+        "NIC_PORT": env.int("NIC_PORT", 5000, validate=Range(1, 65535)),
+        "NIC_OPEN_REGISTRATION": env.bool("NIC_OPEN_REGISTRATION", True),
         # gevent: see docs/BENCHMARKS.md for why.
-        "NIC_ASYNC_MODE": os.environ.get("NIC_ASYNC_MODE", "gevent"),
-        "NIC_MESSAGE_QUEUE": os.environ.get("NIC_MESSAGE_QUEUE") or None,
+        "NIC_ASYNC_MODE": env.str("NIC_ASYNC_MODE", "gevent", validate=OneOf(ASYNC_MODES)),
+        "NIC_MESSAGE_QUEUE": env.str("NIC_MESSAGE_QUEUE", "") or None,
         # With NIC_MESSAGE_QUEUE: how long a silent server process still counts people as here.
-        "NIC_PRESENCE_TTL": float(os.environ.get("NIC_PRESENCE_TTL", "15")),
-        "NIC_RATELIMIT_STORAGE_URI": os.environ.get("NIC_RATELIMIT_STORAGE_URI", "memory://"),
+        "NIC_PRESENCE_TTL": env.float("NIC_PRESENCE_TTL", 15.0, validate=Range(min=1)),
+        "NIC_RATELIMIT_STORAGE_URI": env.str("NIC_RATELIMIT_STORAGE_URI", "memory://"),
         "NIC_ALLOWED_ORIGINS": [
-            o.strip() for o in os.environ.get("NIC_ALLOWED_ORIGINS", "").split(",") if o.strip()
+            origin.strip() for origin in env.list("NIC_ALLOWED_ORIGINS", []) if origin.strip()
         ],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("NIC_SECURE_COOKIES", False),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": _flag("NIC_SECURE_COOKIES", False),
-        # A sign-in unused for this long ends (nic.services.logins), and the
-        # remember-me cookie lasts as long: people sign in again after it.
-        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("NIC_SIGN_IN_DAYS", "60"))),
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
     }
+    try:
+        env.seal()
+    except EnvValidationError as exc:
+        raise ConfigError(f"check these settings:{_problems(exc)}") from None
+    # A sign-in unused for this long ends (nic.services.logins), and the
+    # remember-me cookie lasts as long: people sign in again after it.
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=sign_in_days)
+    config["SECRET_KEY"] = _secret_key(secret_key, instance_path)
+    return config
 
 
 def suite_config(database_url: str) -> dict[str, object]:

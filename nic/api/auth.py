@@ -10,16 +10,18 @@ session, so it never sets a cookie.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
+from nic.api import bearer
 from nic.api.errors import InvalidToken, UnsupportedMediaType
 from nic.errors import Unauthenticated
-from nic.extensions import csrf, login_manager
+from nic.extensions import csrf
 from nic.models import ApiToken, User
-from nic.services import tokens
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -34,21 +36,16 @@ class Caller:
 
 
 def _identify() -> Caller:
-    header = request.headers.get("Authorization")
-    if header is None:
+    if "Authorization" not in request.headers:
         return Caller(current_user if current_user.is_authenticated else None)
-    scheme, _, secret = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    credentials = bearer.read_token()
+    if credentials is None:
         return Caller(None, problem="Send the token as: Authorization: Bearer <token>.")
-    found = tokens.authenticate_token(secret.strip())
+    # The token alone decides who is calling, even with a session cookie sent along.
+    found = bearer.verify(credentials)
     if found is None:
         return Caller(None, problem="That token is not valid: it is mistyped or was revoked.")
-    user, token = found
-    # The token alone decides who is calling. Flask-Login would prefer a
-    # session cookie sent along with it (and never ask a request_loader), so
-    # the request's user is set here, without writing the session.
-    login_manager._update_request_context_with_user(user)
-    return Caller(user, token)
+    return Caller(*found)
 
 
 def identify() -> Caller:
@@ -56,6 +53,11 @@ def identify() -> Caller:
     if "api_caller" not in g:
         g.api_caller = _identify()
     return g.api_caller
+
+
+# The user an API view acts for: the token's, else the signed-in browser's. API
+# modules use this, never Flask-Login's `current_user`, which knows only cookies.
+api_user: Any = LocalProxy(lambda: identify().user)
 
 
 def _has_body() -> bool:

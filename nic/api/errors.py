@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from nic.api.bearer import challenge
 from nic.errors import ServiceError, Unauthenticated, ValidationError
 from nic.responses import error_response
 
@@ -62,7 +63,4 @@ def invalid_request(messages: object) -> ValidationError:
 def unauthenticated(exc: Unauthenticated):
     """401 with `WWW-Authenticate` (RFC 6750), so clients know to send a token."""
     body, status = error_response(exc.status, exc.code, exc.message)
-    challenge = 'Bearer realm="nic"'
-    if isinstance(exc, InvalidToken):
-        challenge += ', error="invalid_token"'
-    return body, status, {"WWW-Authenticate": challenge}
+    return body, status, {"WWW-Authenticate": challenge(isinstance(exc, InvalidToken))}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
+from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import paginate
 from nic.api.schemas.common import PageArgs, annotate, page_of
@@ -29,7 +28,7 @@ def _group_view(access: groups.GroupAccess):
 
 
 def _with_my_roles(page: list[Group]) -> list:
-    mine = groups.memberships_by_group(current_user, [g.id for g in page])
+    mine = groups.memberships_by_group(api_user, [g.id for g in page])
     return [_group_view(groups.GroupAccess(g, mine.get(g.id))) for g in page]
 
 
@@ -38,7 +37,7 @@ def _with_my_roles(page: list[Group]) -> list:
 @bp.response(200, page_of(GroupSchema))
 def list_groups(args: dict):
     """The groups the caller can see: network groups and their own, by name."""
-    return paginate(groups.visible_groups_query(current_user), args, _with_my_roles)
+    return paginate(groups.visible_groups_query(api_user), args, _with_my_roles)
 
 
 @bp.route("/groups", methods=["POST"])
@@ -47,8 +46,8 @@ def list_groups(args: dict):
 @bp.errors(403)
 def create_group(args: dict):
     """Create a group (facilitators and administrators); the caller facilitates it."""
-    group = groups.create_group(current_user, groups.GroupFields(**args))
-    return _group_view(groups.get_group_for(current_user, group.id))
+    group = groups.create_group(api_user, groups.GroupFields(**args))
+    return _group_view(groups.get_group_for(api_user, group.id))
 
 
 @bp.route("/groups/<id:group_id>")
@@ -56,7 +55,7 @@ def create_group(args: dict):
 @bp.errors(404)
 def get_group(group_id: int):
     """One group."""
-    return _group_view(groups.get_group_for(current_user, group_id))
+    return _group_view(groups.get_group_for(api_user, group_id))
 
 
 @bp.route("/groups/<id:group_id>", methods=["PATCH"])
@@ -65,8 +64,8 @@ def get_group(group_id: int):
 @bp.errors(403, 404)
 def update_group(args: dict, group_id: int):
     """Change some of a group's settings (its facilitators and administrators)."""
-    groups.change_group(current_user, group_id, args)
-    return _group_view(groups.get_group_for(current_user, group_id))
+    groups.change_group(api_user, group_id, args)
+    return _group_view(groups.get_group_for(api_user, group_id))
 
 
 @bp.route("/groups/<id:group_id>/join", methods=["POST"])
@@ -74,8 +73,8 @@ def update_group(args: dict, group_id: int):
 @bp.errors(403, 404, 409)
 def join_group(group_id: int):
     """Join a network group (private groups: a facilitator adds members)."""
-    groups.join_group(current_user, group_id)
-    return _group_view(groups.get_group_for(current_user, group_id))
+    groups.join_group(api_user, group_id)
+    return _group_view(groups.get_group_for(api_user, group_id))
 
 
 @bp.route("/groups/<id:group_id>/leave", methods=["POST"])
@@ -83,7 +82,7 @@ def join_group(group_id: int):
 @bp.errors(404, 409)
 def leave_group(group_id: int):
     """Leave a group."""
-    groups.leave_group(current_user, group_id)
+    groups.leave_group(api_user, group_id)
 
 
 @bp.route("/groups/<id:group_id>/members")
@@ -92,7 +91,7 @@ def leave_group(group_id: int):
 @bp.errors(404)
 def list_members(args: dict, group_id: int):
     """The group's members with their group roles, ordered by role, then name."""
-    groups.get_group_for(current_user, group_id)
+    groups.get_group_for(api_user, group_id)
     return paginate(groups.members_query(group_id), args)
 
 
@@ -102,7 +101,7 @@ def list_members(args: dict, group_id: int):
 @bp.errors(403, 404)
 def add_member(args: dict, group_id: int):
     """Add someone to the group, or change their group role (facilitators, admins)."""
-    groups.add_member(current_user, group_id, args["user_id"], args["role"])
+    groups.add_member(api_user, group_id, args["user_id"], args["role"])
     return groups.get_member(group_id, args["user_id"])
 
 
@@ -111,4 +110,4 @@ def add_member(args: dict, group_id: int):
 @bp.errors(403, 404)
 def remove_member(group_id: int, user_id: int):
     """Remove a member (facilitators and administrators; anyone may remove themselves)."""
-    groups.remove_member(current_user, group_id, user_id)
+    groups.remove_member(api_user, group_id, user_id)

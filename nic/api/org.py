@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
+from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import paginate
 from nic.api.schemas.common import PageArgs, page_of
@@ -36,7 +35,7 @@ def list_districts(args: dict):
 @bp.errors(403, 409)
 def create_district(args: dict):
     """Add a district (network administrators)."""
-    return org.create_district(current_user, args["name"])
+    return org.create_district(api_user, args["name"])
 
 
 @bp.route("/schools")
@@ -53,4 +52,4 @@ def list_schools(args: dict):
 @bp.errors(403, 409)
 def create_school(args: dict):
     """Add a school to a district (network administrators)."""
-    return org.create_school(current_user, args["name"], args["district_id"])
+    return org.create_school(api_user, args["name"], args["district_id"])

@@ -6,8 +6,7 @@ namespace /live (docs/live-protocol.md); these endpoints cover the rest.
 
 from __future__ import annotations
 
-from flask_login import current_user
-
+from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import envelope, paginate
 from nic.api.schemas.common import PageArgs, annotate, page_of
@@ -48,7 +47,7 @@ def _session_views(page: list[LiveSession]) -> list:
 
 
 def _view(session_id: int):
-    return _session_view(live_access.get_session_for(current_user, session_id).item)
+    return _session_view(live_access.get_session_for(api_user, session_id).item)
 
 
 def _fields(args: dict) -> dict:
@@ -63,7 +62,7 @@ def _fields(args: dict) -> dict:
 @bp.errors(404)
 def list_sessions(args: dict, group_id: int):
     """A group's sessions, the latest start first."""
-    groups.get_group_for(current_user, group_id)
+    groups.get_group_for(api_user, group_id)
     return paginate(live_sessions.sessions_query(group_id), args, _session_views)
 
 
@@ -74,7 +73,7 @@ def list_sessions(args: dict, group_id: int):
 def schedule_session(args: dict, group_id: int):
     """Schedule a session (the group's facilitators)."""
     fields = live_sessions.SessionFields(**_fields(args))
-    return _session_view(live_sessions.schedule_session(current_user, group_id, fields))
+    return _session_view(live_sessions.schedule_session(api_user, group_id, fields))
 
 
 @bp.route("/sessions/<id:session_id>")
@@ -91,7 +90,7 @@ def get_session(session_id: int):
 @bp.errors(403, 404, 409)
 def update_session(args: dict, session_id: int):
     """Change some of a session's fields (facilitators); an ended session is 409."""
-    access = live_access.get_session_to_facilitate(current_user, session_id, write=True)
+    access = live_access.get_session_to_facilitate(api_user, session_id, write=True)
     return _session_view(live_sessions.change_session(access, _fields(args)))
 
 
@@ -100,7 +99,7 @@ def update_session(args: dict, session_id: int):
 @bp.errors(403, 404, 409)
 def start_session(session_id: int):
     """Start a scheduled session: open pages go live at once."""
-    access = live_access.get_session_for(current_user, session_id, write=True)
+    access = live_access.get_session_for(api_user, session_id, write=True)
     return _session_view(live_sessions.start_session(access))
 
 
@@ -109,7 +108,7 @@ def start_session(session_id: int):
 @bp.errors(403, 404, 409)
 def end_session(session_id: int):
     """End a live session; its page becomes the record."""
-    access = live_access.get_session_for(current_user, session_id, write=True)
+    access = live_access.get_session_for(api_user, session_id, write=True)
     return _session_view(live_sessions.end_session(access))
 
 
@@ -120,7 +119,7 @@ def end_session(session_id: int):
 def list_messages(args: dict, session_id: int):
     """The transcript, oldest first; `after_id` skips what you already have."""
     items, total = live_record.transcript_page(
-        current_user, session_id, args["after_id"], args["page"], args["per_page"]
+        api_user, session_id, args["after_id"], args["page"], args["per_page"]
     )
     return envelope(items, args, total)
 
@@ -133,7 +132,7 @@ def get_record(session_id: int):
 
     The transcript is paged apart: GET /sessions/{id}/messages.
     """
-    session = live_access.get_session_for(current_user, session_id).item
+    session = live_access.get_session_for(api_user, session_id).item
     record = live_record.load_record(session, with_messages=False)
     return {
         "session": _session_view(session),

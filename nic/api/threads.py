@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
 from nic import policy
+from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import envelope, paginate, paginate_list
 from nic.api.schemas.common import FlagArgs, PageArgs, annotate, page_of
@@ -28,14 +27,14 @@ bp = ApiBlueprint(
 
 def _post_view(post: Post, membership: Membership | None, **extra):
     """A post, its text withheld when deleted or hidden from this caller."""
-    if not policy.can_view_post_body(current_user, post, membership):
+    if not policy.can_view_post_body(api_user, post, membership):
         extra.update(body=None, body_html=None)
     return annotate(post, **extra)
 
 
 def _thread_view(thread_id: int):
     """The thread and its opening post (the other posts: GET /threads/{id}/posts)."""
-    access = discussions.get_thread_for(current_user, thread_id)
+    access = discussions.get_thread_for(api_user, thread_id)
     opening = reading.opening_post(thread_id)
     return annotate(
         access.item,
@@ -51,9 +50,9 @@ def _thread_view(thread_id: int):
 @bp.errors(404)
 def list_threads(args: dict, group_id: int):
     """A group's threads: pinned first, then by last activity."""
-    access = groups.get_group_for(current_user, group_id)
+    access = groups.get_group_for(api_user, group_id)
     pagination, rows = reading.list_threads(
-        current_user, access, args["page"], per_page=args["per_page"]
+        api_user, access, args["page"], per_page=args["per_page"]
     )
     items = [annotate(row.thread, unread_count=row.unread) for row in rows]
     return envelope(items, args, pagination.total or 0)
@@ -65,7 +64,7 @@ def list_threads(args: dict, group_id: int):
 @bp.errors(403, 404)
 def start_thread(args: dict, group_id: int):
     """Start a thread (members of the group); the body is its opening post."""
-    thread = discussions.start_thread(current_user, group_id, args["title"], args["body"])
+    thread = discussions.start_thread(api_user, group_id, args["title"], args["body"])
     return _thread_view(thread.id)
 
 
@@ -83,7 +82,7 @@ def get_thread(thread_id: int):
 @bp.errors(404)
 def list_posts(args: dict, thread_id: int):
     """Every post of the thread, oldest first (the opening post first); `parent_id`: the tree."""
-    membership = discussions.get_thread_for(current_user, thread_id).membership
+    membership = discussions.get_thread_for(api_user, thread_id).membership
     return paginate(
         reading.posts_query(thread_id), args,
         lambda posts: [_post_view(p, membership) for p in posts],
@@ -96,8 +95,8 @@ def list_posts(args: dict, thread_id: int):
 @bp.errors(403, 404)
 def reply(args: dict, thread_id: int):
     """Reply to the thread, or to one of its posts (`parent_id`)."""
-    post = discussions.reply(current_user, thread_id, args["body"], args["parent_id"])
-    return annotate(post, author=current_user)
+    post = discussions.reply(api_user, thread_id, args["body"], args["parent_id"])
+    return annotate(post, author=api_user)
 
 
 @bp.route("/posts/<id:post_id>", methods=["PATCH"])
@@ -106,8 +105,8 @@ def reply(args: dict, thread_id: int):
 @bp.errors(403, 404)
 def edit_post(args: dict, post_id: int):
     """Change your own post's text; the old text is kept as a revision."""
-    post = discussions.edit_post(current_user, post_id, args["body"])
-    return annotate(post, author=current_user)
+    post = discussions.edit_post(api_user, post_id, args["body"])
+    return annotate(post, author=api_user)
 
 
 @bp.route("/posts/<id:post_id>", methods=["DELETE"])
@@ -115,7 +114,7 @@ def edit_post(args: dict, post_id: int):
 @bp.errors(403, 404)
 def delete_post(post_id: int):
     """Delete your own post; it stays in the tree as deleted, replies kept."""
-    discussions.delete_post(current_user, post_id)
+    discussions.delete_post(api_user, post_id)
 
 
 @bp.route("/posts/<id:post_id>/revisions")
@@ -124,7 +123,7 @@ def delete_post(post_id: int):
 @bp.errors(404)
 def list_revisions(args: dict, post_id: int):
     """A post's earlier texts, newest first."""
-    _post, revisions = discussions.post_revisions(current_user, post_id)
+    _post, revisions = discussions.post_revisions(api_user, post_id)
     return paginate_list(revisions, args)
 
 
@@ -137,7 +136,7 @@ def _flag_route(action: str, flag: str, summary: str):
     @bp.errors(403, 404)
     @bp.doc(summary=summary, description='Send `{"value": false}` to undo; no body means true.')
     def set_flag(args: dict, thread_id: int):
-        discussions.set_thread_flag(current_user, thread_id, flag, args["value"])
+        discussions.set_thread_flag(api_user, thread_id, flag, args["value"])
         return _thread_view(thread_id)
 
     return set_flag

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
-
+from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import paginate
 from nic.api.schemas.common import page_of
@@ -20,7 +19,7 @@ bp = ApiBlueprint(
 @bp.response(200, MeSchema)
 def me():
     """The caller's own account."""
-    return accounts.get_user(current_user.id)
+    return accounts.get_user(api_user.id)
 
 
 @bp.route("/users")

@@ -14,12 +14,11 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace
 
-from nic.errors import Conflict, ServiceError, ValidationError
-from nic.realtime import ratelimit
+from nic.errors import Conflict, ServiceError
+from nic.realtime import payloads, ratelimit
 from nic.realtime.presence import current_presence
 from nic.services.live import access as live_access
 
-ID_MAX = 2**31 - 1  # ids fit a 32-bit integer column on every backend
 Ack = dict[str, Any]
 
 
@@ -30,43 +29,16 @@ def error_ack(code: str, message: str, fields: dict | None = None) -> Ack:
     return {"ok": False, "error": error}
 
 
-def _payload(args: tuple, spec: dict[str, tuple[type, bool]]) -> dict[str, Any]:
-    """The one payload object, with each field of `spec` ({name: (type, required)}).
-
-    An `int` field is an id (0 to 2**31 - 1; booleans are not numbers);
-    `object` accepts anything (the service validates it). Raises ValidationError.
-    """
-    if len(args) != 1 or not isinstance(args[0], dict):
-        raise ValidationError("payload", "Send one JSON object.")
-    data = args[0]
-    values: dict[str, Any] = {}
-    for name, (kind, required) in spec.items():
-        value = data.get(name)
-        if value is None:
-            if required:
-                raise ValidationError(name, f"{name} is required.")
-            values[name] = None
-            continue
-        if kind is int:
-            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX
-        else:
-            ok = kind is object or isinstance(value, kind)
-        if not ok:
-            raise ValidationError(name, f"{name} has the wrong type.")
-        values[name] = value
-    return values
-
-
-SESSION = {"session_id": (int, True)}
-
-
 def event(
-    spec: dict[str, tuple[type, bool]],
+    spec: dict[str, Callable[[], Any]],
     limit: str | None = None,
     lock: bool = False,
     access: bool = True,
 ) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
     """Wrap `fn(access, payload) -> dict` as an event handler that always acks.
+
+    `spec` names the payload's fields besides `session_id`, each with its
+    maker from nic.realtime.payloads (`required_id`, `optional_flag`, ...).
 
     The wrapper re-loads the socket's user with their access to the payload's
     session (`live_access.event_access`, one query in the write transaction)
@@ -78,9 +50,11 @@ def event(
     """
 
     def wrap(fn: Callable[..., Ack]) -> Callable[..., Ack]:
+        schema = payloads.schema_for(fn.__name__, spec)
+
         def handler(self: Namespace, *args: Any) -> Ack:
             try:
-                payload = _payload(args, {**SESSION, **spec})
+                payload = payloads.load(schema, args)
                 user_id = current_presence().user_of(request.sid)
                 if access:
                     loaded: Any = live_access.event_access(

@@ -31,6 +31,13 @@ from nic.jsonlimits import MAX_DEPTH
 from nic.models import User
 from nic.realtime.acks import Ack, error_ack, event
 from nic.realtime.packets import MALFORMED, TOO_DEEP
+from nic.realtime.payloads import (
+    optional_flag,
+    optional_id,
+    optional_value,
+    required_id,
+    required_value,
+)
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.realtime.roster import Beat
 from nic.services.live import attendance as live_attendance
@@ -120,7 +127,7 @@ class LiveNamespace(Namespace):
         for session_id in last_in:
             live_attendance.person_left(session_id, _user_id)
 
-    @event({"after_id": (int, False)})
+    @event({"after_id": optional_id})
     def on_join(access: LiveAccess, p: dict) -> Ack:
         """Enter the session room; ack its state and the messages after `after_id`."""
         access = live_attendance.attend(access)
@@ -156,7 +163,7 @@ class LiveNamespace(Namespace):
         return {}
 
     @event(
-        {"body": (object, True), "client_msg_id": (object, True), "reply_to_id": (int, False)},
+        {"body": required_value, "client_msg_id": required_value, "reply_to_id": optional_id},
         limit="write",
         lock=True,
     )
@@ -164,11 +171,11 @@ class LiveNamespace(Namespace):
         message = live_chat.send_message(access, p["body"], p["client_msg_id"], p["reply_to_id"])
         return {"message": message}
 
-    @event({"message_id": (int, True), "emoji": (object, True)}, limit="action")
+    @event({"message_id": required_id, "emoji": required_value}, limit="action")
     def on_react(access: LiveAccess, p: dict) -> Ack:
         return {"reaction": live_chat.toggle_reaction(access, p["message_id"], p["emoji"])}
 
-    @event({"message_id": (int, True)})
+    @event({"message_id": required_id})
     def on_delete(access: LiveAccess, p: dict) -> Ack:
         live_chat.delete_message(access, p["message_id"])
         return {}
@@ -181,45 +188,45 @@ class LiveNamespace(Namespace):
     def on_lower_hand(access: LiveAccess, p: dict) -> Ack:
         return {"hands": live_facilitation.lower_hand(access)}
 
-    @event({"user_id": (int, False)})
+    @event({"user_id": optional_id})
     def on_call_on(access: LiveAccess, p: dict) -> Ack:
         return {"hands": live_facilitation.call_on(access, p["user_id"])}
 
-    @event({"message_id": (int, False), "text": (object, False)})
+    @event({"message_id": optional_id, "text": optional_value})
     def on_pin(access: LiveAccess, p: dict) -> Ack:
         return {"state": live_facilitation.pin(access, p["message_id"], p["text"])}
 
-    @event({"locked": (bool, False)})
+    @event({"locked": optional_flag})
     def on_lock(access: LiveAccess, p: dict) -> Ack:
         return {"state": live_facilitation.set_locked(access, p["locked"] is not False)}
 
-    @event({"user_id": (int, True), "muted": (bool, False)})
+    @event({"user_id": required_id, "muted": optional_flag})
     def on_mute(access: LiveAccess, p: dict) -> Ack:
         muted = p["muted"] is not False
         return {"participant": live_facilitation.set_muted(access, p["user_id"], muted)}
 
-    @event({"body": (object, True)}, limit="write")
+    @event({"body": required_value}, limit="write")
     def on_ask(access: LiveAccess, p: dict) -> Ack:
         return {"question": live_questions.ask(access, p["body"])}
 
-    @event({"question_id": (int, True)}, limit="action")
+    @event({"question_id": required_id}, limit="action")
     def on_upvote(access: LiveAccess, p: dict) -> Ack:
         return {"question": live_questions.upvote(access, p["question_id"])}
 
-    @event({"question_id": (int, True), "answered": (bool, False)})
+    @event({"question_id": required_id, "answered": optional_flag})
     def on_answer(access: LiveAccess, p: dict) -> Ack:
         answered = p["answered"] is not False
         return {"question": live_questions.answer(access, p["question_id"], answered)}
 
-    @event({"question": (object, True), "options": (object, True)})
+    @event({"question": required_value, "options": required_value})
     def on_open_poll(access: LiveAccess, p: dict) -> Ack:
         return {"poll": live_questions.open_poll(access, p["question"], p["options"])}
 
-    @event({"poll_id": (int, True), "option": (int, True)}, limit="action")
+    @event({"poll_id": required_id, "option": required_id}, limit="action")
     def on_vote(access: LiveAccess, p: dict) -> Ack:
         return {"poll": live_questions.vote(access, p["poll_id"], p["option"])}
 
-    @event({"poll_id": (int, True)})
+    @event({"poll_id": required_id})
     def on_close_poll(access: LiveAccess, p: dict) -> Ack:
         return {"poll": live_questions.close_poll(access, p["poll_id"])}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nic.extensions import db
@@ -118,3 +120,12 @@ def test_a_token_decides_who_calls_even_with_a_session_cookie(network, login):
 def test_an_anonymous_session_is_401_even_for_writes(client, network):
     response = client.post(f"/api/v1/threads/{network.thread.id}/posts", json={"body": "x"})
     assert response.status_code == 401
+
+
+def test_api_views_act_for_the_api_caller_never_the_cookie_user():
+    """Flask-Login's current_user is the cookie's user: only nic/api/auth.py may read it."""
+    api = Path(__file__).resolve().parents[2] / "nic" / "api"
+    readers = sorted(
+        p.name for p in api.rglob("*.py") if "flask_login" in p.read_text() and p.name != "auth.py"
+    )
+    assert readers == []

@@ -308,3 +308,14 @@ def test_reserved_event_names_get_an_error_ack_and_change_nothing(people, joined
     session = ok(joined(people.other_member).call("join", {"session_id": people.session.id}))
     online = {p["name"] for p in session["session"]["participants"] if p["online"]}
     assert "Maria Lopez" in online
+
+
+def test_a_refused_payload_names_every_bad_field_as_the_api_does(people, connect):
+    client = connect(people.member)
+    ack = client.call("send", {"session_id": True, "reply_to_id": "7"})
+    assert error_code(ack) == "invalid"
+    assert set(ack["error"]["fields"]) == {"session_id", "body", "client_msg_id", "reply_to_id"}
+    assert ack["error"]["fields"]["session_id"] == "Not a valid integer."
+    assert ack["error"]["message"].startswith("Some fields are not valid:")
+    # Fields an event does not know are ignored, so a newer client still works.
+    ok(client.call("raise_hand", {"session_id": people.session.id, "urgent": True}))
