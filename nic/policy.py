@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol, TypeGuard
 from nic.models.accounts import JobRole
 
 if TYPE_CHECKING:
-    from nic.models import Group, LiveSession, Membership, Thread
+    from nic.models import Group, LiveSession, Membership, Practice, Thread
 
 
 class Person(Protocol):
@@ -21,6 +21,7 @@ class Person(Protocol):
     id: int
     is_admin: bool
     job_role: str
+    school_id: int | None
 
     @property
     def is_authenticated(self) -> bool: ...
@@ -141,6 +142,47 @@ def can_facilitate_session(
 ) -> bool:
     """Schedule, start, end, pin, delete, mute, lock, call on, polls."""
     return can_manage_group(user, session.group, membership)
+
+
+def can_view_practice(
+    user: Actor, practice: Practice, membership: Membership | None, is_author: bool
+) -> bool:
+    """Authors always; a draft nobody else; a group-only practice its group's members."""
+    if not is_signed_in(user):
+        return False
+    if is_author:
+        return True
+    if not practice.is_published:
+        return False
+    return practice.group_id is None or is_admin(user) or membership is not None
+
+
+def can_edit_practice(user: Actor, is_author: bool) -> bool:
+    """Write, publish, revise, attach: the practice's authors (co-authors included)."""
+    return is_signed_in(user) and is_author
+
+
+def can_share_practice_in(user: Actor, membership: Membership | None) -> bool:
+    """A group-only practice goes to a group its writer belongs to."""
+    return is_signed_in(user) and membership is not None
+
+
+def can_respond_to_practice(
+    user: Actor, practice: Practice, membership: Membership | None, is_author: bool
+) -> bool:
+    """Mark it helpful, discuss it: anyone who may see it, once it is published."""
+    return practice.is_published and can_view_practice(user, practice, membership, is_author)
+
+
+def can_report_try(
+    user: Actor, practice: Practice, membership: Membership | None, is_author: bool
+) -> bool:
+    """Record that their school tried it: a member with a school who may respond."""
+    return (
+        can_respond_to_practice(user, practice, membership, is_author)
+        and is_signed_in(user)
+        and user.school_id is not None
+    )
 
 
 def can_view_profile(viewer: Actor, subject: object) -> bool:

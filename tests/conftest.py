@@ -172,3 +172,19 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return _count
+
+
+@pytest.fixture
+def captured_events(monkeypatch):
+    """Every event the services publish during the test, as {"event", "data", "to"}."""
+    from nic import events
+
+    sent: list[dict] = []
+    publish = events.publish
+
+    def capture(event: str, data: dict, room: str) -> None:
+        sent.append({"event": event, "data": data, "to": room})
+        publish(event, data, room)
+
+    monkeypatch.setattr(events, "publish", capture)
+    return sent

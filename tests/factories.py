@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from nic.models import Group, Post, School, Thread, User
-from nic.services import accounts, discussions, groups, logins, org
+from nic.models import Group, Post, Practice, School, Thread, User
+from nic.services import accounts, discussions, groups, logins, org, practice_fields, practices
 from nic.services.live import access as live_access
 from nic.services.live.access import LiveAccess
 
@@ -90,3 +90,23 @@ def sign_in(client, user: User, user_agent: str = TEST_USER_AGENT) -> str:
 def in_session(user: User, session_id: int) -> LiveAccess:
     """A person's access to a live session, loaded as a socket event loads it (locked)."""
     return live_access.get_session_for(user, session_id, lock=True)
+
+
+def make_practice(
+    author: User,
+    title: str = "Data huddles every other Friday",
+    *,
+    summary: str = "Grade teams look at one exit ticket together and plan a reteach.",
+    body: str = "## What we did\n\nTwenty minutes, one exit ticket, one next step.",
+    levers: tuple[str, ...] = ("data_use", "plc"),
+    levels: tuple[str, ...] = ("elementary",),
+    tags: tuple[str, ...] = ("data huddles",),
+    group: Group | None = None,
+    coauthors: tuple[User, ...] = (),
+    publish: bool = True,
+) -> Practice:
+    fields = practice_fields.PracticeFields(
+        title, summary, body, levers, levels, tags, group.id if group else None,
+        tuple(c.id for c in coauthors),
+    )  # fmt: skip
+    return practices.create_practice(author, fields, publish=publish)

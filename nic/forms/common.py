@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from nic.errors import ValidationError
 from nic.models import JOB_ROLE_LABELS, User
@@ -21,6 +22,13 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 JOB_ROLE_CHOICES = choices(JOB_ROLES)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes: choose any number (the forms macro renders a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def school_choices() -> list[SelectChoice]:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from nic.forms.common import JOB_ROLE_CHOICES, choices
+from nic.forms.common import JOB_ROLE_CHOICES, MultiCheckboxField, choices
 from nic.models import GroupRole
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class GroupForm(FlaskForm):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nic import policy
 from nic.database import begin_write
-from nic.errors import Conflict, PermissionDenied, ValidationError
+from nic.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import District, School, User
 from nic.policy import Actor
@@ -33,6 +33,14 @@ def schools_query(district_id: int | None = None) -> sa.Select:
 
 def list_districts() -> list[District]:
     return list(db.session.scalars(districts_query()))
+
+
+def get_school(school_id: int) -> School:
+    """A school (with its district); raises NotFound. Every signed-in member may see schools."""
+    school = db.session.get(School, school_id)
+    if school is None:
+        raise NotFound("No such school.")
+    return school
 
 
 def list_schools() -> list[School]:

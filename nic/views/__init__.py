@@ -11,6 +11,7 @@ from nic.views import (
     groups,
     live,
     main,
+    practices,
     security,
     threads,
     tokens,
@@ -28,6 +29,7 @@ def blueprints() -> list[Blueprint]:
         directory.bp,
         groups.bp,
         threads.bp,
+        practices.bp,
         live.bp,
         admin.bp,
     ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int
-from nic.services import org
+from nic.services import library, org
 from nic.services.directory import MEMBERS_PER_PAGE, DirectoryFilter, members_query
 from nic.views.helpers import page_arg
 
@@ -36,3 +36,15 @@ def index():
         districts=org.list_districts(),
         schools=org.list_schools(),
     )
+
+
+@bp.route("/schools/<int:school_id>")
+@login_required
+def school(school_id: int):
+    """A school: its people, the practices they wrote, the practices it tried."""
+    found = org.get_school(school_id)
+    people = db.session.scalars(members_query(DirectoryFilter(school_id=school_id))).all()
+    return render_template(
+        "directory/school.html", school=found, people=people,
+        practices=library.school_practices(current_user, school_id),
+    )  # fmt: skip

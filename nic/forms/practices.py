@@ -1,0 +1,107 @@
+"""Practice forms: the write-up (with its template) and the library's filters."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+
+from nic.forms.common import MultiCheckboxField, choices, person_label
+from nic.models import LEVEL_LABELS, LEVER_LABELS, Group, PracticeTry, User
+from nic.services.practice_fields import PracticeFields
+from nic.services.practices import TEMPLATE
+from nic.services.tries import TryFields
+
+LEVER_CHOICES = choices(list(LEVER_LABELS.items()))
+LEVEL_CHOICES = choices(list(LEVEL_LABELS.items()))
+NETWORK = ""
+
+
+class PracticeForm(FlaskForm):
+    title = StringField("Title", description="What the practice is, in a line.")
+    summary = TextAreaField(
+        "Summary",
+        description="One paragraph, at most 300 characters: what you did and what it changed.",
+    )
+    body = TextAreaField("The write-up", default=TEMPLATE)
+    levers = MultiCheckboxField("Levers", choices=LEVER_CHOICES, description="Choose one or more.")
+    levels = MultiCheckboxField(
+        "School levels", choices=LEVEL_CHOICES, description="Where it has been used."
+    )
+    tags = StringField(
+        "Tags", description="Separate tags with commas, for example: data huddles, exit tickets."
+    )
+    group_id = SelectField("Who can see it", choices=[], validate_choice=False)
+    coauthor_ids = MultiCheckboxField("Co-authors", choices=[], validate_choice=False)
+    save = SubmitField("Save draft")
+    publish = SubmitField("Publish")
+
+    def setup(self, groups: list[Group], people: list[User]) -> PracticeForm:
+        """Offer the writer's groups and the network's people (co-authors from any school)."""
+        self.group_id.choices = choices(
+            [(NETWORK, "The whole network")]
+            + [(str(g.id), f"Only members of {g.name}") for g in groups]
+        )
+        self.coauthor_ids.choices = choices([(str(u.id), person_label(u)) for u in people])
+        return self
+
+    def fill_from(self, fields: PracticeFields) -> None:
+        self.title.data, self.summary.data, self.body.data = (
+            fields.title, fields.summary, fields.body,
+        )  # fmt: skip
+        self.levers.data, self.levels.data = list(fields.levers), list(fields.levels)
+        self.tags.data = ", ".join(str(t) for t in fields.tags)
+        self.group_id.data = str(fields.group_id) if fields.group_id else NETWORK
+        self.coauthor_ids.data = [str(i) for i in fields.coauthor_ids]
+
+    def fields(self) -> PracticeFields:
+        """What was typed, as the service takes it (the service checks every value)."""
+        group = self.group_id.data or NETWORK
+        return PracticeFields(
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            body=self.body.data or "",
+            levers=tuple(self.levers.data or ()),
+            levels=tuple(self.levels.data or ()),
+            tags=tuple(t for t in (self.tags.data or "").split(",") if t.strip()),
+            group_id=int(group) if group.isdigit() else (None if group == NETWORK else -1),
+            coauthor_ids=tuple(int(i) for i in (self.coauthor_ids.data or ()) if i.isdigit()),
+        )
+
+    @property
+    def publishing(self) -> bool:
+        return bool(self.publish.data)
+
+
+class TryForm(FlaskForm):
+    """A school's report of trying a practice."""
+
+    tried_on = DateField("When your school tried it")
+    outcome = RadioField(
+        "How it went",
+        choices=choices(
+            [
+                ("adopted", "Adopted: we use it as written"),
+                ("adapted", "Adapted: we use it, changed to fit"),
+                ("stopped", "Stopped: we tried it and dropped it"),
+            ]
+        ),
+        validate_choice=False,
+    )
+    grade_band = StringField("Grades", description="For example: K-2, grade 7, 9-12.")
+    participants = StringField("Who took part", description="For example: the 3rd grade team.")
+    changes = TextAreaField("What you changed", description="Leave empty if you used it as is.")
+    observations = TextAreaField(
+        "What you saw", description="Evidence from student work, assessments or observations."
+    )
+
+    def fill_from(self, report: PracticeTry) -> None:
+        self.tried_on.data, self.outcome.data = report.tried_on, report.outcome
+        self.grade_band.data, self.participants.data = report.grade_band, report.participants
+        self.changes.data, self.observations.data = report.changes, report.observations
+
+    def fields(self) -> TryFields:
+        return TryFields(
+            tried_on=self.tried_on.data, outcome=self.outcome.data,
+            grade_band=self.grade_band.data or "", participants=self.participants.data or "",
+            changes=self.changes.data or "", observations=self.observations.data or "",
+        )  # fmt: skip

@@ -1,0 +1,237 @@
+"""Schools trying a practice and reporting back; members marking it helpful.
+
+A school has one report per practice: a second is an update of the first,
+whose earlier text is kept (`PracticeTryRevision`). The practice's counters
+(schools by outcome, helpful marks) change in the same transaction, so the
+library's counts and sorts never drift from the rows. After each commit the
+practice's authors hear of it live in their personal rooms (`practice_tried`),
+the hook the notifications will use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from nic import events, policy
+from nic.database import begin_write
+from nic.errors import PermissionDenied, ValidationError
+from nic.extensions import db
+from nic.markup import render_markdown
+from nic.models import (
+    Outcome,
+    Practice,
+    PracticeAuthor,
+    PracticeHelpful,
+    PracticeTry,
+    PracticeTryRevision,
+    School,
+    User,
+    utcnow,
+)
+from nic.services.practices import PracticeAccess
+from nic.services.validation import clean_choice, clean_text
+
+OUTCOMES = [o.value for o in Outcome]
+NOTES_MAX = 10_000
+EARLIEST = date(2000, 1, 1)
+_COUNTERS = {
+    Outcome.ADOPTED.value: Practice.adopted_count,
+    Outcome.ADAPTED.value: Practice.adapted_count,
+    Outcome.STOPPED.value: Practice.stopped_count,
+}
+
+
+@dataclass(frozen=True)
+class TryFields:
+    tried_on: object
+    outcome: object
+    grade_band: object = ""
+    participants: object = ""
+    changes: object = ""
+    observations: object = ""
+
+
+@dataclass(frozen=True)
+class _CleanTry:
+    tried_on: date
+    outcome: str
+    grade_band: str
+    participants: str
+    changes: str
+    observations: str
+
+
+def _clean(fields: TryFields) -> _CleanTry:
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    today = utcnow().date() + timedelta(days=1)  # a school a time zone ahead is not "future"
+    if not isinstance(fields.tried_on, date) or not EARLIEST <= fields.tried_on <= today:
+        errors["tried_on"] = "Give the date the school tried it (not in the future)."
+    for name, limit, required in (
+        ("grade_band", 60, False), ("participants", 200, False),
+        ("changes", NOTES_MAX, False), ("observations", NOTES_MAX, True),
+    ):  # fmt: skip
+        try:
+            values[name] = clean_text(name, getattr(fields, name), max_length=limit,
+                                      required=required)  # fmt: skip
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    try:
+        values["outcome"] = clean_choice("outcome", fields.outcome, OUTCOMES)
+    except ValidationError:
+        errors["outcome"] = "Choose how it went: adopted, adapted or stopped."
+    if errors:
+        raise ValidationError(errors)
+    return _CleanTry(tried_on=fields.tried_on, **values)  # type: ignore[arg-type]
+
+
+def may_report_try(access: PracticeAccess, user: User) -> PracticeAccess:
+    if not policy.can_report_try(user, access.item, access.membership, access.is_author):
+        if user.school_id is None:
+            raise PermissionDenied("Add your school to your profile to report a try.")
+        raise PermissionDenied("Only published practices can be tried.")
+    return access
+
+
+def my_try(practice_id: int, school_id: int | None) -> PracticeTry | None:
+    if school_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(PracticeTry).where(
+            PracticeTry.practice_id == practice_id, PracticeTry.school_id == school_id
+        )
+    )
+
+
+def _bump(practice_id: int, outcome: str, by: int, tried: int) -> None:
+    column = _COUNTERS[outcome]
+    db.session.execute(
+        sa.update(Practice)
+        .where(Practice.id == practice_id)
+        .values({column: column + by, Practice.tried_count: Practice.tried_count + tried})
+    )
+
+
+def record_try(access: PracticeAccess, user: User, fields: TryFields) -> PracticeTry:
+    """Record (or update) this user's school's try; raises PermissionDenied, ValidationError."""
+    practice = may_report_try(access, user).item
+    clean = _clean(fields)
+    begin_write()
+    existing = my_try(practice.id, user.school_id)
+    now = utcnow()
+    if existing is None:
+        report = PracticeTry(practice_id=practice.id, school_id=user.school_id, created_at=now)
+        earlier = None
+    else:
+        report, earlier = existing, existing.outcome
+        db.session.add(
+            PracticeTryRevision(
+                try_id=report.id, user_id=report.user_id, tried_on=report.tried_on,
+                grade_band=report.grade_band, participants=report.participants,
+                outcome=report.outcome, changes=report.changes,
+                observations=report.observations, written_at=report.updated_at,
+            )
+        )  # fmt: skip
+    report.user_id, report.updated_at = user.id, now
+    report.tried_on, report.outcome = clean.tried_on, clean.outcome
+    report.grade_band, report.participants = clean.grade_band, clean.participants
+    report.changes, report.observations = clean.changes, clean.observations
+    report.changes_html = render_markdown(clean.changes) if clean.changes else ""
+    report.observations_html = render_markdown(clean.observations)
+    if earlier is None:
+        db.session.add(report)
+        _bump(practice.id, clean.outcome, 1, 1)
+    elif earlier != clean.outcome:
+        _bump(practice.id, earlier, -1, 0)
+        _bump(practice.id, clean.outcome, 1, 0)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two people of one school reported at once: the other one's report stands.
+        db.session.rollback()
+        raise ValidationError(
+            "outcome", "Your school's report was just saved by someone else; reload to update it."
+        ) from None
+    db.session.refresh(practice)
+    _tell_authors(practice, report, user, updated=existing is not None)
+    return report
+
+
+def _tell_authors(practice: Practice, report: PracticeTry, user: User, updated: bool) -> None:
+    authors = db.session.scalars(
+        sa.select(PracticeAuthor.user_id).where(PracticeAuthor.practice_id == practice.id)
+    )
+    school = db.session.get(School, report.school_id)
+    data = {
+        "practice_id": practice.id,
+        "title": practice.title,
+        "school": school.name if school else None,
+        "outcome": report.outcome,
+        "updated": updated,
+        "by": user.name,
+    }
+    for author_id in authors:
+        if author_id != user.id:
+            events.publish("practice_tried", data, events.user_room(author_id))
+
+
+def tries_of(practice_id: int) -> list[PracticeTry]:
+    """Every school's report, latest first, with the school and reporter: one query."""
+    return list(
+        db.session.scalars(
+            sa.select(PracticeTry)
+            .options(joinedload(PracticeTry.school), joinedload(PracticeTry.user))
+            .where(PracticeTry.practice_id == practice_id)
+            .order_by(PracticeTry.updated_at.desc(), PracticeTry.id.desc())
+        )
+    )
+
+
+def try_history(try_id: int) -> list[PracticeTryRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(PracticeTryRevision)
+            .where(PracticeTryRevision.try_id == try_id)
+            .order_by(PracticeTryRevision.id.desc())
+        )
+    )
+
+
+def is_helpful_to(practice_id: int, user_id: int) -> bool:
+    return db.session.get(PracticeHelpful, (practice_id, user_id)) is not None
+
+
+def set_helpful(access: PracticeAccess, user: User, helpful: bool) -> Practice:
+    """Mark the practice helpful, or take the mark back (one per person).
+
+    Raises PermissionDenied for a draft.
+    """
+    practice = access.item
+    if not policy.can_respond_to_practice(user, practice, access.membership, access.is_author):
+        raise PermissionDenied("Only published practices can be marked helpful.")
+    begin_write()
+    mark = db.session.get(PracticeHelpful, (practice.id, user.id))
+    change = 0
+    if helpful and mark is None:
+        db.session.add(PracticeHelpful(practice_id=practice.id, user_id=user.id))
+        change = 1
+    elif not helpful and mark is not None:
+        db.session.delete(mark)
+        change = -1
+    if change:
+        db.session.execute(
+            sa.update(Practice)
+            .where(Practice.id == practice.id)
+            .values(helpful_count=Practice.helpful_count + change)
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same mark, from another tab at the same moment: it stands
+    db.session.refresh(practice)
+    return practice
