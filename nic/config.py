@@ -68,6 +68,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # With NIC_MESSAGE_QUEUE: how long a silent server process still counts people as here.
         "NIC_PRESENCE_TTL": env.float("NIC_PRESENCE_TTL", 15.0, validate=Range(min=1)),
         "NIC_RATELIMIT_STORAGE_URI": env.str("NIC_RATELIMIT_STORAGE_URI", "memory://"),
+        # Uploaded files (nic.storage): instance/uploads unless set; a shared volume for
+        # several server processes.
+        "NIC_UPLOAD_DIR": env.str("NIC_UPLOAD_DIR", "") or None,
         "NIC_ALLOWED_ORIGINS": [
             origin.strip() for origin in env.list("NIC_ALLOWED_ORIGINS", []) if origin.strip()
         ],

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from nic import policy
+from nic import policy, storage
 from nic.api import register_api
 from nic.cli import register_commands
 from nic.database import configure_engine, engine_options, install_listeners
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["NIC_RATELIMIT_STORAGE_URI"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     db.init_app(app)
+    storage.install(app)
     install_listeners()
     with app.app_context():
         configure_engine(db.engine)

@@ -76,8 +76,8 @@ def database_url(tmp_path, pg_schema) -> str:
 
 
 @pytest.fixture
-def app(database_url, pg_schema) -> Iterator[Flask]:
-    app = create_app(suite_config(database_url))
+def app(database_url, pg_schema, tmp_path) -> Iterator[Flask]:
+    app = create_app({**suite_config(database_url), "NIC_UPLOAD_DIR": str(tmp_path / "uploads")})
     with app.app_context():
         if pg_schema:
             if pg_schema not in _pg_tables_created:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import Practice, PracticeTry
-from nic.services import practices, tries
+from nic.services import attachments, practices, tries
 from nic.services.tries import TryFields
 from tests.factories import make_group, make_practice, make_school, make_user
 
@@ -36,6 +37,13 @@ def report(user, practice: Practice, outcome: str = "adopted", **extra) -> Pract
     extra.setdefault("observations", "More students explained their thinking.")
     fields = TryFields(outcome=outcome, **extra)
     return tries.record_try(practices.get_practice_for(user, practice.id), user, fields)
+
+
+def attach_pdf(user, practice: Practice) -> None:
+    access = practices.get_practice_for(user, practice.id)
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    attachments.attach(access, user, attachments.Upload("p.pdf", pdf), "A protocol", "protocol",
+                       False)  # fmt: skip
 
 
 def test_schools_are_counted_by_outcome_once_each(people):
@@ -142,12 +150,14 @@ def test_practice_and_school_pages_do_not_grow_in_queries(people, login, count_q
         return page.count, school.count
 
     report(people["aisha"], practice, "adopted")
+    attach_pdf(people["writer"], practice)
     make_practice(people["priya"], "Jefferson practice")
     report(people["ben"], make_practice(people["writer"], "Lincoln practice"))
     few = counted()
     for n in range(6):
         extra = make_school(f"Extra School {n}")
         report(make_user(f"Extra {n}", school=extra), practice, "adapted")
+        attach_pdf(people["writer"], practice)
         make_practice(people["priya"], f"Jefferson practice {n}", tags=(f"t{n}",))
         report(people["ben"], make_practice(people["writer"], f"Lincoln practice {n}"))
     assert counted() == few

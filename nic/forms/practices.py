@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from nic.forms.common import MultiCheckboxField, choices, person_label
-from nic.models import LEVEL_LABELS, LEVER_LABELS, Group, PracticeTry, User
+from nic.models import EVIDENCE_LABELS, LEVEL_LABELS, LEVER_LABELS, Group, PracticeTry, User
 from nic.services.practice_fields import PracticeFields
 from nic.services.practices import TEMPLATE
 from nic.services.tries import TryFields
@@ -105,3 +114,20 @@ class TryForm(FlaskForm):
             grade_band=self.grade_band.data or "", participants=self.participants.data or "",
             changes=self.changes.data or "", observations=self.observations.data or "",
         )  # fmt: skip
+
+
+class AttachmentForm(FlaskForm):
+    """A file of evidence or a resource (checked by its content in nic.services.attachments)."""
+
+    file = FileField(
+        "File", description="PDF, Word, PowerPoint, Excel, PNG or JPEG; at most 10 MB."
+    )
+    caption = StringField("Caption", description="What it is and what it shows, in a line.")
+    evidence_kind = SelectField(
+        "Kind", choices=choices([("", "Choose one"), *EVIDENCE_LABELS.items()]),
+        validate_choice=False,
+    )  # fmt: skip
+    deidentified = BooleanField(
+        "I removed students' names and identifying details (FERPA)",
+        description="Needed for student work, classroom assessments and assessment data.",
+    )

@@ -19,13 +19,17 @@ from nic.models.live import (
 from nic.models.logins import LoginSession
 from nic.models.org import District, School
 from nic.models.practices import (
+    EVIDENCE_LABELS,
+    FROM_STUDENTS,
     LEVEL_LABELS,
     LEVER_LABELS,
     OUTCOME_LABELS,
+    EvidenceKind,
     LabelKind,
     Lever,
     Outcome,
     Practice,
+    PracticeAttachment,
     PracticeAuthor,
     PracticeHelpful,
     PracticeLabel,
@@ -38,6 +42,8 @@ from nic.models.practices import (
 from nic.models.tokens import ApiToken
 
 __all__ = [
+    "EVIDENCE_LABELS",
+    "FROM_STUDENTS",
     "JOB_ROLE_LABELS",
     "LEVEL_LABELS",
     "LEVER_LABELS",
@@ -45,6 +51,7 @@ __all__ = [
     "ApiToken",
     "ChatMessage",
     "District",
+    "EvidenceKind",
     "Group",
     "GroupRole",
     "JobRole",
@@ -61,6 +68,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "Practice",
+    "PracticeAttachment",
     "PracticeAuthor",
     "PracticeHelpful",
     "PracticeLabel",

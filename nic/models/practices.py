@@ -238,3 +238,54 @@ class PracticeHelpful(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class EvidenceKind(enum.StrEnum):
+    STUDENT_WORK = "student_work"
+    CLASSROOM_ASSESSMENT = "classroom_assessment"
+    ASSESSMENT_DATA = "assessment_data"
+    OBSERVATION_NOTES = "observation_notes"
+    SURVEY = "survey"
+    PROTOCOL = "protocol"
+    OTHER = "other"
+
+
+EVIDENCE_LABELS = {
+    EvidenceKind.STUDENT_WORK.value: "Student work",
+    EvidenceKind.CLASSROOM_ASSESSMENT.value: "Classroom assessment",
+    EvidenceKind.ASSESSMENT_DATA.value: "Assessment data",
+    EvidenceKind.OBSERVATION_NOTES.value: "Observation notes",
+    EvidenceKind.SURVEY.value: "Survey",
+    EvidenceKind.PROTOCOL.value: "Protocol or template",
+    EvidenceKind.OTHER.value: "Other",
+}
+# Evidence drawn from students: attached only once the author confirms it is de-identified.
+FROM_STUDENTS = frozenset(
+    {
+        EvidenceKind.STUDENT_WORK.value,
+        EvidenceKind.CLASSROOM_ASSESSMENT.value,
+        EvidenceKind.ASSESSMENT_DATA.value,
+    }
+)
+
+
+class PracticeAttachment(db.Model):
+    """A file of evidence or a resource, kept in nic.storage under a random key."""
+
+    __tablename__ = "practice_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The name as uploaded, cleaned (no folders); offered when it is downloaded.
+    filename: Mapped[str] = mapped_column(sa.String(160))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column()
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    evidence_kind: Mapped[str] = mapped_column(sa.String(32))
+    # The author confirmed names and identifying details were removed (FERPA).
+    deidentified: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -23,6 +23,7 @@ from nic.models import (
     LabelKind,
     Membership,
     Practice,
+    PracticeAttachment,
     PracticeAuthor,
     PracticeLabel,
     PracticeRevision,
@@ -33,6 +34,7 @@ from nic.models import (
 from nic.policy import Actor
 from nic.services.access import Access
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
+from nic.storage import storage
 
 NOT_FOUND = "No such practice."
 # Where a new write-up starts: the sections people expect to read.
@@ -220,8 +222,17 @@ def publish_practice(access: PracticeAccess, user: User) -> Practice:
 
 
 def delete_practice(access: PracticeAccess) -> None:
-    """An author removes the practice, with its labels, revisions, tries and marks."""
+    """An author removes the practice, with its labels, revisions, tries, marks and files."""
     practice = may_edit(access).item
     begin_write()
+    keys = list(
+        db.session.scalars(
+            sa.select(PracticeAttachment.storage_key).where(
+                PracticeAttachment.practice_id == practice.id
+            )
+        )
+    )
     db.session.delete(practice)
     db.session.commit()
+    for key in keys:  # after the commit: a failed delete must not lose the files
+        storage().delete(key)

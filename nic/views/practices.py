@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
 from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int, show_errors
-from nic.forms.practices import PracticeForm, TryForm
-from nic.models import LEVEL_LABELS, LEVER_LABELS, OUTCOME_LABELS
-from nic.services import home, library, org, practices, tries
+from nic.forms.practices import AttachmentForm, PracticeForm, TryForm
+from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, LEVEL_LABELS, LEVER_LABELS, OUTCOME_LABELS
+from nic.services import attachments, home, library, org, practices, tries
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
+from nic.storage import accepts_uploads, storage
 from nic.views.helpers import page_arg, refused
 
 bp = Blueprint("practices", __name__)
@@ -23,7 +24,16 @@ bp = Blueprint("practices", __name__)
 def practice_labels() -> dict:
     """Levers, levels and outcomes are shown by their names, everywhere."""
     return {"LEVER_LABELS": LEVER_LABELS, "LEVEL_LABELS": LEVEL_LABELS,
-            "OUTCOME_LABELS": OUTCOME_LABELS}  # fmt: skip
+            "OUTCOME_LABELS": OUTCOME_LABELS, "EVIDENCE_LABELS": EVIDENCE_LABELS,
+            "FROM_STUDENTS": FROM_STUDENTS}  # fmt: skip
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    """1,234,567 bytes as "1.2 MB"; small files in KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _filters() -> library.LibraryFilters:
@@ -91,7 +101,7 @@ def new():
 
 
 def render_practice(access: practices.PracticeAccess, try_form: TryForm | None = None,
-                    status: int = 200):  # fmt: skip
+                    status: int = 200, attach_form: AttachmentForm | None = None):  # fmt: skip
     """The practice page: the write-up, every school's report, the reader's own report form."""
     practice = access.item
     mine = tries.my_try(practice.id, current_user.school_id)
@@ -102,8 +112,11 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
     can_respond = policy.can_respond_to_practice(
         current_user, practice, access.membership, access.is_author
     )
+    if attach_form is None:
+        attach_form = AttachmentForm()
     return render_template(
         "practices/show.html", access=access, card=library.cards([practice])[0],
+        files=attachments.attachments_of(practice.id), attach_form=attach_form,
         reports=tries.tries_of(practice.id) if practice.is_published else [],
         mine=mine, try_form=try_form, can_respond=can_respond,
         can_report=can_respond and current_user.school_id is not None,
@@ -132,6 +145,53 @@ def report_try(practice_id: int):
             url = url_for("practices.show", practice_id=practice_id, _anchor="tries")
             return redirect(url)
     return render_practice(access, form, 400)
+
+
+@bp.route("/practices/<int:practice_id>/attachments", methods=["POST"])
+@login_required
+@accepts_uploads
+def attach(practice_id: int):
+    access = practices.get_practice_to_edit(current_user, practice_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        upload = attachments.Upload(
+            getattr(file, "filename", "") or "", getattr(file, "stream", None)
+        )
+        try:
+            attachments.attach(access, current_user, upload, form.caption.data,
+                               form.evidence_kind.data, form.deidentified.data)  # fmt: skip
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("File attached.", "success")
+            return redirect(url_for("practices.show", practice_id=practice_id, _anchor="files"))
+    return render_practice(access, status=400, attach_form=form)
+
+
+@bp.route("/attachments/<int:attachment_id>/download")
+@login_required
+def download(attachment_id: int):
+    """Always as a download (never shown inline), only to people who may see the practice."""
+    attachment, _access = attachments.get_attachment_for(current_user, attachment_id)
+    try:
+        path = storage().path(attachment.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        path, mimetype=attachment.content_type, as_attachment=True,
+        download_name=attachment.filename, max_age=0,
+    )  # fmt: skip
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def remove_attachment(attachment_id: int):
+    removed = attachments.remove(current_user, attachment_id)
+    flash(f"{removed.filename} removed.", "success")
+    return redirect(url_for("practices.show", practice_id=removed.practice_id, _anchor="files"))
 
 
 @bp.route("/practices/<int:practice_id>/helpful", methods=["POST"])

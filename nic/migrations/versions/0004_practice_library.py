@@ -1,12 +1,12 @@
 """practice library
 
 Practice write-ups with their authors, levers / levels / tags (practice_label),
-published revisions, schools' tries (one per school, earlier reports kept) and
-helpful marks (nic.models.practices).
+published revisions, schools' tries (one per school, earlier reports kept),
+helpful marks and attached files (nic.models.practices; files in nic.storage).
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-02 01:25:45.140735
+Create Date: 2026-12-02 01:34:49.118080
 
 """
 from alembic import op
@@ -48,6 +48,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_practice_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_index('ix_practice_group_listing', ['group_id', 'status', 'published_at'], unique=False)
         batch_op.create_index('ix_practice_listing', ['status', 'published_at'], unique=False)
+
+    op.create_table('practice_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=160), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('caption', sa.String(length=300), nullable=False),
+    sa.Column('evidence_kind', sa.String(length=32), nullable=False),
+    sa.Column('deidentified', sa.Boolean(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_attachment_practice_id_practice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_practice_attachment_uploaded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_attachment')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_practice_attachment_storage_key'))
+    )
+    with op.batch_alter_table('practice_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_attachment_practice_id'), ['practice_id'], unique=False)
 
     op.create_table('practice_author',
     sa.Column('practice_id', sa.Integer(), nullable=False),
@@ -166,6 +186,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_practice_author_user_id'))
 
     op.drop_table('practice_author')
+    with op.batch_alter_table('practice_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_attachment_practice_id'))
+
+    op.drop_table('practice_attachment')
     with op.batch_alter_table('practice', schema=None) as batch_op:
         batch_op.drop_index('ix_practice_listing')
         batch_op.drop_index('ix_practice_group_listing')
