@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import ChatMessage, Group, LiveSession, Membership, Post, School, Thread, User
+from nic.models import (
+    ChatMessage,
+    Group,
+    LiveSession,
+    Membership,
+    Post,
+    Practice,
+    PracticeAttachment,
+    PracticeLabel,
+    PracticeTry,
+    School,
+    Thread,
+    User,
+    as_utc,
+)
 from nic.services import accounts
 
 
@@ -41,6 +57,24 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert statuses == ["ended", "scheduled"]
     ended = db.session.scalar(sa.select(LiveSession).where(LiveSession.status == "ended"))
     assert count(ChatMessage) >= 5 and ended.notes_thread_id is not None
+    # The practice library: across the levers, tried with every outcome, a file, a draft.
+    published = db.session.scalars(sa.select(Practice).where(Practice.status == "published")).all()
+    assert 6 <= len(published) <= 8
+    levers = set(
+        db.session.scalars(sa.select(PracticeLabel.value).where(PracticeLabel.kind == "lever"))
+    )
+    assert len(levers) >= 6
+    assert set(db.session.scalars(sa.select(PracticeTry.outcome))) == {
+        "adopted",
+        "adapted",
+        "stopped",
+    }
+    assert all(
+        p.tried_count == p.adopted_count + p.adapted_count + p.stopped_count for p in published
+    )
+    assert count(PracticeAttachment) >= 1
+    assert db.session.scalar(sa.select(sa.func.count()).where(Practice.status == "draft")) == 1
+    assert all(as_utc(p.published_at) < datetime.now(UTC) - timedelta(days=1) for p in published)
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0

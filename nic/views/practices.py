@@ -11,7 +11,7 @@ from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int, show_errors
 from nic.forms.practices import AttachmentForm, PracticeForm, TryForm
 from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, LEVEL_LABELS, LEVER_LABELS, OUTCOME_LABELS
-from nic.services import attachments, home, library, org, practices, tries
+from nic.services import attachments, home, library, org, practices, revisions, tries
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
 from nic.storage import accepts_uploads, storage
@@ -200,6 +200,33 @@ def helpful(practice_id: int):
     access = practices.get_practice_for(current_user, practice_id)
     tries.set_helpful(access, current_user, request.form.get("helpful") == "yes")
     return redirect(url_for("practices.show", practice_id=practice_id, _anchor="helpful"))
+
+
+@bp.route("/practices/<int:practice_id>/revisions")
+@login_required
+def history(practice_id: int):
+    access = practices.get_practice_for(current_user, practice_id)
+    return render_template(
+        "practices/revisions.html", access=access, revisions=revisions.revisions_of(access)
+    )
+
+
+@bp.route("/practices/<int:practice_id>/compare")
+@login_required
+def compare(practice_id: int):
+    """Two revisions side by side (or inline, `?view=inline`, as on a phone)."""
+    access = practices.get_practice_for(current_user, practice_id)
+    newest = access.item.revision_number
+    newer = request.args.get("to", newest, type=int)
+    older = request.args.get("from", max(1, newer - 1), type=int)
+    if older == newer:
+        return redirect(url_for("practices.history", practice_id=practice_id))
+    old, new = revisions.revision_pair(access, older, newer)
+    return render_template(
+        "practices/compare.html", access=access, old=old, new=new,
+        fields=revisions.compare(old, new), inline=request.args.get("view") == "inline",
+        numbers=list(range(newest, 0, -1)),
+    )  # fmt: skip
 
 
 @bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
