@@ -8,16 +8,26 @@ with axe's own description of what to fix and where.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import io
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from nic.services import discussions, reading
+from nic.services import attachments, discussions, practices, reading, tries
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
 from nic.services.live import sessions as live_sessions
-from tests.factories import in_session, make_group, make_reply, make_school, make_thread, make_user
+from tests.factories import (
+    in_session,
+    make_group,
+    make_practice,
+    make_reply,
+    make_school,
+    make_thread,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +78,24 @@ def site(live_server):
         live_attendance.attend(in_session(james, ended.id))
         live_chat.send_message(in_session(admin, ended.id), "Thanks, everyone", "a11y-2")
         live_sessions.end_session(in_session(admin, ended.id))
+        practice = make_practice(maria, "Data huddles (a11y)", coauthors=(james,))
+        fields = practices.current_fields(practice)
+        practices.update_practice(
+            practices.get_practice_for(maria, practice.id),
+            maria,
+            replace(fields, body=fields.body + "\n\nWe added a sorting sheet."),
+        )
+        other = make_user("Priya Raman", school=make_school("Harbor View (a11y)", "North (a11y)"))
+        report = tries.TryFields(date.today(), "adapted", "K-2", "Grade 1 team", "Monthly",
+                                 "Teams brought work.")  # fmt: skip
+        tries.record_try(practices.get_practice_for(other, practice.id), other, report)
+        attachments.attach(practices.get_practice_for(maria, practice.id), maria,
+                           attachments.Upload("protocol.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n")),
+                           "The protocol", "protocol", False)  # fmt: skip
+        make_practice(maria, "Half written (a11y)", publish=False)
         return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
-                "live": live.id, "ended": ended.id, "post": first.id, "long": long.id}  # fmt: skip
+                "live": live.id, "ended": ended.id, "post": first.id, "long": long.id,
+                "practice": practice.id, "school": school.id}  # fmt: skip
 
     return live_server.run(setup)
 
@@ -81,6 +107,10 @@ MEMBER_PAGES = [
     "/settings/tokens", "/settings/password", "/settings/devices", "/sessions/{upcoming}",
     "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
+    "/practices", "/practices/new", "/practices/drafts", "/practices/{practice}",
+    "/practices/{practice}/edit", "/practices/{practice}/revisions",
+    "/practices/{practice}/compare?from=1&to=2",
+    "/practices/{practice}/compare?from=1&to=2&view=inline", "/schools/{school}",
 ]  # fmt: skip
 
 
@@ -128,6 +158,20 @@ def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, 
     page.goto(live_server.url + path)
     assert audit(page) == []
     page.locator("main").get_by_role("button", name=button).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() > 0
+    assert audit(page) == []
+
+
+def test_practice_forms_with_errors_meet_wcag_aa(live_server, site, new_page):
+    page = new_page("a11y.maria@example.org")
+    page.goto(live_server.url + "/practices/new")
+    page.locator("main").get_by_role("button", name="Publish").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() >= 3
+    assert audit(page) == []
+    page.goto(live_server.url + "/practices/{practice}".format(**site))
+    page.get_by_role("button", name="Report the try").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
     assert audit(page) == []
