@@ -49,7 +49,8 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -64,7 +65,7 @@ import pages_data as data  # noqa: E402
 from fanout import free_port, read_cpu_s, start_server, stop_server  # noqa: E402
 
 SECRET = "pages-bench-secret"
-PAGES = ("thread", "group", "home", "profile", "directory")
+PAGES = ("thread", "group", "home", "profile", "directory", "library", "practice")
 GROWTH_SIZES = (10_000, 1_000_000)
 # Posts per grown thread, and the share of grown posts in the reader's main group.
 GROWN_THREAD_POSTS = (30, 60)
@@ -278,6 +279,7 @@ def build(db_url: str, manifest: Path) -> None:
                 starts + timedelta(hours=1),
             ),
         )
+        practice_id = _practices(people, schools, rng)
         read("/")
         read(f"/groups/{main.id}")
         posts = db.session.scalar(sa.select(sa.func.count(Post.id)))
@@ -291,6 +293,7 @@ def build(db_url: str, manifest: Path) -> None:
             "other_group_ids": [coach_group.id, data_group.id],
             "thread_ids": {"50": t50.id, "10": t10.id, "300": t300.id},
             "profile_username": people[data.PROFILE].username,
+            "practice_id": practice_id,
             "posts": posts,
         }
         depths = [d for _, d in tree50.nodes]
@@ -302,6 +305,42 @@ def build(db_url: str, manifest: Path) -> None:
         db.session.remove()
         db.engine.dispose()
     manifest.write_text(json.dumps(info, indent=2))
+
+
+def _practices(people: dict[str, Any], schools: dict[str, Any], rng: random.Random) -> int:
+    """Twenty published practices, each tried by a few schools; the measured one (returned)
+    has a second revision, three files and a try from every school with someone in it."""
+    import io
+
+    from nic.services import attachments, practices, tries
+    from tests.factories import make_practice
+
+    authors = [p for p in people.values() if p.school_id is not None]
+    levers = ["ilt", "coaching", "plc", "data_use", "supervision_feedback", "time_scheduling"]
+    made = []
+    for n, title in enumerate(data.OTHER_TITLES[:20]):
+        author = authors[(n * 5) % len(authors)]
+        made.append(make_practice(author, title, body=data.BODIES[n % len(data.BODIES)],
+                                  levers=(levers[n % len(levers)],), levels=("middle",),
+                                  tags=(f"tag {n % 7}",)))  # fmt: skip
+    measured = made[0]
+    writer = authors[0]
+    fields = practices.current_fields(measured)
+    changed = replace(fields, body=fields.body + "\n\nWhat we changed.")
+    practices.update_practice(practices.get_practice_for(writer, measured.id), writer, changed)
+    for name in ("protocol.pdf", "sorting sheet.pdf", "results.pdf"):
+        upload = attachments.Upload(name, io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+        access = practices.get_practice_for(writer, measured.id)
+        attachments.attach(access, writer, upload, "Evidence", "protocol", False)
+    by_school = {p.school_id: p for p in authors}
+    for n, practice in enumerate(made):
+        reporters = list(by_school.values()) if n == 0 else rng.sample(list(by_school.values()), 2)
+        for reporter in reporters:
+            outcome = rng.choice(["adopted", "adapted", "stopped"])
+            report = tries.TryFields(date.today(), outcome, "6-8", "A grade team", "",
+                                     data.BODIES[n % 20][:400])  # fmt: skip
+            tries.record_try(practices.get_practice_for(reporter, practice.id), reporter, report)
+    return measured.id
 
 
 def grow(db_url: str, manifest: Path, target: int, analyze: bool = True) -> None:
@@ -635,6 +674,8 @@ def page_paths(info: dict[str, Any], names: list[str]) -> dict[str, str]:
         "home": "/",
         "profile": f"/u/{info['profile_username']}",
         "directory": "/directory",
+        "library": "/practices",
+        "practice": f"/practices/{info['practice_id']}",
     }
     return {name: paths[name] for name in names}
 
