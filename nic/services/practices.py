@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from nic import policy
 from nic.database import begin_write
@@ -225,3 +225,30 @@ def delete_practice(access: PracticeAccess) -> None:
     begin_write()
     db.session.delete(practice)
     db.session.commit()
+
+
+def revisions_query(access: PracticeAccess) -> sa.Select:
+    """The published revisions of a practice the user may see, newest first, with their authors."""
+    return (
+        sa.select(PracticeRevision)
+        .options(joinedload(PracticeRevision.author))
+        .where(PracticeRevision.practice_id == access.item.id)
+        .order_by(PracticeRevision.number.desc())
+    )
+
+
+_LABEL_LISTS = {
+    LabelKind.LEVER.value: "levers",
+    LabelKind.LEVEL.value: "levels",
+    LabelKind.TAG.value: "tags",
+}
+
+
+def revision_labels(revision: PracticeRevision) -> dict[str, list[str]]:
+    """A revision's levers, levels and tags as it recorded them (its "kind:value" lines)."""
+    found: dict[str, list[str]] = {name: [] for name in _LABEL_LISTS.values()}
+    for line in revision.labels.splitlines():
+        kind, _, value = line.partition(":")
+        if kind in _LABEL_LISTS:
+            found[_LABEL_LISTS[kind]].append(value)
+    return found
