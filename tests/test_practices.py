@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
@@ -154,3 +156,18 @@ def test_deleting_removes_the_practice_and_what_hangs_on_it(people):
     assert labels(practice_id) == [] and revisions(practice_id) == []
     with pytest.raises(NotFound):
         practices.get_practice_for(people["writer"], practice_id)
+
+
+def test_a_co_author_from_outside_the_group_may_still_edit_a_group_practice(people):
+    practice = make_practice(
+        people["writer"], group=people["group"], coauthors=(people["coauthor"],)
+    )
+    access = practices.get_practice_to_edit(people["coauthor"], practice.id)
+    fields = practices.current_fields(practice)
+    changed = replace(fields, body=fields.body + " More.")
+    practices.update_practice(access, people["coauthor"], changed)
+    assert practice.revision_number == 2 and practice.group_id == people["group"].id
+    with pytest.raises(ValidationError):  # nor move it to a group they are not in
+        other = make_group("Coaches", members=[people["writer"]])
+        moved = replace(fields, group_id=other.id)
+        practices.update_practice(access, people["coauthor"], moved)

@@ -1,9 +1,10 @@
 """The REST API under /api/v1: JSON in and out, documented by OpenAPI 3.
 
 `register_api(app)` wires flask-smorest to the resource blueprints (one per
-area: users, org, groups, threads), serves the generated document at
-/api/v1/openapi.json and its readable form at /api/v1/docs. Views are thin:
-a schema parses, a service (which asks `nic.policy`) acts, a schema dumps.
+area: users, org, groups, threads, sessions, practices), serves the generated
+document at /api/v1/openapi.json and its readable form at /api/v1/docs. Views
+are thin: a schema parses, a service (which asks `nic.policy`) acts, a schema
+dumps.
 See docs/api.md for the conventions every later feature follows.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from nic.api import groups, org, reference, sessions, threads, users
+from nic.api import groups, org, practices, reference, sessions, threads, users
 from nic.api.base import API_PREFIX, IdConverter
 from nic.api.schemas.common import ErrorSchema
 from nic.extensions import csrf
@@ -65,7 +66,7 @@ def register_api(app: Flask) -> None:
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A personal access token."},
     )
-    for blueprint in (users.bp, org.bp, groups.bp, threads.bp, sessions.bp):
+    for blueprint in (users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp):
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.
         csrf.exempt(blueprint)

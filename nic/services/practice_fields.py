@@ -78,9 +78,11 @@ def _tags(values: tuple[object, ...]) -> list[str]:
     return tags
 
 
-def _check_group(user: User, group_id: int | None) -> int | None:
-    if group_id is None:
-        return None
+def _check_group(user: User, group_id: int | None, current: int | None) -> int | None:
+    """The group to share with; a new one must be one of the editor's own groups (a co-author
+    from elsewhere may still edit a practice already shared in its writer's group)."""
+    if group_id is None or group_id == current:
+        return group_id
     membership = db.session.get(Membership, (group_id, user.id)) if group_id > 0 else None
     if not policy.can_share_practice_in(user, membership):
         raise ValidationError(
@@ -104,7 +106,10 @@ def _check_coauthors(user: User, ids: tuple[int, ...], writer_id: int) -> tuple[
     return wanted
 
 
-def clean_fields(user: User, fields: PracticeFields, writer_id: int, publish: bool) -> CleanFields:
+def clean_fields(
+    user: User, fields: PracticeFields, writer_id: int, publish: bool,
+    current_group_id: int | None = None,
+) -> CleanFields:  # fmt: skip
     """Every field checked, every problem reported at once; raises ValidationError."""
     errors: dict[str, str] = {}
 
@@ -134,7 +139,7 @@ def clean_fields(user: User, fields: PracticeFields, writer_id: int, publish: bo
         errors["levers"] = "Choose at least one lever."
     if publish and not levels and "levels" not in errors:
         errors["levels"] = "Choose at least one school level."
-    group_id = check("group_id", lambda: _check_group(user, fields.group_id))
+    group_id = check("group_id", lambda: _check_group(user, fields.group_id, current_group_id))
     coauthors = check(
         "coauthor_ids", lambda: _check_coauthors(user, fields.coauthor_ids, writer_id)
     )

@@ -179,7 +179,9 @@ def update_practice(
     """
     practice = may_edit(access).item
     begin_write()
-    clean = clean_fields(user, fields, practice.created_by_id, publish or practice.is_published)
+    clean = clean_fields(
+        user, fields, practice.created_by_id, publish or practice.is_published, practice.group_id
+    )
     _apply(practice, clean, user, publish)
     db.session.commit()
     return practice

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from nic.errors import NotFound
 from nic.extensions import db
-from nic.models import PracticeRevision, User
+from nic.models import LabelKind, PracticeRevision, User
 from nic.services.practices import PracticeAccess
 
 CONTEXT = 3
@@ -46,16 +46,36 @@ class FieldDiff:
         return any(line.kind not in ("same", "gap") for line in self.lines)
 
 
-def revisions_of(access: PracticeAccess) -> list[PracticeRevision]:
-    """The practice's revisions, newest first, with who published each: one query."""
-    return list(
-        db.session.scalars(
-            sa.select(PracticeRevision)
-            .options(joinedload(PracticeRevision.author).joinedload(User.school))
-            .where(PracticeRevision.practice_id == access.item.id)
-            .order_by(PracticeRevision.number.desc())
-        )
+def revisions_query(access: PracticeAccess) -> sa.Select:
+    """The practice's revisions, newest first, with who published each (and their school)."""
+    return (
+        sa.select(PracticeRevision)
+        .options(joinedload(PracticeRevision.author).joinedload(User.school))
+        .where(PracticeRevision.practice_id == access.item.id)
+        .order_by(PracticeRevision.number.desc())
     )
+
+
+def revisions_of(access: PracticeAccess) -> list[PracticeRevision]:
+    """Every revision (one query): the history page."""
+    return list(db.session.scalars(revisions_query(access)))
+
+
+_LABEL_LISTS = {
+    LabelKind.LEVER.value: "levers",
+    LabelKind.LEVEL.value: "levels",
+    LabelKind.TAG.value: "tags",
+}
+
+
+def revision_labels(revision: PracticeRevision) -> dict[str, list[str]]:
+    """A revision's levers, levels and tags as it recorded them (its "kind:value" lines)."""
+    found: dict[str, list[str]] = {name: [] for name in _LABEL_LISTS.values()}
+    for line in revision.labels.splitlines():
+        kind, _, value = line.partition(":")
+        if kind in _LABEL_LISTS:
+            found[_LABEL_LISTS[kind]].append(value)
+    return found
 
 
 def revision_pair(

@@ -40,6 +40,18 @@ OPERATIONS = {
     ("get", "/api/v1/posts/{post_id}/revisions"),
     ("post", "/api/v1/threads/{thread_id}/pin"),
     ("post", "/api/v1/threads/{thread_id}/lock"),
+    ("get", "/api/v1/practices"),
+    ("post", "/api/v1/practices"),
+    ("get", "/api/v1/practices/{practice_id}"),
+    ("patch", "/api/v1/practices/{practice_id}"),
+    ("delete", "/api/v1/practices/{practice_id}"),
+    ("post", "/api/v1/practices/{practice_id}/publish"),
+    ("get", "/api/v1/practices/{practice_id}/revisions"),
+    ("get", "/api/v1/practices/{practice_id}/tries"),
+    ("post", "/api/v1/practices/{practice_id}/tries"),
+    ("post", "/api/v1/practices/{practice_id}/helpful"),
+    ("delete", "/api/v1/practices/{practice_id}/helpful"),
+    ("get", "/api/v1/schools/{school_id}/practices"),
 }
 
 

@@ -14,7 +14,7 @@ each operation's strategy is driven through Hypothesis directly.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import schemathesis
@@ -27,8 +27,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import groups, tokens
+from nic.services import groups, practices, tokens, tries
 from nic.services.live import sessions as live_sessions
+from nic.services.tries import TryFields
+from tests.factories import make_practice
 
 CHECKS = [
     not_a_server_error,
@@ -54,12 +56,21 @@ def real_ids(network) -> dict[str, int]:
         network.private_group.id,
         live_sessions.SessionFields("ILT check-in", "1. Wins", starts, starts + timedelta(hours=1)),
     )
+    # A practice of the private group by the member, which the facilitator may read but not
+    # change (so DELETE cannot take it from the calls after it), tried by the member's school.
+    practice = make_practice(network.member, group=network.private_group)
+    fields = TryFields(date.today(), "adapted", observations="Fewer, better huddles.")
+    tries.record_try(
+        practices.get_practice_for(network.member, practice.id), network.member, fields
+    )
     return {
         "group_id": network.private_group.id,
         "thread_id": network.thread.id,
         "post_id": network.reply.id,
         "user_id": network.member.id,
         "session_id": session.id,
+        "practice_id": practice.id,
+        "school_id": network.school.id,
     }
 
 
