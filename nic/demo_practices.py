@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Practice, PracticeRevision, PracticeTry, User
-from nic.services import attachments, practices, tries
+from nic.services import attachments, groups, practice_discussion, practices, tries
 from nic.services.practice_fields import PracticeFields
 
 
@@ -401,6 +401,8 @@ def load_practices(people: dict[str, User], group_ids: dict[str, int], now: date
         _place(practice.id, published)
     author, title, summary = DRAFT
     practices.create_practice(people[author], PracticeFields(title, summary, ""))
+    library = practice_discussion.library_group()
+    groups.add_member(None, library.id, people["marcus.bell"].id, "facilitator")
 
 
 def _place(practice_id: int, published: datetime) -> None:

@@ -90,8 +90,10 @@ def can_leave_group(user: Actor, membership: Membership | None) -> bool:
 
 
 def can_post_in_group(user: Actor, group: Group, membership: Membership | None) -> bool:
-    """Start threads and reply: members (and admins) of the group."""
-    return can_view_group(user, group, membership) and (membership is not None or is_admin(user))
+    """Start threads and reply: members (and admins) of the group, anyone in an open one."""
+    if not can_view_group(user, group, membership):
+        return False
+    return membership is not None or is_admin(user) or group.open_posting
 
 
 def can_view_thread(user: Actor, thread: Thread, membership: Membership | None) -> bool:

@@ -35,6 +35,8 @@ class Group(db.Model):
     # Comma-separated JobRole values the group is meant for ("" = everyone).
     job_roles_csv: Mapped[str] = mapped_column(sa.String(300), default="")
     visibility: Mapped[str] = mapped_column(sa.String(16), default=Visibility.NETWORK.value)
+    # Anyone signed in may post, members or not (the practice library's discussions).
+    open_posting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     # Posts not deleted in threads not hidden, and threads not hidden;
     # kept by nic.services.read_state.

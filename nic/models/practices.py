@@ -114,6 +114,8 @@ class Practice(db.Model):
     stopped_count: Mapped[int] = mapped_column(default=0, server_default="0")
     tried_count: Mapped[int] = mapped_column(default=0, server_default="0")
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Its discussion: a thread in its group, or in the practice library's open group.
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("thread.id", ondelete="SET NULL"))
 
     group: Mapped[Group | None] = relationship(lazy="raise")
 

@@ -32,6 +32,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
+from nic.services import practice_discussion
 from nic.services.access import Access
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
 from nic.storage import storage
@@ -167,6 +168,7 @@ def create_practice(user: Actor, fields: PracticeFields, *, publish: bool = Fals
     db.session.add(PracticeAuthor(practice_id=practice.id, user_id=user.id, position=0))
     _apply(practice, clean, user, publish)
     db.session.commit()
+    practice_discussion.open_discussion(practice, user)
     return practice
 
 
@@ -184,6 +186,11 @@ def update_practice(
     )
     _apply(practice, clean, user, publish)
     db.session.commit()
+    if practice.thread_id is None:
+        writer = db.session.get(User, practice.created_by_id)
+        practice_discussion.open_discussion(practice, *(u for u in (writer, user) if u))
+    else:
+        practice_discussion.follow(practice)
     return practice
 
 
@@ -234,7 +241,9 @@ def delete_practice(access: PracticeAccess) -> None:
             )
         )
     )
+    thread_id = practice.thread_id
     db.session.delete(practice)
     db.session.commit()
+    practice_discussion.withdraw(thread_id)
     for key in keys:  # after the commit: a failed delete must not lose the files
         storage().delete(key)

@@ -131,6 +131,16 @@ def thread_visibility_changed(thread: Thread, hidden: bool) -> None:
     )
 
 
+def thread_moved(thread: Thread, group_id: int) -> None:
+    """Move a thread to another group, its posts and readers' counts with it."""
+    if not thread.hidden:
+        thread_visibility_changed(thread, hidden=True)
+    thread.group_id = group_id
+    db.session.flush()
+    if not thread.hidden:
+        thread_visibility_changed(thread, hidden=False)
+
+
 def _read_in_group(user_id: int, group_id: int) -> sa.ScalarSelect:
     return (
         sa.select(sa.func.coalesce(sa.func.sum(ThreadRead.read_count), 0))

@@ -11,7 +11,16 @@ from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int, show_errors
 from nic.forms.practices import AttachmentForm, PracticeForm, TryForm
 from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, LEVEL_LABELS, LEVER_LABELS, OUTCOME_LABELS
-from nic.services import attachments, home, library, org, practices, revisions, tries
+from nic.services import (
+    attachments,
+    home,
+    library,
+    org,
+    practice_discussion,
+    practices,
+    revisions,
+    tries,
+)
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
 from nic.storage import accepts_uploads, storage
@@ -117,6 +126,7 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
     return render_template(
         "practices/show.html", access=access, card=library.cards([practice])[0],
         files=attachments.attachments_of(practice.id), attach_form=attach_form,
+        thread=practice_discussion.discussion_of(practice),
         reports=tries.tries_of(practice.id) if practice.is_published else [],
         mine=mine, try_form=try_form, can_respond=can_respond,
         can_report=can_respond and current_user.school_id is not None,

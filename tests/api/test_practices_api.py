@@ -73,6 +73,7 @@ def test_a_draft_is_written_then_published(network, lib, as_role):
     url = f"practices/{draft['id']}"
     assert as_role("outsider").get(url).status_code == 404
     assert "Walkthrough cadence" not in titles(author)
+    assert draft["thread_id"] is None  # no discussion before it is published
 
     refused = author.post(f"{url}/publish")
     assert refused.status_code == 400
@@ -87,6 +88,9 @@ def test_a_draft_is_written_then_published(network, lib, as_role):
     assert body["published_at"] is not None and body["title"] == "Walkthrough cadence"
     assert as_role("outsider").get(url).status_code == 200
     assert "Walkthrough cadence" in titles(as_role("outsider"))
+    discussion = as_role("outsider").get(f"threads/{body['thread_id']}")
+    assert discussion.status_code == 200
+    assert discussion.get_json()["title"] == "Practice: Walkthrough cadence"
 
 
 def test_publishing_at_once_and_sharing_with_a_group(network, lib, as_role):

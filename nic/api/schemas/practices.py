@@ -63,6 +63,10 @@ class PracticeSchema(ApiSchema):
     adapted_count = fields.Integer()
     stopped_count = fields.Integer()
     helpful_count = fields.Integer()
+    thread_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Its discussion: GET /threads/{thread_id}; null for a draft."},
+    )
     url = fields.String(metadata={"description": "The practice's page."})
 
 
