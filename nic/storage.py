@@ -81,9 +81,14 @@ def accepts_uploads(view: Any) -> Any:
     return view
 
 
-def _allow_uploads() -> None:
+def is_upload_request() -> bool:
+    """Whether this request's view takes a file (marked with `accepts_uploads`)."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "nic_accepts_uploads", False):
+    return bool(getattr(view, "nic_accepts_uploads", False))
+
+
+def _allow_uploads() -> None:
+    if is_upload_request():
         request.max_content_length = UPLOAD_REQUEST_MAX
 
 

@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
+from nic import storage
 from nic.api import bearer
 from nic.api.errors import InvalidToken, UnsupportedMediaType
 from nic.errors import Unauthenticated
@@ -81,7 +82,8 @@ def authenticate() -> None:
         raise Unauthenticated("Send a personal access token: Authorization: Bearer <token>.")
     if caller.token is None and request.method not in SAFE_METHODS:
         csrf.protect()
-    if request.method in BODY_METHODS and _has_body() and not request.is_json:
+    upload = storage.is_upload_request() and request.mimetype == "multipart/form-data"
+    if request.method in BODY_METHODS and _has_body() and not request.is_json and not upload:
         raise UnsupportedMediaType(
             "Send the request body as JSON (Content-Type: application/json)."
         )

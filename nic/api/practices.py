@@ -17,6 +17,10 @@ from nic.api.base import ApiBlueprint
 from nic.api.pagination import paginate, paginate_list
 from nic.api.schemas.common import PageArgs, annotate, page_of
 from nic.api.schemas.practices import (
+    AttachmentFileSchema,
+    AttachmentFormSchema,
+    AttachmentSchema,
+    AttachmentUploadSchema,
     HelpfulSchema,
     LibraryArgs,
     PracticeCreateSchema,
@@ -27,9 +31,11 @@ from nic.api.schemas.practices import (
     TryCreateSchema,
     TrySchema,
 )
-from nic.models import Practice, PracticeRevision
-from nic.services import library, org, practices, revisions, tries
+from nic.models import Practice, PracticeAttachment, PracticeRevision
+from nic.services import attachments, library, org, practices, revisions, tries
 from nic.services.practice_fields import PracticeFields, normalize_tag
+from nic.storage import accepts_uploads
+from nic.views.helpers import send_attachment
 
 bp = ApiBlueprint(
     "api_practices", __name__, tag="Practices",
@@ -195,3 +201,61 @@ def school_practices(school_id: int):
         "written": [_card_view(card) for card in found.written],
         "tried": [{"practice": _card_view(card), "report": report} for card, report in found.tried],
     }
+
+
+def _attachment_view(attachment: PracticeAttachment):
+    url = url_for("api_practices.download_attachment", attachment_id=attachment.id)
+    return annotate(attachment, download_url=url)
+
+
+@bp.route("/practices/<id:practice_id>/attachments")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(AttachmentSchema))
+@bp.errors(404)
+def list_attachments(args: dict, practice_id: int):
+    """The practice's files of evidence and resources, oldest first."""
+    access = practices.get_practice_for(api_user, practice_id)
+    files = [_attachment_view(a) for a in attachments.attachments_of(access.item.id)]
+    return paginate_list(files, args)
+
+
+@bp.route("/practices/<id:practice_id>/attachments", methods=["POST"])
+@bp.arguments(AttachmentFormSchema, location="form", arg_name="form")
+@bp.arguments(AttachmentFileSchema, location="files", arg_name="files")
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {"multipart/form-data": {"schema": AttachmentUploadSchema}},
+    }
+)
+@bp.response(201, AttachmentSchema)
+@bp.errors(400, 403, 404, 413)
+@accepts_uploads
+def upload_attachment(practice_id: int, form: dict, files: dict):
+    """Attach a file (its authors; multipart/form-data). Its type is checked by its content."""
+    access = practices.get_practice_to_edit(api_user, practice_id)
+    file = files["file"]
+    upload = attachments.Upload(file.filename or "", file.stream)
+    attachment = attachments.attach(
+        access, api_user, upload, form["caption"], form["evidence_kind"], form["deidentified"]
+    )
+    return _attachment_view(attachment)
+
+
+@bp.route("/attachments/<id:attachment_id>", methods=["DELETE"])
+@bp.response(204)
+@bp.errors(403, 404)
+def delete_attachment(attachment_id: int):
+    """Remove a file (the practice's authors): its row and the stored file."""
+    attachments.remove(api_user, attachment_id)
+
+
+@bp.route("/attachments/<id:attachment_id>/download")
+@bp.doc(responses={"200": {"description": "The file, as a download (Content-Disposition: "
+                           "attachment).", "content": {"*/*": {"schema": {"type": "string",
+                           "format": "binary"}}}}})  # fmt: skip
+@bp.errors(404)
+def download_attachment(attachment_id: int):
+    """A practice's file, for anyone who may see the practice."""
+    attachment, _access = attachments.get_attachment_for(api_user, attachment_id)
+    return send_attachment(attachment)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import quote, urlsplit
 
-from flask import flash, g, redirect, request
+from flask import abort, flash, g, redirect, request
 from werkzeug.wrappers import Response
 
 from nic.errors import ServiceError
+from nic.models import PracticeAttachment
+from nic.storage import CHUNK, storage
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -35,3 +39,36 @@ def refused(exc: ServiceError, to: str) -> Response:
     """A page's answer to a refusal it can explain: the service's message, back at `to`."""
     flash(exc.message, "error")
     return redirect(to)
+
+
+def _download_name(name: str) -> dict[str, str]:
+    """Content-Disposition's filename, with an RFC 6266 `filename*` for names beyond ASCII."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": "UTF-8''" + quote(name, safe="!#$&+^`|~")}
+    return {"filename": name}
+
+
+def send_attachment(attachment: PracticeAttachment) -> Response:
+    """A stored file, always as a download (never shown inline), never cached on the way.
+
+    Streamed in chunks from a file this generator opens and closes itself, so the
+    handle is released when the last chunk is sent or the client goes away.
+    """
+    try:
+        path = storage().path(attachment.storage_key)
+    except FileNotFoundError:
+        abort(404)
+
+    def chunks() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    response = Response(chunks(), mimetype=attachment.content_type, direct_passthrough=True)
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

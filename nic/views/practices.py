@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
@@ -23,8 +23,8 @@ from nic.services import (
 )
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
-from nic.storage import accepts_uploads, storage
-from nic.views.helpers import page_arg, refused
+from nic.storage import accepts_uploads
+from nic.views.helpers import page_arg, refused, send_attachment
 
 bp = Blueprint("practices", __name__)
 
@@ -184,16 +184,7 @@ def attach(practice_id: int):
 def download(attachment_id: int):
     """Always as a download (never shown inline), only to people who may see the practice."""
     attachment, _access = attachments.get_attachment_for(current_user, attachment_id)
-    try:
-        path = storage().path(attachment.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        path, mimetype=attachment.content_type, as_attachment=True,
-        download_name=attachment.filename, max_age=0,
-    )  # fmt: skip
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_attachment(attachment)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])

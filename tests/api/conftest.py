@@ -52,6 +52,10 @@ OPERATIONS = {
     ("post", "/api/v1/practices/{practice_id}/helpful"),
     ("delete", "/api/v1/practices/{practice_id}/helpful"),
     ("get", "/api/v1/schools/{school_id}/practices"),
+    ("get", "/api/v1/practices/{practice_id}/attachments"),
+    ("post", "/api/v1/practices/{practice_id}/attachments"),
+    ("delete", "/api/v1/attachments/{attachment_id}"),
+    ("get", "/api/v1/attachments/{attachment_id}/download"),
 }
 
 

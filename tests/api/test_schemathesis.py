@@ -14,6 +14,7 @@ each operation's strategy is driven through Hypothesis directly.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -27,7 +28,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import groups, practices, tokens, tries
+from nic.services import attachments, groups, practices, tokens, tries
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
 from tests.factories import make_practice
@@ -63,6 +64,9 @@ def real_ids(network) -> dict[str, int]:
     tries.record_try(
         practices.get_practice_for(network.member, practice.id), network.member, fields
     )
+    pdf = attachments.Upload("protocol.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
+    access = practices.get_practice_for(network.member, practice.id)
+    attachment = attachments.attach(access, network.member, pdf, "The protocol", "protocol", False)
     return {
         "group_id": network.private_group.id,
         "thread_id": network.thread.id,
@@ -71,6 +75,7 @@ def real_ids(network) -> dict[str, int]:
         "session_id": session.id,
         "practice_id": practice.id,
         "school_id": network.school.id,
+        "attachment_id": attachment.id,
     }
 
 

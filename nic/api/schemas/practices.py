@@ -7,11 +7,13 @@ services' check, so every problem of one request is named in one answer.
 
 from __future__ import annotations
 
+import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from nic.api.schemas.common import ApiSchema, Flag, Id, PageArgs, Text, UtcDateTime
 from nic.api.schemas.users import UserBriefSchema
-from nic.models import PracticeStatus
+from nic.models import EVIDENCE_LABELS, PracticeStatus
 from nic.services.accounts import JOB_ROLES
 from nic.services.library import SCHOOL_LIST, SORTS
 from nic.services.practice_fields import LEVELS, LEVERS, SUMMARY_MAX, TAG_MAX
@@ -178,3 +180,42 @@ class SchoolPracticesSchema(ApiSchema):
         fields.Nested(SchoolTriedSchema),
         metadata={"description": f"What it tried, latest first (at most {SCHOOL_LIST})."},
     )
+
+
+class AttachmentSchema(ApiSchema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    caption = fields.String()
+    evidence_kind = fields.String(validate=validate.OneOf(list(EVIDENCE_LABELS)))
+    deidentified = fields.Boolean(
+        metadata={"description": "The author confirmed students' names were removed (FERPA)."}
+    )
+    created_at = UtcDateTime()
+    download_url = fields.String(metadata={"description": "Always served as a download."})
+
+
+class AttachmentFormSchema(ma.Schema):
+    """The form fields of an upload (multipart/form-data); the file itself is `file`."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    caption = fields.String(required=True, metadata={"description": "At most 300 characters."})
+    evidence_kind = fields.String(required=True, validate=validate.OneOf(list(EVIDENCE_LABELS)))
+    deidentified = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Required true for student work and assessment evidence."},
+    )
+
+
+class AttachmentFileSchema(ma.Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "PDF, Word, PowerPoint, Excel, PNG or JPEG; at most 10 MB."},
+    )
+
+
+class AttachmentUploadSchema(AttachmentFormSchema, AttachmentFileSchema):
+    """The whole multipart body, for the OpenAPI document (parsed as its two parts)."""
