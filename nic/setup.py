@@ -154,6 +154,8 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         _title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
+        if status == 413 and storage.is_upload_request():
+            default_message = "The file is too large: attach files of at most 10 MB."
         response = error_response(status, HTTP_CODES.get(status, "error"), default_message)
         if status == 429 and exc.get_response().headers.get("Retry-After"):
             body, code = response

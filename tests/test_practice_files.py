@@ -183,6 +183,21 @@ def test_uploads_may_be_large_but_other_requests_keep_the_small_limit(app, peopl
     assert big_reply.status_code == 413
 
 
+def test_a_file_beyond_the_upload_limit_is_413_with_its_limit(app, people, login):
+    practice = make_practice(people["writer"])
+    client = login(people["writer"])
+    data = {"file": (io.BytesIO(b"0" * (12 * 1024 * 1024)), "huge.pdf"), "caption": "Huge",
+            "evidence_kind": "other", "csrf_token": client.csrf_token()}  # fmt: skip
+    environ = EnvironBuilder(f"/practices/{practice.id}/attachments", method="POST", data=data,
+                             content_type="multipart/form-data").get_environ()  # fmt: skip
+    try:
+        response = client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+    assert response.status_code == 413 and "at most 10 MB" in response.text
+    assert stored_files(app) == []
+
+
 def test_removing_a_file_or_the_practice_removes_what_was_stored(app, people, login):
     practice = make_practice(people["writer"])
     first_id = attach(people["writer"], practice, "one.pdf", PDF).id
