@@ -92,3 +92,26 @@ def render_markdown(text: str) -> str:
 def render_chat(text: str) -> str:
     """Markdown-lite for live chat and questions: no headings or tables."""
     return _render(text, CHAT_TAGS, CHAT_EXTENSIONS)
+
+
+# A practice of this site named in a text: a path, or a URL of one of its hosts, as a link
+# or pasted as it is (Markdown does not link bare URLs). Code is not looked in.
+_PRACTICE_URL = re.compile(
+    r"(?<![\w/.@-])(?:https?://(?P<host>[\w.-]+(?::\d+)?))?/practices/(?P<id>\d{1,9})(?![\w/-])"
+)
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
+LINKS_KEPT = 10
+
+
+def linked_practice_ids(html: str, hosts: set[str]) -> list[int]:
+    """The practices a rendered text links to or names, in order, at most LINKS_KEPT.
+
+    Read from the sanitised HTML (links' targets and the text), never inside code.
+    """
+    found: list[int] = []
+    for match in _PRACTICE_URL.finditer(_CODE.sub("", html)):
+        host = match.group("host")
+        practice_id = int(match.group("id"))
+        if (host is None or host.lower() in hosts) and practice_id not in found:
+            found.append(practice_id)
+    return found[:LINKS_KEPT]

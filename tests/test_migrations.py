@@ -18,7 +18,7 @@ from nic.extensions import db
 from nic.models import Group, Membership, Thread
 from nic.services import discussions, read_state
 from tests.conftest import PG_URL, with_search_path
-from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.factories import make_group, make_practice, make_reply, make_thread, make_user
 from tests.test_read_state import counters
 
 
@@ -83,3 +83,28 @@ def test_the_unread_counters_are_filled_from_existing_posts(fresh_app):
     assert counters() == kept
     membership = db.session.get(Membership, (group.id, reader.id))
     assert read_state.group_unread(db.session.get(Group, group.id), membership) == 1
+
+
+def test_altering_a_table_on_sqlite_never_deletes_what_refers_to_it(fresh_app):
+    """SQLite alters a table by copying and dropping it: with foreign keys enforced that drop
+    would cascade (it once emptied threads, memberships and practices). Down and up again,
+    every row is still there."""
+    upgrade()
+    writer = make_user()
+    group = make_group(members=[writer])
+    thread = make_thread(group, writer)
+    make_reply(thread, writer, "A reply")
+    make_practice(writer, coauthors=(make_user(),))
+    tables = ["membership", "thread", "post", "practice", "practice_author", "practice_label",
+              "practice_revision"]  # fmt: skip
+
+    def rows() -> dict[str, int]:
+        with db.engine.connect() as conn:
+            return {t: conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar() for t in tables}  # noqa: S608
+
+    before = rows()
+    assert all(before.values()), before
+    db.session.remove()
+    downgrade(revision="0004")
+    upgrade()
+    assert rows() == before

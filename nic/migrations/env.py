@@ -73,10 +73,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one ("batch" mode);
+            # with foreign keys enforced, that drop would cascade and delete every row that
+            # refers to the table (memberships, threads, posts...). So they are off while
+            # migrating (set outside any transaction, where SQLite honours it), and checked
+            # once done.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.commit()
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"Foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

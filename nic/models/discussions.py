@@ -58,6 +58,8 @@ class Post(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     # Rendered and sanitised once, when written (nic.markup).
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # The practices it links to ("3,17"), found when written: their preview cards.
+    practice_links: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

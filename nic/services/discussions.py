@@ -22,7 +22,7 @@ from nic.policy import Actor
 from nic.services import read_state
 from nic.services.access import Access, load_in_group
 from nic.services.groups import GroupAccess, get_group_for
-from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
+from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
 
 POST_NOT_FOUND = "No such post."
 
@@ -84,11 +84,13 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     db.session.add(thread)
     db.session.flush()
     read_state.thread_started(thread)
+    html = render_markdown(clean["body"])
     post = Post(
         thread_id=thread.id,
         author_id=user.id,
         body=clean["body"],
-        body_html=render_markdown(clean["body"]),
+        body_html=html,
+        practice_links=practice_links(html),
         created_at=now,
     )
     db.session.add(post)
@@ -122,12 +124,14 @@ def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | No
         .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
     )
+    html = render_markdown(text)
     post = Post(
         thread_id=thread.id,
         parent_id=parent_id,
         author_id=user.id,
         body=text,
-        body_html=render_markdown(text),
+        body_html=html,
+        practice_links=practice_links(html),
         created_at=now,
     )
     db.session.add(post)
@@ -169,6 +173,7 @@ def edit_post(user: Actor, post: int | Post, body: object) -> Post:
         )
     )
     post.body, post.body_html, post.edited_at = text, render_markdown(text), now
+    post.practice_links = practice_links(post.body_html)
     db.session.commit()
     return post
 

@@ -9,6 +9,7 @@ authors with their schools and the labels of all its practices at once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -212,3 +213,19 @@ def school_practices(user: Actor, school_id: int) -> SchoolPractices:
     return SchoolPractices(
         [all_cards[p.id] for p in written], [(all_cards[p.id], t) for p, t in tried]
     )
+
+
+def previews(user: Actor, practice_ids: Iterable[int]) -> dict[int, Practice]:
+    """The linked practices this user may see, by id, for preview cards: one query (none
+    when nothing links to a practice). Others stay plain links: not even their titles show."""
+    wanted = sorted(set(practice_ids))
+    if not wanted:
+        return {}
+    found = db.session.scalars(
+        sa.select(Practice).where(
+            Practice.id.in_(wanted),
+            Practice.status == PracticeStatus.PUBLISHED.value,
+            visible_clause(user),
+        )
+    )
+    return {p.id: p for p in found}

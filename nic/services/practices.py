@@ -35,6 +35,7 @@ from nic.policy import Actor
 from nic.services import practice_discussion
 from nic.services.access import Access
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
+from nic.services.validation import practice_links
 from nic.storage import storage
 
 NOT_FOUND = "No such practice."
@@ -142,6 +143,7 @@ def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) ->
     now = utcnow()
     practice.title, practice.summary, practice.body = clean.title, clean.summary, clean.body
     practice.body_html = render_markdown(clean.body) if clean.body else ""
+    practice.practice_links = practice_links(practice.body_html)
     practice.group_id, practice.updated_at = clean.group_id, now
     db.session.flush()
     _write_labels(practice.id, clean.labels)

@@ -57,6 +57,7 @@ class PostView:
     edited_at: datetime | None
     deleted_at: datetime | None
     hidden: bool
+    practice_links: str = ""
 
     @property
     def deleted(self) -> bool:
@@ -74,7 +75,7 @@ class ThreadPage:
 
 _COLUMNS = (
     Post.id, Post.thread_id, Post.parent_id, Post.author_id, Post.body_html, Post.created_at,
-    Post.edited_at, Post.deleted_at, Post.hidden,
+    Post.edited_at, Post.deleted_at, Post.hidden, Post.practice_links,
     User.username, User.name, User.job_role, School.name,
 )  # fmt: skip
 
@@ -103,13 +104,13 @@ def _page_statement() -> sa.Select:
 
 def _view(row: sa.Row) -> PostView:
     (post_id, thread_id, parent_id, author_id, body_html, created_at, edited_at, deleted_at,
-     hidden, username, name, job_role, school, _total) = row  # fmt: skip
+     hidden, links, username, name, job_role, school, _total) = row  # fmt: skip
     author = AuthorView(
         author_id, username, name, job_role, SchoolView(school) if school is not None else None
     )
     return PostView(
         post_id, thread_id, parent_id, author_id, author, body_html, created_at, edited_at,
-        deleted_at, hidden,
+        deleted_at, hidden, links,
     )  # fmt: skip
 
 

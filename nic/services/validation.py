@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from zoneinfo import available_timezones
 
+from flask import current_app, has_request_context, request
+
 from nic.errors import ValidationError
+from nic.markup import linked_practice_ids
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -62,3 +65,22 @@ def clean_time_zone(value: object) -> str:
     if not isinstance(value, str) or value not in _ZONES:
         raise ValidationError("time_zone", "Choose a time zone from the list.")
     return value
+
+
+def site_hosts() -> set[str]:
+    """This site's own host names (for telling its links from other sites')."""
+    hosts = set()
+    if has_request_context():
+        hosts.add(request.host.lower())
+    if current_app.config.get("SERVER_NAME"):
+        hosts.add(str(current_app.config["SERVER_NAME"]).lower())
+    return hosts
+
+
+def practice_links(html: str) -> str:
+    """The practice ids a rendered text links to, as stored beside it ("3,17")."""
+    return ",".join(str(i) for i in linked_practice_ids(html, site_hosts()))
+
+
+def link_ids(stored: str) -> list[int]:
+    return [int(i) for i in stored.split(",") if i]
