@@ -59,8 +59,10 @@ def test_errors_are_documented_with_the_real_error_shape(spec):
 def test_request_bodies_reject_unknown_fields(spec):
     for key, op in operations(spec).items():
         body = op.get("requestBody")
-        if body:
-            ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for content_type, content in (body or {}).get("content", {}).items():
+            # JSON bodies, and the multipart body of a file upload.
+            assert content_type in ("application/json", "multipart/form-data"), key
+            ref = content["schema"]["$ref"].rsplit("/", 1)[-1]
             assert spec["components"]["schemas"][ref]["additionalProperties"] is False, key
 
 
