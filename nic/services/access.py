@@ -66,3 +66,24 @@ def load_in_group(
     if row is None or not can_view(user, row[0], row[1]):
         raise NotFound(missing)
     return Access(row[0], row[1])
+
+
+A = TypeVar("A")
+
+
+def load_with_parent(
+    model: type[T], object_id: int, parent_access: Callable[[T], A], missing: str
+) -> tuple[T, A]:
+    """A thing that hangs on another (a post on its thread, a file on its practice) and the
+    user's access to that other (`parent_access(thing)`).
+
+    Raises NotFound with the thing's own message whether it is missing or its parent is
+    not the user's to see: "No such thread." would tell an outsider a private post is there.
+    """
+    thing = db.session.get(model, object_id)
+    if thing is None:
+        raise NotFound(missing)
+    try:
+        return thing, parent_access(thing)
+    except NotFound:
+        raise NotFound(missing) from None

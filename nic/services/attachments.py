@@ -17,10 +17,11 @@ from typing import IO
 import sqlalchemy as sa
 
 from nic.database import begin_write
-from nic.errors import NotFound, PermissionDenied, ValidationError
+from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, PracticeAttachment, User
 from nic.policy import Actor
+from nic.services.access import load_with_parent
 from nic.services.practices import PracticeAccess, get_practice_for, may_edit
 from nic.services.validation import check_characters, clean_text
 from nic.storage import TooLarge, storage
@@ -177,13 +178,10 @@ def get_attachment_for(
 ) -> tuple[PracticeAttachment, PracticeAccess]:
     """The file and its practice if this user may see the practice; else NotFound (the same
     answer as a file that does not exist)."""
-    attachment = db.session.get(PracticeAttachment, attachment_id)
-    if attachment is None:
-        raise NotFound(NOT_FOUND)
-    try:
-        return attachment, get_practice_for(user, attachment.practice_id)
-    except NotFound:
-        raise NotFound(NOT_FOUND) from None
+    return load_with_parent(
+        PracticeAttachment, attachment_id,
+        lambda attachment: get_practice_for(user, attachment.practice_id), NOT_FOUND,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import read_state
-from nic.services.access import Access, load_in_group
+from nic.services.access import Access, load_in_group, load_with_parent
 from nic.services.groups import GroupAccess, get_group_for
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
 
@@ -41,13 +41,9 @@ def get_post_for(user: Actor, post_id: int) -> tuple[Post, ThreadAccess]:
     A post the user may not see answers exactly as one that does not exist:
     "No such thread." would tell an outsider that a private post is there.
     """
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound(POST_NOT_FOUND)
-    try:
-        return post, get_thread_for(user, post.thread_id)
-    except NotFound:
-        raise NotFound(POST_NOT_FOUND) from None
+    return load_with_parent(
+        Post, post_id, lambda post: get_thread_for(user, post.thread_id), POST_NOT_FOUND
+    )
 
 
 def _clean_body(body: object) -> str:
