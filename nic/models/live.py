@@ -77,6 +77,8 @@ class ChatMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     client_msg_id: Mapped[str] = mapped_column(sa.String(64))
+    # The practices the message links to, for their preview cards (as on posts).
+    practice_links: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     reply_to_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("chat_message.id", ondelete="SET NULL")
     )

@@ -138,7 +138,7 @@ class LiveNamespace(Namespace):
             live_attendance.announce_joined(access)
         after_id = p["after_id"]
         limit = live_chat.HISTORY_LIMIT
-        messages = live_chat.messages_after(session_id, after_id, limit + 1)
+        messages = live_chat.messages_after(access.item, after_id, limit + 1)
         ack: Ack = {
             "session": live_facilitation.session_snapshot(
                 access, presence.online_user_ids(session_id)

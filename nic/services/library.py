@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from nic import policy
 from nic.extensions import db
 from nic.models import (
+    Group,
     LabelKind,
     Membership,
     Practice,
@@ -30,8 +31,10 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services.practice_fields import LEVELS, LEVERS
+from nic.services.validation import link_ids
 
 PER_PAGE = 20
+PREVIEW_SUMMARY = 160
 SORTS = {
     "newest": (Practice.published_at.desc(), Practice.id.desc()),
     "most_tried": (Practice.tried_count.desc(), Practice.published_at.desc(), Practice.id.desc()),
@@ -215,17 +218,66 @@ def school_practices(user: Actor, school_id: int) -> SchoolPractices:
     )
 
 
-def previews(user: Actor, practice_ids: Iterable[int]) -> dict[int, Practice]:
-    """The linked practices this user may see, by id, for preview cards: one query (none
-    when nothing links to a practice). Others stay plain links: not even their titles show."""
-    wanted = sorted(set(practice_ids))
+def tried_line(p: Practice) -> str:
+    """ "Tried in 7 schools: 4 adopted, 2 adapted, 1 stopped · 3 found it helpful"."""
+    if p.tried_count:
+        counts = [(p.adopted_count, "adopted"), (p.adapted_count, "adapted"),
+                  (p.stopped_count, "stopped")]  # fmt: skip
+        schools = "school" if p.tried_count == 1 else "schools"
+        parts = ", ".join(f"{n} {outcome}" for n, outcome in counts if n)
+        line = f"Tried in {p.tried_count} {schools}: {parts}"
+    else:
+        line = "Not tried by another school yet"
+    return f"{line} · {p.helpful_count} found it helpful" if p.helpful_count else line
+
+
+@dataclass(frozen=True)
+class PracticePreview:
+    """What a text that links to a practice shows of it: a small card."""
+
+    id: int
+    title: str
+    summary: str
+    tried: str
+
+    @classmethod
+    def of(cls, p: Practice) -> PracticePreview:
+        summary = p.summary if len(p.summary) <= PREVIEW_SUMMARY else (
+            p.summary[: PREVIEW_SUMMARY - 1].rstrip() + "…")  # fmt: skip
+        return cls(p.id, p.title, summary, tried_line(p))
+
+
+def _linked(condition: sa.ColumnElement[bool], links: Iterable[str]) -> list[list[PracticePreview]]:
+    """For each stored link list (`practice_links`), the previews the condition admits, in
+    the text's order: one query for all of them (none when nothing links to a practice)."""
+    lists = [link_ids(stored) for stored in links]
+    wanted = sorted({i for ids in lists for i in ids})
     if not wanted:
-        return {}
-    found = db.session.scalars(
-        sa.select(Practice).where(
-            Practice.id.in_(wanted),
-            Practice.status == PracticeStatus.PUBLISHED.value,
-            visible_clause(user),
+        return [[] for _ in lists]
+    found = {
+        p.id: PracticePreview.of(p)
+        for p in db.session.scalars(
+            sa.select(Practice).where(
+                Practice.id.in_(wanted),
+                Practice.status == PracticeStatus.PUBLISHED.value,
+                condition,
+            )
         )
-    )
-    return {p.id: p for p in found}
+    }
+    return [[found[i] for i in ids if i in found] for ids in lists]
+
+
+def previews(user: Actor, links: Iterable[str]) -> list[list[PracticePreview]]:
+    """The linked practices this user may see, for each text's `practice_links`. Others
+    stay plain links: not even their titles show."""
+    return _linked(visible_clause(user), links)
+
+
+def room_previews(group: Group, links: Iterable[str]) -> list[list[PracticePreview]]:
+    """The linked practices everyone who may see this group's pages may see, for a text
+    that is broadcast to all of them at once (live chat): network-wide practices, and the
+    group's own when the group is private (then its readers are its members and admins)."""
+    shared = Practice.group_id.is_(None)
+    if group.is_private:
+        shared = sa.or_(shared, Practice.group_id == group.id)
+    return _linked(shared, links)

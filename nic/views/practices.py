@@ -23,7 +23,6 @@ from nic.services import (
 )
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
-from nic.services.validation import link_ids
 from nic.storage import accepts_uploads
 from nic.views.helpers import page_arg, refused, send_attachment
 
@@ -44,6 +43,9 @@ def filesize(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+bp.add_app_template_global(library.tried_line, "tried_line")
 
 
 def _filters() -> library.LibraryFilters:
@@ -110,12 +112,6 @@ def new():
     return render_template("practices/form.html", form=form, practice=None), status
 
 
-def _previews(links: str) -> list:
-    ids = link_ids(links)
-    found = library.previews(current_user, ids)
-    return [found[i] for i in ids if i in found]
-
-
 def render_practice(access: practices.PracticeAccess, try_form: TryForm | None = None,
                     status: int = 200, attach_form: AttachmentForm | None = None):  # fmt: skip
     """The practice page: the write-up, every school's report, the reader's own report form."""
@@ -134,7 +130,7 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
         "practices/show.html", access=access, card=library.cards([practice])[0],
         files=attachments.attachments_of(practice.id), attach_form=attach_form,
         thread=practice_discussion.discussion_of(practice),
-        linked=_previews(practice.practice_links),
+        linked=library.previews(current_user, [practice.practice_links])[0],
         reports=tries.tries_of(practice.id) if practice.is_published else [],
         mine=mine, try_form=try_form, can_respond=can_respond,
         can_report=can_respond and current_user.school_id is not None,

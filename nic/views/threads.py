@@ -9,7 +9,6 @@ from nic.errors import PermissionDenied, ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
 from nic.services import discussions, groups, library, read_state, reading, thread_page
-from nic.services.validation import link_ids
 from nic.views import post_cards
 from nic.views.helpers import page_arg, refused
 
@@ -57,14 +56,13 @@ def render_thread(
     cards = post_cards.render_cards(
         thread, access.membership, shown.opening, shown.replies, page, first_unread
     )
-    linked = {p.id: link_ids(p.practice_links) for p in shown.shown if p.practice_links}
-    found = library.previews(current_user, (i for ids in linked.values() for i in ids))
+    linking = [post for post in shown.shown if post.practice_links]
+    found = library.previews(current_user, (post.practice_links for post in linking))
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
         cards=cards, reply_to=optional_int(form.parent_id.data),
-        previews={post_id: [found[i] for i in ids if i in found]
-                  for post_id, ids in linked.items()},
+        previews={post.id: cards for post, cards in zip(linking, found, strict=True) if cards},
     ), status  # fmt: skip
 
 

@@ -348,11 +348,30 @@
     }
     var body = el("div", "chat__message-body");
     body.innerHTML = m.body_html; // sanitised by the server (nic.markup)
-    li.append(body, el("p", "chat__reactions"));
+    li.append(body);
+    if (m.practices && m.practices.length) li.append(renderPreviews(m.practices));
+    li.append(el("p", "chat__reactions"));
     renderReactions(li, m);
     li.append(messageActions(m));
     if (m.id === state.pinned.message_id) li.classList.add("chat__message--pinned");
     return li;
+  }
+
+  // The practices a message links to, as the server's preview cards show them
+  // (templates/practices/_previews.html); all text, never markup.
+  function renderPreviews(practices) {
+    var list = el("ul", "practice-previews");
+    list.setAttribute("aria-label", "Linked practices");
+    practices.forEach(function (p) {
+      var item = el("li", "practice-preview");
+      var title = el("a", "practice-preview__title", p.title);
+      title.href = p.url;
+      item.append(title);
+      if (p.summary) item.append(el("p", "practice-preview__summary", p.summary));
+      item.append(el("p", "item__meta", p.tried));
+      list.append(item);
+    });
+    return list;
   }
 
   function renderReactions(li, m) {

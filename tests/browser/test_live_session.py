@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from nic.models import utcnow
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_school, make_user
+from tests.factories import make_group, make_practice, make_school, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,9 @@ def setup_session() -> dict:
             "Protecting PLC time", "- Check-in\n- Data dive", starts, starts + timedelta(hours=1)
         ),
     )
+    practice = make_practice(facilitator, f"Data huddles every other Friday {tag}")
     return {"facilitator": facilitator.email, "member": member.email, "session": session.id,
-            "school": school.name}  # fmt: skip
+            "school": school.name, "practice": practice.id, "title": practice.title}  # fmt: skip
 
 
 def test_a_live_session_from_start_to_record(live_server, new_page):
@@ -66,11 +67,18 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
     expect(fran.locator("[data-live-participants]")).to_contain_text("Mia Member")
 
-    # Chat both ways: author, role and school on each message.
-    fran.get_by_role("textbox", name="Message").fill("Welcome, **everyone**")
+    # Chat both ways: author, role and school on each message; a linked practice's card.
+    fran.get_by_role("textbox", name="Message").fill(
+        f"Welcome, **everyone**. We start from {live_server.url}/practices/{data['practice']}"
+    )
     fran.get_by_role("textbox", name="Message").press("Enter")
     mia_log = mia.get_by_role("log")
     expect(mia_log.locator("strong", has_text="everyone")).to_be_visible()
+    card = mia_log.get_by_role("list", name="Linked practices")
+    expect(card.get_by_role("link", name=data["title"])).to_have_attribute(
+        "href", f"/practices/{data['practice']}"
+    )
+    expect(card).to_contain_text("Not tried by another school yet")
     mia.get_by_role("textbox", name="Message").fill("Glad to be here")
     mia.get_by_role("button", name="Send").click()
     fran_log = fran.get_by_role("log")

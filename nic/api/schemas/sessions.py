@@ -86,6 +86,14 @@ class QuoteSchema(ApiSchema):
     body = fields.String(metadata={"description": "The start of the quoted text."})
 
 
+class PracticePreviewSchema(ApiSchema):
+    id = fields.Integer()
+    title = fields.String()
+    summary = fields.String(metadata={"description": "At most 160 characters."})
+    tried = fields.String(metadata={"description": "The tried-count in words."})
+    url = fields.String(metadata={"description": "The practice's page."})
+
+
 class MessageSchema(ApiSchema):
     id = fields.Integer()
     session_id = fields.Integer()
@@ -98,6 +106,13 @@ class MessageSchema(ApiSchema):
         keys=fields.String(),
         values=fields.List(fields.Integer()),
         metadata={"description": "Emoji to the ids of the people who reacted."},
+    )
+    practices = fields.List(
+        fields.Nested(PracticePreviewSchema),
+        metadata={
+            "description": "Previews of the practices the message links to that everyone "
+            "who may see the session may see (others stay plain links)."
+        },
     )
 
 

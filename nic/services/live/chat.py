@@ -10,7 +10,10 @@ session, so "everything after the last id I saw" has no gaps.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,10 +23,12 @@ from nic.database import begin_write
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
 from nic.markup import render_chat
-from nic.models import ChatMessage, Reaction, User, iso_utc, utcnow
+from nic.models import ChatMessage, Group, LiveSession, Reaction, User, iso_utc, utcnow
+from nic.services import library
+from nic.services.library import PracticePreview
 from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.live.sessions import publish_state
-from nic.services.validation import check_characters, clean_text
+from nic.services.validation import check_characters, clean_text, practice_links
 
 MESSAGE_MAX = 4_000
 CLIENT_MSG_ID_MAX = 64
@@ -49,15 +54,22 @@ def _quote(parent: ChatMessage | None, parent_author: User | None) -> dict | Non
     }
 
 
+def _preview(card: PracticePreview) -> dict:
+    return {**asdict(card), "url": url_for("practices.show", practice_id=card.id)}
+
+
 def serialize_message(
     message: ChatMessage,
     reply_to: dict | None = None,
     reactions: dict[str, list[int]] | None = None,
+    practices: list[PracticePreview] | None = None,
 ) -> dict:
     """A message as the protocol sends it (the `message` event, join and the transcript).
 
     `message.author` must be loaded (with its school); `reply_to` is the
-    quote `messages_after` builds, `reactions` maps emoji to user ids.
+    quote `messages_after` builds, `reactions` maps emoji to user ids,
+    `practices` are the preview cards of the practices it links to that
+    everyone in the room may see (`library.room_previews`).
     """
     deleted = message.deleted_at is not None
     return {
@@ -70,6 +82,7 @@ def serialize_message(
         "client_msg_id": message.client_msg_id,
         "reply_to": reply_to,
         "reactions": reactions or {},
+        "practices": [] if deleted else [_preview(card) for card in practices or ()],
         "deleted": deleted,
     }
 
@@ -89,13 +102,15 @@ def _reactions_for(message_ids: list[int]) -> dict[int, dict[str, list[int]]]:
 
 
 def messages_after(
-    session_id: int, after_id: int | None = None, limit: int = HISTORY_LIMIT
+    session: LiveSession, after_id: int | None = None, limit: int = HISTORY_LIMIT
 ) -> list[dict]:
-    """Undeleted messages of a session, oldest first, serialized; three queries at most.
+    """Undeleted messages of a session, oldest first, serialized; four queries at most.
 
     With `after_id`, the first `limit` messages after it (catching up);
-    without, the latest `limit`. The caller has authorized the reader.
+    without, the latest `limit`. The caller has authorized the reader and
+    loaded `session.group`.
     """
+    session_id = session.id
     parent, parent_author = aliased(ChatMessage), aliased(User)
     query = (
         sa.select(ChatMessage, parent, parent_author)
@@ -111,9 +126,10 @@ def messages_after(
     else:
         rows = list(db.session.execute(query.order_by(ChatMessage.id.desc())))[::-1]
     reactions = _reactions_for([row[0].id for row in rows])
+    linked = library.room_previews(session.group, (row[0].practice_links for row in rows))
     return [
-        serialize_message(message, _quote(quoted, quoted_author), reactions.get(message.id))
-        for message, quoted, quoted_author in rows
+        serialize_message(message, _quote(quoted, quoted_author), reactions.get(message.id), cards)
+        for (message, quoted, quoted_author), cards in zip(rows, linked, strict=True)
     ]
 
 
@@ -170,15 +186,23 @@ def _parent(message_id: int) -> ChatMessage | None:
     )
 
 
-def _resent(user: User, session_id: int, client_msg_id: str) -> dict | None:
+def _serialize_new(room: Group, message: ChatMessage, parent: ChatMessage | None) -> dict:
+    """A message just sent (or resent) in the room of this group's session."""
+    (cards,) = library.room_previews(room, [message.practice_links])
+    quote = _quote(parent, parent.author if parent else None)
+    return serialize_message(message, quote, None, cards)
+
+
+def _resent(room: Group, user: User, session_id: int, client_msg_id: str) -> dict | None:
     """The original of a resent message, serialized, or None if there is none."""
     original = _original(session_id, user.id, client_msg_id)
     if original is None:
         return None
     set_committed_value(original, "author", user)
     parent = _parent(original.reply_to_id) if original.reply_to_id else None
+    data = _serialize_new(room, original, parent)
     db.session.commit()
-    return serialize_message(original, _quote(parent, parent.author if parent else None))
+    return data
 
 
 def send_message(
@@ -195,12 +219,13 @@ def send_message(
     """
     text = clean_text("body", body, max_length=MESSAGE_MAX)
     cmid = _clean_client_msg_id(client_msg_id)
-    session_id, user = access.item.id, access.user
+    # Kept apart: a rollback below expires the session, whose group is not lazy-loaded.
+    session_id, user, room = access.item.id, access.user, access.item.group
     begin_write()
     try:
         may_take_part(access, speak=True)
     except (NotLive, ChatLocked, Muted):
-        original = _resent(user, session_id, cmid)
+        original = _resent(room, user, session_id, cmid)
         if original is None:
             raise
         return original
@@ -209,12 +234,14 @@ def send_message(
         quoted = _parent(reply_to_id) if isinstance(reply_to_id, int) else None
         if quoted is None or quoted.session_id != session_id or quoted.deleted_at is not None:
             raise NotFound("No such message to reply to.")
+    html = render_chat(text)
     values = {
         "session_id": session_id,
         "author_id": user.id,
         "body": text,
-        "body_html": render_chat(text),
+        "body_html": html,
         "client_msg_id": cmid,
+        "practice_links": practice_links(html),
         "reply_to_id": quoted.id if quoted else None,
         "created_at": utcnow(),
         "deleted_at": None,
@@ -228,13 +255,13 @@ def send_message(
         # The same client_msg_id was stored before (a resend racing the first
         # send): answer the original. No savepoint, to keep the common path short.
         db.session.rollback()
-        original = _resent(user, session_id, cmid)
+        original = _resent(room, user, session_id, cmid)
         if original is None:
             raise
         return original
     message = ChatMessage(id=inserted[0], **values)
     message.author = user
-    data = serialize_message(message, _quote(quoted, quoted.author if quoted else None))
+    data = _serialize_new(room, message, quoted)
     events.publish("message", data, events.session_room(session_id))
     return data
 

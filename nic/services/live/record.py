@@ -77,7 +77,7 @@ def load_record(session: LiveSession, *, with_messages: bool = True) -> SessionR
     `messages` is empty.
     """
     messages = (
-        live_chat.messages_after(session.id, None, limit=RECORD_MESSAGES) if with_messages else []
+        live_chat.messages_after(session, None, limit=RECORD_MESSAGES) if with_messages else []
     )
     return SessionRecord(
         session,
@@ -106,7 +106,7 @@ def transcript_page(
     first id is found by offset, then the chat service serializes from there,
     so the messages look exactly as the socket sends them.
     """
-    get_session_for(user, session_id)
+    session = get_session_for(user, session_id).item
     visible = sa.select(ChatMessage.id).where(
         ChatMessage.session_id == session_id,
         ChatMessage.deleted_at.is_(None),
@@ -118,7 +118,7 @@ def transcript_page(
     )
     if first is None:
         return [], total
-    return live_chat.messages_after(session_id, first - 1, limit=per_page), total
+    return live_chat.messages_after(session, first - 1, limit=per_page), total
 
 
 # --- Markdown ------------------------------------------------------------------
