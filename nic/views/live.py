@@ -78,13 +78,15 @@ def show(session_id: int):
     access = live_access.get_session_for(current_user, session_id)
     session, membership = access.item, access.membership
     record = None
+    can_take_part = policy.can_take_part_in_session(current_user, session, membership)
     if session.status == SessionStatus.ENDED.value:
         record = live_record.load_record(session)
     return render_template(
         "live/show.html", session=session, group=session.group, membership=membership,
         record=record, linked=live_sessions.linked_threads(session_id),
         can_facilitate=policy.can_facilitate_session(current_user, session, membership),
-        can_take_part=policy.can_take_part_in_session(current_user, session, membership),
+        can_take_part=can_take_part,
+        blocked=live_access.speaking_blocked(access) if can_take_part else None,
     )  # fmt: skip
 
 

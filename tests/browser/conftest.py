@@ -151,8 +151,10 @@ def _console(page: Any, message: Any) -> None:
 def new_page(browser, live_server) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
-    def _new_page(email: str | None = None, password: str = PASSWORD, width: int = 1280) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def _new_page(
+        email: str | None = None, password: str = PASSWORD, width: int = 1280, height: int = 900
+    ) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height})
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

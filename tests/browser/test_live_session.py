@@ -63,7 +63,7 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
 
     # The facilitator starts; the member's page goes live without a reload.
     fran.get_by_role("button", name="Start session").click()
-    expect(mia.get_by_text("The session is live")).to_be_visible()
+    expect(mia.get_by_text("This session is live: the chat is open")).to_be_visible()
     expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
     expect(fran.locator("[data-live-participants]")).to_contain_text("Mia Member")
 
@@ -101,21 +101,34 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     fran.get_by_role("button", name="Call on next hand").click()
     expect(mia.locator("[data-live-hands-empty]")).to_contain_text("Called on: Mia Member")
 
-    # Lock the chat: the member's error is shown and her text is kept.
+    # Lock the chat: the member's box is disabled at once, saying why; her draft is kept.
+    mia.get_by_role("textbox", name="Message").fill("Can I still write?")
     fran.get_by_role("button", name="Lock chat").click()
     expect(mia.locator("[data-live-locked]")).to_be_visible()
-    mia.get_by_role("textbox", name="Message").fill("Can I still write?")
-    mia.get_by_role("textbox", name="Message").press("Enter")
-    expect(mia.get_by_role("alert").filter(has_text="locked the chat")).to_be_visible()
+    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(mia.get_by_role("button", name="Send")).to_be_disabled()
+    expect(mia.locator("#live-message-blocked")).to_have_text(
+        re.compile("The facilitator has locked the chat")
+    )
     expect(mia.get_by_role("textbox", name="Message")).to_have_value("Can I still write?")
+    expect(mia.get_by_role("button", name="Raise hand")).to_be_enabled()  # hands stay open
+    expect(fran.get_by_role("textbox", name="Message")).to_be_enabled()  # never locked out
     fran.get_by_role("button", name="Unlock chat").click()
+    expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
+    expect(mia.locator("#live-message-blocked")).to_be_hidden()
+    mia.get_by_role("textbox", name="Message").fill("")
 
-    # A question, upvoted by the facilitator and marked answered.
-    mia.get_by_label("Ask a question").fill("How do we protect PLC time?")
+    # A question, upvoted by the facilitator and marked answered. On Mia's phone the
+    # questions are a tab away; "Ask a question" beside the composer opens it.
+    mia.get_by_role("link", name="Ask a question").click()
+    expect(mia.get_by_role("tab", name="Questions")).to_have_attribute("aria-selected", "true")
+    mia.get_by_role("textbox", name="Ask a question").fill("How do we protect PLC time?")
     mia.get_by_role("button", name="Ask", exact=True).click()
     fran.get_by_role("button", name="Upvote: How do we protect PLC time?").click()
     fran.get_by_role("button", name="Mark answered").click()
     expect(mia.locator("[data-live-questions]")).to_contain_text("1 vote")
+    mia.get_by_role("tab", name="Chat").click()
+    expect(mia.get_by_role("textbox", name="Message")).to_be_visible()
 
     # Mia's connection drops; what she missed arrives once she is back, once.
     mia_messages = mia_log.locator("li.chat__message")
@@ -145,13 +158,19 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     expect(mia.get_by_role("textbox", name="Message")).to_have_value("")
     expect(mia_messages).to_have_count(5)
 
-    # The facilitator ends the session; the member is told.
+    # The facilitator ends the session: both pages become the record without a reload.
     fran.once("dialog", lambda dialog: dialog.accept())
     fran.get_by_role("button", name="End session").click()
-    expect(mia.get_by_text("The session has ended")).to_be_visible()
+    for page in (mia, fran):
+        expect(page.get_by_text("This page is now its record")).to_be_visible(timeout=2_000)
+        expect(page.get_by_role("heading", name="Who is here")).to_have_count(0)
+        expect(page.get_by_role("textbox", name="Message")).to_have_count(0)
+        expect(page.get_by_role("link", name="Add to calendar (.ics)")).to_have_count(0)
+    expect(fran.get_by_role("link", name="Edit session")).to_have_count(0)
+    expect(fran.get_by_role("button", name="Post session notes to the group")).to_be_visible()
+    expect(mia.get_by_role("button", name="Post session notes to the group")).to_have_count(0)
 
     # The record: transcript, hand, question, attendance.
-    mia.get_by_role("link", name="Open the session record").click()
     expect(mia.get_by_role("heading", name="Transcript")).to_be_visible()
     transcript = mia.locator(".transcript")
     for text in ("everyone", "Glad to be here", "Thanks for hosting", "Typed in the car park"):
@@ -169,8 +188,65 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     assert download.value.suggested_filename.endswith("protecting-plc-time.md")
 
     # One click posts the record to the group as a thread.
-    fran.goto(url)
     fran.get_by_role("button", name="Post session notes to the group").click()
     expect(fran.get_by_role("heading", name="Session notes: Protecting PLC time")).to_be_visible()
 
+    assert fran.problems == [] and mia.problems == []
+
+
+def test_a_late_arrival_on_a_phone_sees_the_room_as_it_is(live_server, new_page):
+    data = live_server.run(setup_session)
+    url = f"{live_server.url}/sessions/{data['session']}"
+    fran = new_page(data["facilitator"])
+    fran.goto(url)
+    fran.get_by_role("button", name="Start session").click()
+    expect(fran.locator("[data-live-connection]")).to_have_text("Connected.")
+
+    # Mia arrives after the start, on a phone: the banner and the chat agree.
+    mia = new_page(data["member"], width=390, height=844)
+    mia.goto(url)
+    expect(mia.locator("[data-live-notice]")).to_have_text(
+        "This session is live: the chat is open."
+    )
+    expect(mia.locator("[data-live-connection]")).to_have_text("Connected.")
+    # The first screen holds what a member needs: the message box, Send, Raise hand.
+    for control in (
+        mia.get_by_role("textbox", name="Message"),
+        mia.get_by_role("button", name="Send"),
+        mia.get_by_role("button", name="Raise hand"),
+    ):
+        expect(control).to_be_in_viewport(ratio=1)
+    # Agenda, people, questions and poll are tabs (arrow keys move between them).
+    expect(mia.get_by_role("tab", name="Chat")).to_have_attribute("aria-selected", "true")
+    expect(mia.get_by_role("heading", name="Who is here")).to_be_hidden()
+    mia.get_by_role("tab", name="Chat").press("ArrowRight")
+    expect(mia.get_by_role("tab", name="Questions")).to_be_focused()
+    mia.get_by_role("tab", name="People").click()
+    expect(mia.get_by_role("heading", name="Who is here")).to_be_visible()
+    expect(mia.get_by_role("textbox", name="Message")).to_be_hidden()
+    mia.get_by_role("tab", name="Chat").click()
+
+    # Muted: her box is disabled at once and says why, also after a reload.
+    fran.get_by_role("button", name="Mute Mia Member").first.click()
+    note = mia.locator("#live-message-blocked")
+    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(note).to_contain_text("A facilitator has muted you")
+    mia.reload()
+    expect(mia.locator("[data-live-connection]")).to_have_text("Connected.")
+    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(note).to_contain_text("A facilitator has muted you")
+    fran.get_by_role("button", name="Unmute Mia Member").first.click()
+    expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
+    expect(note).to_be_hidden()
+
+    # Nothing scrolls sideways on the narrowest phones.
+    mia.set_viewport_size({"width": 320, "height": 640})
+    assert mia.evaluate("document.documentElement.scrollWidth") <= 320
+
+    # The end reaches a late arrival too, and leaves nothing live behind.
+    fran.once("dialog", lambda dialog: dialog.accept())
+    fran.get_by_role("button", name="End session").click()
+    expect(mia.get_by_role("heading", name="Transcript")).to_be_visible(timeout=2_000)
+    expect(mia.get_by_role("tab")).to_have_count(0)
+    expect(mia.get_by_role("button", name="Raise hand")).to_have_count(0)
     assert fran.problems == [] and mia.problems == []

@@ -193,7 +193,7 @@ def test_scheduled_page_has_agenda_calendar_and_room(people, login):
     assert f'data-session-id="{session.id}"' in page
     assert f'data-user-id="{member.id}"' in page
     assert 'role="log"' in page and 'aria-live="polite"' in page and 'role="alert"' in page
-    assert "vendor/socket.io.min.js" in page and "js/live.js" in page
+    assert "vendor/socket.io.min.js" in page and "js/live/main.js" in page
     # Strict CSP: no inline script or style on the page.
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
     assert " style=" not in page and " onclick=" not in page
@@ -221,7 +221,7 @@ def test_start_and_end_without_javascript(people, login):
     response = client.post_form(f"/sessions/{session.id}/end", follow_redirects=True)
     assert "This page is now its record" in response.text
     assert "Download transcript (.md)" in response.text
-    assert "js/live.js" not in response.text
+    assert "js/live/main.js" not in response.text
     edit = client.post_form(f"/sessions/{session.id}/edit", form_data())
     assert edit.status_code == 409  # the record does not change
 
@@ -286,3 +286,38 @@ def test_session_page_query_count_is_constant(people, login, count_queries):
     with count_queries() as after:
         assert client.get(f"/sessions/{session.id}").status_code == 200
     assert after.count == before.count
+
+
+def _composer(page: str) -> tuple[bool, str]:
+    """(is the message box disabled, the note saying why) as the server rendered them."""
+    box = re.search(r'<textarea id="live-message"[^>]*>', page).group(0)
+    note = re.search(r'<p class="live-blocked" id="live-message-blocked"[^>]*>([^<]*)</p>', page)
+    return " disabled" in box, note.group(1)
+
+
+def test_the_room_says_before_anyone_types_why_they_cannot_write(people, login):
+    from nic.services.live import attendance as live_attendance
+    from nic.services.live import facilitation as live_facilitation
+
+    facilitator, member, _outsider, group = people
+    session = schedule(group, facilitator)
+    url = f"/sessions/{session.id}"
+    assert _composer(login(member).get(url).text) == (
+        True, "The chat opens when the facilitator starts the session."
+    )  # fmt: skip
+    live_sessions.start_session(in_session(facilitator, session.id))
+    assert _composer(login(member).get(url).text) == (False, "")
+    page = login(member).get(url).text
+    assert "This session is live: the chat is open." in page
+    assert "Add to calendar (.ics)</a>" in page and "data-live-calendar hidden" in page
+
+    live_facilitation.set_locked(in_session(facilitator, session.id), True)
+    disabled, note = _composer(login(member).get(url).text)
+    assert disabled and note.startswith("The facilitator has locked the chat")
+    assert _composer(login(facilitator).get(url).text) == (False, "")  # never locked out
+
+    live_facilitation.set_locked(in_session(facilitator, session.id), False)
+    live_attendance.attend(in_session(member, session.id))
+    live_facilitation.set_muted(in_session(facilitator, session.id), member.id, True)
+    disabled, note = _composer(login(member).get(url).text)
+    assert disabled and note.startswith("A facilitator has muted you")

@@ -98,7 +98,7 @@ def test_the_record_page_shows_what_happened(people, ended, login):
     assert "Attendance (3)" in page and "Called on at" in page
     assert "Download transcript (.md)" in page
     assert "Post session notes" not in page  # facilitators only
-    assert "js/live.js" not in page  # no live room any more
+    assert "js/live/main.js" not in page  # no live room any more
     assert "Post session notes to the group" in login(facilitator).get(f"/sessions/{ended.id}").text
 
 

@@ -156,6 +156,23 @@ def may_take_part(access: LiveAccess, *, live: bool = True, speak: bool = False)
     return access
 
 
+def speaking_blocked(access: LiveAccess) -> str | None:
+    """Why this member may not write in the chat or ask now, as the page says it before
+    anyone types: "scheduled", "ended", "muted", "locked"; None if they may.
+
+    The same rule as `may_take_part(speak=True)`, which the events enforce.
+    """
+    try:
+        may_take_part(access, speak=True)
+    except NotLive:
+        return access.item.status
+    except Muted:
+        return "muted"
+    except ChatLocked:
+        return "locked"
+    return None
+
+
 def may_facilitate(access: LiveAccess, *, live: bool = True) -> LiveAccess:
     """The access if this user facilitates the session; raises PermissionDenied, NotLive."""
     if not access.is_facilitator:
