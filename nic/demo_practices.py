@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import Practice, PracticeRevision, PracticeTry, User
+from nic.models import Post, Practice, PracticeRevision, PracticeTry, Thread, User
 from nic.services import attachments, groups, practice_discussion, practices, tries
 from nic.services.practice_fields import PracticeFields
 
@@ -406,7 +406,8 @@ def load_practices(people: dict[str, User], group_ids: dict[str, int], now: date
 
 
 def _place(practice_id: int, published: datetime) -> None:
-    """Date the practice, its revision and its tries as if written over the past weeks."""
+    """Date the practice, its revision, its discussion and its tries as if written over the
+    past weeks (never "now": a demo seeded at midnight must not read as posted at night)."""
     db.session.execute(
         sa.update(Practice)
         .where(Practice.id == practice_id)
@@ -418,6 +419,15 @@ def _place(practice_id: int, published: datetime) -> None:
         sa.update(PracticeRevision)
         .where(PracticeRevision.practice_id == practice_id)
         .values(created_at=published)
+    )
+    thread_id = sa.select(Practice.thread_id).where(Practice.id == practice_id).scalar_subquery()
+    db.session.execute(
+        sa.update(Post).where(Post.thread_id == thread_id).values(created_at=published)
+    )
+    db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread_id)
+        .values(created_at=published, last_activity_at=published)
     )
     for report in db.session.scalars(
         sa.select(PracticeTry).where(PracticeTry.practice_id == practice_id)
