@@ -36,10 +36,14 @@ def counted_unread(user_id: int, thread_ids: list[int]) -> int:
     )
 
 
+def thread_posts(thread_id: int) -> sa.Select:
+    return sa.select(Post).where(Post.thread_id == thread_id)
+
+
 def counters() -> dict[str, list[tuple]]:
     """Every counter in the database, for comparing two moments."""
     tables = {
-        "thread": (Thread.id, Thread.post_count),
+        "thread": (Thread.id, Thread.post_count, Thread.reply_count),
         "group": (Group.id, Group.post_count, Group.thread_count),
         "read": (ThreadRead.user_id, ThreadRead.thread_id, ThreadRead.read_count),
         "member": (Membership.user_id, Membership.group_id, Membership.read_count),
@@ -57,11 +61,18 @@ def assert_counts_match_rows(people, group_ids) -> None:
         shown = read_state.thread_unread(user.id, threads)
         for thread in threads:
             assert shown[thread.id][0] == counted_unread(user.id, [thread.id]), (user.name, thread)
+            # "N replies" counts the replies not deleted (issue 17).
+            first = min(p.id for p in db.session.scalars(thread_posts(thread.id)))
+            live = [p for p in db.session.scalars(thread_posts(thread.id)) if not p.deleted]
+            assert thread.reply_count == len([p for p in live if p.id != first]), thread.id
         for membership in db.session.scalars(
             sa.select(Membership).where(Membership.user_id == user.id)
         ):
             group = db.session.get(Group, membership.group_id)
-            visible = [t.id for t in threads if t.group_id == group.id and not t.hidden]
+            # A thread whose every post is deleted is gone from its group (issue 17).
+            visible = [
+                t.id for t in threads if t.group_id == group.id and not t.hidden and t.post_count
+            ]
             assert group.thread_count == len(visible), group.name
             expected = counted_unread(user.id, visible)
             assert read_state.group_unread(group, membership) == expected, (user.name, group.name)

@@ -51,7 +51,11 @@ def _recent_statement(groups: int) -> sa.Select:
     """Each of `groups` groups (:g0, :g1, ...) gives its latest few; the newest of those."""
     latest = [
         sa.select(Thread.id, Thread.last_activity_at)
-        .where(Thread.group_id == sa.bindparam(f"g{n}"), Thread.hidden.is_(False))
+        .where(
+            Thread.group_id == sa.bindparam(f"g{n}"),
+            Thread.hidden.is_(False),
+            Thread.post_count > 0,
+        )
         .order_by(Thread.last_activity_at.desc())
         .limit(RECENT_LIMIT)
         .subquery()
