@@ -94,6 +94,14 @@ def show(thread_id: int):
     return render_thread(access, form, page=page_arg())
 
 
+@bp.route("/posts/<int:post_id>")
+@login_required
+def post(post_id: int):
+    """A post's lasting address (profiles link to it): the thread page that shows it."""
+    found, _access = discussions.get_post_for(current_user, post_id)
+    return redirect(post_url(found.thread_id, found.id))
+
+
 @bp.route("/threads/<int:thread_id>/unread")
 @login_required
 def unread(thread_id: int):
