@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Post
-from nic.services import accounts, discussions, groups
+from nic.services import accounts, discussions, groups, org
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 
@@ -221,3 +223,31 @@ def test_profile_posts_are_paginated_with_constant_queries(client, login, count_
     last = client.get(f"/u/{author.username}?page=3").get_data(as_text=True)
     # 46 posts in all (two in the private group, which this viewer is in): 6 on page 3.
     assert last.count('class="item profile-post"') == 6
+
+
+def test_directory_school_list_is_narrowed_by_the_chosen_district(client, login):
+    lincoln = make_school("Lincoln Elementary", "Riverside Unified")
+    org.create_school(None, "Jefferson Middle", lincoln.district_id)
+    harbor = make_school("Harbor View Elementary", "North County")
+    make_user("Priya Raman", school=lincoln)
+    make_user("Olivia Grant", school=harbor)
+    login(make_user("Dana Whitfield", job_role="facilitator"))
+
+    def school_select(**query):
+        page = client.get("/directory", query_string=query).get_data(as_text=True)
+        select = re.search(r'<select id="school_id".*?</select>', page, re.S).group(0)
+        return page, set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select))
+
+    page, offered = school_select()
+    assert offered == {"Lincoln Elementary", "Jefferson Middle", "Harbor View Elementary"}
+    assert "active</span>" not in page
+    page, offered = school_select(district_id=lincoln.district_id)
+    assert offered == {"Lincoln Elementary", "Jefferson Middle"}
+    assert '<span class="badge badge--neutral">1 active</span>' in page
+    # A school from another district no longer applies once the district changes.
+    page, offered = school_select(district_id=lincoln.district_id, school_id=harbor.id, q="a")
+    assert "Harbor View Elementary" not in offered and "Priya Raman" in page
+    assert "Olivia Grant" not in page
+    assert '<span class="badge badge--neutral">2 active</span>' in page
+    # Every school stays in the page for the script that narrows the list at once.
+    assert f'<option value="{harbor.id}" data-district="{harbor.district_id}">' in page

@@ -103,7 +103,8 @@ def site(live_server):
 MEMBER_PAGES = [
     "/", "/groups/", "/groups/{group}", "/groups/{group}/members", "/threads/{thread}",
     "/threads/{long}?page=2", "/threads/{thread}?reply_to={post}",
-    "/groups/{group}/threads/new", "/directory", "/u/maria.lopez", "/settings/profile",
+    "/groups/{group}/threads/new", "/directory", "/directory?job_role=principal",
+    "/u/maria.lopez", "/settings/profile",
     "/settings/tokens", "/settings/password", "/settings/devices", "/sessions/{upcoming}",
     "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
