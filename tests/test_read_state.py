@@ -140,3 +140,23 @@ def test_reading_writes_only_when_the_position_moves(app, count_queries):
         assert read_state.read_thread(reader, thread) is None
     assert again.count == 1
     assert not [s for s in again.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_hiding_or_moving_a_thread_with_no_live_post_keeps_the_thread_counts(app):
+    """A thread whose every post is deleted is already out of its group's count (issue 17)."""
+    facilitator, writer = make_user(job_role="facilitator"), make_user()
+    group = make_group(facilitator=facilitator, members=[writer])
+    other = make_group(facilitator=facilitator, members=[writer])
+    gone = make_thread(group, writer)
+    make_thread(group, writer, title="Stays")
+    discussions.delete_post(writer, db.session.scalars(thread_posts(gone.id)).first().id)
+    thread = db.session.get(Thread, gone.id)
+    read_state.thread_moved(thread, other.id)
+    read_state.thread_visibility_changed(thread, hidden=True)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Group, group.id).thread_count == 1
+    assert db.session.get(Group, other.id).thread_count == 0
+    kept = counters()
+    read_state.recount_all()
+    assert counters() == kept

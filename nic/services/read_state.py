@@ -124,13 +124,16 @@ def post_deleted(thread: Thread, post: Post) -> None:
 def thread_visibility_changed(thread: Thread, hidden: bool) -> None:
     """Take a thread just hidden out of its group's counts, or put it back when shown again."""
     sign = -1 if hidden else 1
-    thread_posts = sa.select(Thread.post_count).where(Thread.id == thread.id).scalar_subquery()
+    this = sa.select(Thread).where(Thread.id == thread.id).subquery()
+    thread_posts = sa.select(this.c.post_count).scalar_subquery()
+    # A thread with no live post left is not in the thread count (post_deleted).
+    counted = sa.select(sa.case((this.c.post_count > 0, 1), else_=0)).scalar_subquery()
     db.session.execute(
         sa.update(Group)
         .where(Group.id == thread.group_id)
         .values(
             post_count=Group.post_count + sign * thread_posts,
-            thread_count=Group.thread_count + sign,
+            thread_count=Group.thread_count + sign * counted,
         )
     )
     theirs = (
