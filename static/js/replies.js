@@ -105,7 +105,7 @@ function ensureCancel() {
 function ensureBackToThread() {
   if (backToThread) return;
   backToThread = element("p", "reply-form__elsewhere");
-  const button = element("button", "button button--secondary", "Reply to the thread");
+  const button = element("button", "button button--secondary", "Reply to the thread instead");
   button.type = "button";
   button.addEventListener("click", () => {
     closeBox();
