@@ -97,7 +97,8 @@ def can_post_in_group(user: Actor, group: Group, membership: Membership | None) 
 
 
 def can_view_thread(user: Actor, thread: Thread, membership: Membership | None) -> bool:
-    if not can_view_group(user, thread.group, membership):
+    """A thread whose every post is deleted is gone, for everyone (its rows are kept)."""
+    if thread.post_count <= 0 or not can_view_group(user, thread.group, membership):
         return False
     return not thread.hidden or can_manage_group(user, thread.group, membership)
 

@@ -16,6 +16,7 @@ from nic.api import register_api
 from nic.cli import register_commands
 from nic.database import configure_engine, engine_options, install_listeners
 from nic.errors import ServiceError
+from nic.excerpts import excerpt
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
 from nic.realtime.handlers import register_handlers
@@ -97,6 +98,7 @@ def isotime(value: datetime | None) -> str:
 def register_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
+    app.jinja_env.filters["excerpt"] = excerpt
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["JOB_ROLE_LABELS"] = {k.value: v for k, v in JOB_ROLE_LABELS.items()}
 

@@ -224,3 +224,78 @@ def test_group_pages_count_hidden_threads_only_for_facilitators(client, login):
     assert 'rel="next"' in first
     second = client.get(f"/groups/{group.id}?page=2").get_data(as_text=True)
     assert second.count('class="item__title"') == 1
+
+
+# ---------- Adding a member: nobody preselected, and a search (issue 17) ----------
+
+
+@pytest.fixture
+def roster():
+    facilitator = make_user("Dana Whitfield", job_role="facilitator")
+    lincoln = make_school("Lincoln Elementary")
+    harbor = make_school("Harbor View Elementary")
+    aaron = make_user("Aaron Abbott", email="aaron@example.org", school=harbor)  # first by name
+    rachel = make_user("Rachel Kim", email="rkim@district.example.org", school=lincoln)
+    maria = make_user("Maria Lopez", school=lincoln)
+    group = make_group("ILT Leads", visibility="private", facilitator=facilitator,
+                       members=[maria])  # fmt: skip
+    return facilitator, group, aaron, rachel, maria
+
+
+def test_add_member_preselects_nobody_and_says_so_when_nobody_is_chosen(client, login, roster):
+    facilitator, group, aaron, _rachel, _maria = roster
+    login(facilitator)
+    page = client.get(f"/groups/{group.id}/members").get_data(as_text=True)
+    select = page[page.index('<select id="user_id"') : page.index("</select>")]
+    assert select.index('<option value="">Choose a person</option>') < select.index("Aaron Abbott")
+    assert "selected" not in select
+    response = client.post_form(f"/groups/{group.id}/members", {"user_id": "", "role": "member"})
+    assert response.status_code == 400
+    assert "Choose the person to add." in response.get_data(as_text=True)
+    assert db.session.get(Membership, (group.id, aaron.id)) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("rachel", {"Rachel Kim"}),
+        ("KIM", {"Rachel Kim"}),
+        ("district.example", {"Rachel Kim"}),  # an email address
+        ("lincoln", {"Rachel Kim", "Maria Lopez"}),  # a school
+        ("100%_", set()),  # LIKE wildcards are plain text
+    ],
+)
+def test_member_search_finds_people_by_name_email_or_school(client, login, roster, words, found):
+    facilitator, group, *_people = roster
+    login(facilitator)
+    page = client.get(f"/groups/{group.id}/members", query_string={"q": words})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    results = html[html.index('role="status"') : html.index("Or choose from everyone")]
+    names = {n for n in ("Rachel Kim", "Maria Lopez", "Aaron Abbott", "Dana Whitfield")
+             if n in results}  # fmt: skip
+    assert names == found
+    if not found:
+        assert "Nobody found" in results
+
+
+def test_member_search_results_add_a_person_in_one_step(client, login, roster):
+    facilitator, group, _aaron, rachel, maria = roster
+    login(facilitator)
+    html = client.get(f"/groups/{group.id}/members?q=lincoln").get_data(as_text=True)
+    results = html[html.index('role="status"') : html.index("Or choose from everyone")]
+    assert "Already in the group" in results  # Maria
+    assert f'name="user_id" value="{maria.id}"' not in results
+    assert f'name="user_id" value="{rachel.id}"' in results
+    response = client.post_form(
+        f"/groups/{group.id}/members", {"user_id": str(rachel.id), "role": "member"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(Membership, (group.id, rachel.id)).role == "member"
+
+
+def test_member_search_is_for_the_groups_facilitators_only(client, login, roster):
+    _facilitator, group, _aaron, _rachel, maria = roster
+    login(maria)
+    page = client.get(f"/groups/{group.id}/members?q=rachel").get_data(as_text=True)
+    assert "Find a person" not in page and "Rachel Kim" not in page

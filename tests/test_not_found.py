@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nic.services import tokens
+from nic.services import discussions, reading, tokens
 from nic.services.live import sessions as live_sessions
 from tests.factories import make_group, make_reply, make_thread, make_user
 
@@ -33,6 +33,7 @@ PAGES = [
     "/groups/{group_id}/threads/new",
     "/threads/{thread_id}",
     "/threads/{thread_id}/unread",
+    "/posts/{post_id}",
     "/posts/{post_id}/edit",
     "/posts/{post_id}/history",
     "/sessions/{session_id}",
@@ -102,3 +103,31 @@ def test_every_page_answers_a_private_id_as_a_missing_one(client, login, private
     private, missing = (client.get(fill(template, ids, never)) for never in (False, True))
     assert private.status_code == missing.status_code == 404, template
     assert page_text(private) == page_text(missing), template
+
+
+def test_the_not_found_page_says_private_groups_exist_and_whom_to_ask(
+    client, login, private_things
+):
+    """A colleague's link to a private group: still a 404, but one that explains (issue 17)."""
+    outsider, ids = private_things
+    login(outsider)
+    for path in (f"/groups/{ids['group_id']}", f"/threads/{ids['thread_id']}", "/no-such-page"):
+        response = client.get(path)
+        assert response.status_code == 404
+        page = response.get_data(as_text=True)
+        assert "Some groups are private" in page
+        assert "ask them, or the group's facilitator, to add you" in page
+        assert "network administrator" in page
+        assert "Principals ILT" not in page and "Our ILT stalled" not in page
+
+
+def test_a_thread_whose_every_post_is_deleted_answers_as_a_missing_one(
+    client, login, private_things
+):
+    outsider, _ids = private_things
+    member_thread = make_thread(make_group("Open circle", members=[outsider]), outsider)
+    discussions.delete_post(outsider, reading.opening_post(member_thread.id).id)
+    login(outsider)
+    gone, missing = client.get(f"/threads/{member_thread.id}"), client.get(f"/threads/{NEVER}")
+    assert gone.status_code == missing.status_code == 404
+    assert page_text(gone) == page_text(missing)

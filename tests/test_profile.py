@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import sqlalchemy as sa
 
 from nic.extensions import db
-from tests.factories import make_group, make_school, make_thread, make_user
+from nic.models import Post
+from nic.services import accounts, discussions, groups, org
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 
 def profile_data(user, **overrides):
@@ -121,3 +126,128 @@ def test_settings_pages_link_to_each_other(client, login):
     assert 'href="/settings/tokens"' in profile
     tokens = client.get("/settings/tokens").get_data(as_text=True)
     assert 'href="/settings/profile"' in tokens
+
+
+# ---------- The profile page: bio, groups, posts as excerpts (issue 17) ----------
+
+
+@pytest.fixture
+def colleague():
+    school = make_school("Lincoln Elementary", "Riverside Unified")
+    author = make_user("James Okafor", job_role="instructional_coach", school=school)
+    accounts.update_profile(
+        author,
+        accounts.ProfileChange(
+            name=author.name, username=author.username, job_role=author.job_role,
+            school_id=school.id, bio="Coach, K-5 literacy. Ask me about coaching cycles.",
+            time_zone="America/Chicago",
+        ),
+    )  # fmt: skip
+    member = make_user("Maria Lopez")
+    outsider = make_user("Olivia Outside")
+    circle = make_group("Principals' Circle", members=[author, member])
+    ilt = make_group("ILT Leads", visibility="private", members=[author, member])
+    groups.add_member(None, make_group("Coaches").id, author.id, "facilitator")
+    return author, member, outsider, circle, ilt
+
+
+def test_profile_shows_bio_role_school_and_the_groups_the_viewer_may_see(client, login, colleague):
+    author, member, outsider, _circle, _ilt = colleague
+    login(outsider)
+    page = client.get(f"/u/{author.username}").get_data(as_text=True)
+    assert "Coach, K-5 literacy. Ask me about coaching cycles." in page
+    assert "Instructional coach at" in page and "Lincoln Elementary</a>, Riverside Unified" in page
+    groups_part = page[page.index('id="groups-heading"') : page.index('id="posts-heading"')]
+    assert "Principals&#39; Circle" in groups_part and "Coaches" in groups_part
+    assert "Facilitator" in groups_part
+    assert "ILT Leads" not in page
+    login(member)
+    assert "ILT Leads" in client.get(f"/u/{author.username}").get_data(as_text=True)
+
+
+def test_profile_lists_posts_as_excerpts_linked_to_the_post(client, login, colleague):
+    author, member, outsider, circle, ilt = colleague
+    thread = make_thread(circle, member, title="Protecting PLC time")
+    first = make_reply(thread, author, "We moved **PLCs** into the master schedule.")
+    second = make_reply(thread, author, "Update: it held all semester.")
+    secret = make_thread(ilt, author, title="Our ILT stalled", body="Frank notes on our ILT.")
+    login(outsider)
+    page = client.get(f"/u/{author.username}").get_data(as_text=True)
+    # Two posts in one thread read as two posts, newest first, each with its own text.
+    assert page.count(">Protecting PLC time</a>") == 2
+    assert page.index("Update: it held all semester.") < page.index(
+        "We moved PLCs into the master schedule."
+    )
+    assert f'href="/posts/{first.id}"' in page and f'href="/posts/{second.id}"' in page
+    assert "Our ILT stalled" not in page and "Frank notes" not in page
+    # The post's address opens its thread at the post; a private one is not found.
+    location = client.get(f"/posts/{first.id}").headers["Location"]
+    assert location.endswith(f"/threads/{thread.id}#post-{first.id}")
+    opening = db.session.scalar(
+        sa.select(Post.id).where(Post.thread_id == secret.id).order_by(Post.id)
+    )
+    assert client.get(f"/posts/{opening}").status_code == 404
+    login(member)
+    assert "Frank notes on our ILT." in client.get(f"/u/{author.username}").get_data(as_text=True)
+
+
+def test_profile_posts_leave_out_deleted_and_hidden_posts(client, login, colleague):
+    author, member, _outsider, circle, _ilt = colleague
+    thread = make_thread(circle, member, title="Walkthroughs")
+    withdrawn = make_reply(thread, author, "Posted in the wrong thread")
+    make_reply(thread, author, "The real answer")
+    discussions.delete_post(author, withdrawn.id)
+    login(member)
+    page = client.get(f"/u/{author.username}").get_data(as_text=True)
+    assert "The real answer" in page and "Posted in the wrong thread" not in page
+
+
+def test_profile_posts_are_paginated_with_constant_queries(client, login, count_queries, colleague):
+    author, member, _outsider, circle, ilt = colleague
+    login(member)
+    counts = []
+    for n_posts in (3, 45):
+        thread = make_thread(circle, member, title=f"Thread of {n_posts}")
+        while (
+            db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.author_id == author.id))
+            < n_posts
+        ):
+            make_reply(thread, author, "A reply")
+        make_reply(make_thread(ilt, member), author, "In the private group")
+        with count_queries() as counter:
+            page = client.get(f"/u/{author.username}").get_data(as_text=True)
+        counts.append(counter.count)
+    assert counts[0] == counts[1] and counts[1] <= 8, counts
+    assert page.count('class="item profile-post"') == 20
+    assert 'aria-label="Pages of posts"' in page
+    last = client.get(f"/u/{author.username}?page=3").get_data(as_text=True)
+    # 46 posts in all (two in the private group, which this viewer is in): 6 on page 3.
+    assert last.count('class="item profile-post"') == 6
+
+
+def test_directory_school_list_is_narrowed_by_the_chosen_district(client, login):
+    lincoln = make_school("Lincoln Elementary", "Riverside Unified")
+    org.create_school(None, "Jefferson Middle", lincoln.district_id)
+    harbor = make_school("Harbor View Elementary", "North County")
+    make_user("Priya Raman", school=lincoln)
+    make_user("Olivia Grant", school=harbor)
+    login(make_user("Dana Whitfield", job_role="facilitator"))
+
+    def school_select(**query):
+        page = client.get("/directory", query_string=query).get_data(as_text=True)
+        select = re.search(r'<select id="school_id".*?</select>', page, re.S).group(0)
+        return page, set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select))
+
+    page, offered = school_select()
+    assert offered == {"Lincoln Elementary", "Jefferson Middle", "Harbor View Elementary"}
+    assert "active</span>" not in page
+    page, offered = school_select(district_id=lincoln.district_id)
+    assert offered == {"Lincoln Elementary", "Jefferson Middle"}
+    assert '<span class="badge badge--neutral">1 active</span>' in page
+    # A school from another district no longer applies once the district changes.
+    page, offered = school_select(district_id=lincoln.district_id, school_id=harbor.id, q="a")
+    assert "Harbor View Elementary" not in offered and "Priya Raman" in page
+    assert "Olivia Grant" not in page
+    assert '<span class="badge badge--neutral">2 active</span>' in page
+    # Every school stays in the page for the script that narrows the list at once.
+    assert f'<option value="{harbor.id}" data-district="{harbor.district_id}">' in page

@@ -36,10 +36,14 @@ def counted_unread(user_id: int, thread_ids: list[int]) -> int:
     )
 
 
+def thread_posts(thread_id: int) -> sa.Select:
+    return sa.select(Post).where(Post.thread_id == thread_id)
+
+
 def counters() -> dict[str, list[tuple]]:
     """Every counter in the database, for comparing two moments."""
     tables = {
-        "thread": (Thread.id, Thread.post_count),
+        "thread": (Thread.id, Thread.post_count, Thread.reply_count),
         "group": (Group.id, Group.post_count, Group.thread_count),
         "read": (ThreadRead.user_id, ThreadRead.thread_id, ThreadRead.read_count),
         "member": (Membership.user_id, Membership.group_id, Membership.read_count),
@@ -57,11 +61,18 @@ def assert_counts_match_rows(people, group_ids) -> None:
         shown = read_state.thread_unread(user.id, threads)
         for thread in threads:
             assert shown[thread.id][0] == counted_unread(user.id, [thread.id]), (user.name, thread)
+            # "N replies" counts the replies not deleted (issue 17).
+            first = min(p.id for p in db.session.scalars(thread_posts(thread.id)))
+            live = [p for p in db.session.scalars(thread_posts(thread.id)) if not p.deleted]
+            assert thread.reply_count == len([p for p in live if p.id != first]), thread.id
         for membership in db.session.scalars(
             sa.select(Membership).where(Membership.user_id == user.id)
         ):
             group = db.session.get(Group, membership.group_id)
-            visible = [t.id for t in threads if t.group_id == group.id and not t.hidden]
+            # A thread whose every post is deleted is gone from its group (issue 17).
+            visible = [
+                t.id for t in threads if t.group_id == group.id and not t.hidden and t.post_count
+            ]
             assert group.thread_count == len(visible), group.name
             expected = counted_unread(user.id, visible)
             assert read_state.group_unread(group, membership) == expected, (user.name, group.name)
@@ -129,3 +140,23 @@ def test_reading_writes_only_when_the_position_moves(app, count_queries):
         assert read_state.read_thread(reader, thread) is None
     assert again.count == 1
     assert not [s for s in again.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_hiding_or_moving_a_thread_with_no_live_post_keeps_the_thread_counts(app):
+    """A thread whose every post is deleted is already out of its group's count (issue 17)."""
+    facilitator, writer = make_user(job_role="facilitator"), make_user()
+    group = make_group(facilitator=facilitator, members=[writer])
+    other = make_group(facilitator=facilitator, members=[writer])
+    gone = make_thread(group, writer)
+    make_thread(group, writer, title="Stays")
+    discussions.delete_post(writer, db.session.scalars(thread_posts(gone.id)).first().id)
+    thread = db.session.get(Thread, gone.id)
+    read_state.thread_moved(thread, other.id)
+    read_state.thread_visibility_changed(thread, hidden=True)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Group, group.id).thread_count == 1
+    assert db.session.get(Group, other.id).thread_count == 0
+    kept = counters()
+    read_state.recount_all()
+    assert counters() == kept

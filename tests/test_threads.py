@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import Post, PostRevision, Thread
+from nic.models import Group, Post, PostRevision, Thread
 from nic.services import discussions, reading
 from tests.factories import make_group, make_reply, make_thread, make_user
 
@@ -405,3 +406,205 @@ def test_a_new_answer_on_page_one_stays_unread_after_reading_page_two(client, lo
     assert unread_link(client, thread.id).endswith(f"?page=2#post-{newest.id}")
     client.get(f"/threads/{thread.id}?page=2")
     assert unread_link(client, thread.id).endswith(f"/threads/{thread.id}")
+
+
+# ---------- Replying in place, quoting the parent (issue 17) ----------
+
+
+def reply_json(client, thread, data):
+    return client.post_form(
+        f"/threads/{thread.id}/reply", data, headers={"Accept": "application/json"}
+    )
+
+
+def test_reply_link_falls_back_to_a_form_that_names_and_quotes_the_parent(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    first = make_reply(thread, peer, "We moved **PLCs** into the master schedule, every Tuesday.")
+    login(principal)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    link = re.search(rf'<a [^>]*data-reply-to="{first.id}"[^>]*>', page).group(0)
+    assert 'data-reply-author="James Okafor"' in link and f"reply_to={first.id}" in link
+    page = client.get(f"/threads/{thread.id}?reply_to={first.id}").get_data(as_text=True)
+    form = page[page.index('id="reply-heading"') :]
+    assert "Reply to James Okafor" in form
+    assert f'Replying to <a href="#post-{first.id}">James Okafor</a>' in form
+    assert (
+        '<blockquote class="reply-quote__text">We moved PLCs into the master schedule, '
+        "every Tuesday.</blockquote>" in form
+    )
+    assert f'name="parent_id" type="hidden" value="{first.id}"' in form
+
+
+def test_a_long_parent_is_quoted_as_a_short_excerpt(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    long = make_reply(thread, peer, "Walkthroughs " + "with feedback " * 40 + "THE END")
+    login(principal)
+    page = client.get(f"/threads/{thread.id}?reply_to={long.id}").get_data(as_text=True)
+    quote = re.search(r'<blockquote class="reply-quote__text">(.*?)</blockquote>', page).group(1)
+    assert quote.startswith("Walkthroughs with feedback") and quote.endswith("…")
+    assert len(quote) <= 161 and "THE END" not in quote
+
+
+def test_a_script_posts_a_reply_and_gets_its_card(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    first = make_reply(thread, peer, "We moved PLCs into the master schedule.")
+    deeper = make_reply(thread, principal, "What did you give up?", first)
+    login(peer)
+    response = reply_json(client, thread, {"body": "Our *advisory* block.", "parent_id": deeper.id})
+    assert response.status_code == 201
+    data = response.json
+    post = db.session.scalar(sa.select(Post).order_by(Post.id.desc()))
+    assert post.parent_id == deeper.id and post.body == "Our *advisory* block."
+    assert data["id"] == post.id and data["parent_id"] == deeper.id and data["page"] == 1
+    assert data["url"].endswith(f"/threads/{thread.id}#post-{post.id}")
+    assert data["replies"] == "3 replies"
+    card = data["html"]
+    assert card.lstrip().startswith(f'<article class="post" id="post-{post.id}"')
+    assert "<em>advisory</em>" in card
+    assert f'<a class="in-reply-to" href="#post-{deeper.id}">in reply to Maria Lopez</a>' in card
+    # The card is the one a reload shows.
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'class="in-reply-to" href="#post-{deeper.id}"' in page
+
+
+def test_a_script_replying_to_the_opening_post_gets_a_top_level_card(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    login(peer)
+    response = reply_json(client, thread, {"body": "Same here.", "parent_id": opening.id})
+    assert response.status_code == 201
+    assert "in-reply-to" not in response.json["html"]
+    assert response.json["replies"] == "1 reply"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("   ", "Write something first."), ("b" * 50_001, "Must be at most 50,000 characters.")],
+)
+def test_a_script_gets_the_error_as_json_and_nothing_is_posted(
+    client, login, people, body, message
+):
+    principal, _peer, _f, group = people
+    thread = make_thread(group, principal)
+    login(principal)
+    response = reply_json(client, thread, {"body": body})
+    assert response.status_code == 400
+    assert response.json["error"]["fields"]["body"] == message
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 1
+
+
+def test_a_script_gets_refusals_as_json(client, login, people):
+    principal, peer, facilitator, group = people
+    thread = make_thread(group, principal)
+    other = make_thread(group, peer, title="Other")
+    foreign = make_reply(other, peer)
+    login(peer)
+    response = reply_json(client, thread, {"body": "x", "parent_id": foreign.id})
+    assert response.status_code == 400
+    assert response.json["error"]["fields"]["parent_id"] == "That post is not in this thread."
+    discussions.set_thread_flag(facilitator, thread.id, "locked", True)
+    response = reply_json(client, thread, {"body": "Sneaking in"})
+    assert response.status_code == 403
+    assert response.json["error"]["message"] == "This thread is locked: no new replies."
+    no_token = client.post(
+        f"/threads/{thread.id}/reply", data={"body": "x"}, headers={"Accept": "application/json"}
+    )
+    assert no_token.status_code == 400 and no_token.json["error"]["code"] == "csrf"
+
+
+def test_every_reply_to_a_reply_names_whom_it_answers(client, login, people):
+    """Indentation stops early on a phone: the label carries who answers whom (issue 17)."""
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    chain, parent = [], None
+    for n in range(6):
+        parent = make_reply(thread, peer if n % 2 else principal, f"Level {n + 1}", parent)
+        chain.append(parent)
+    login(principal)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'<a class="in-reply-to" href="#post-{chain[0].id}"' not in page.split("<article")[1]
+    for parent, child in itertools.pairwise(chain):
+        name = "James Okafor" if chain.index(parent) % 2 else "Maria Lopez"
+        child_card = page[page.index(f'id="post-{child.id}"') :].split("</article>")[0]
+        assert f'<a class="in-reply-to" href="#post-{parent.id}">in reply to {name}</a>' in (
+            child_card
+        )
+
+
+# ---------- Deleted posts leave the page and the counts (issue 17) ----------
+
+
+def test_a_deleted_reply_with_no_replies_leaves_the_page_and_the_counts(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal, title="Coverage for PLCs")
+    kept = make_reply(thread, peer, "Kept reply")
+    doomed = make_reply(thread, peer, "I will delete this", kept)
+    login(peer)
+    assert client.post_form(f"/posts/{doomed.id}/delete").status_code == 302
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'id="post-{doomed.id}"' not in page and "Post deleted." not in page
+    assert ">1 reply<" in page
+    listing = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "1 reply" in listing and "2 replies" not in listing
+    # Soft: the row and its text are kept.
+    assert db.session.get(Post, doomed.id).body == "I will delete this"
+
+
+def test_a_deleted_post_with_replies_keeps_a_placeholder_even_several_levels_up(
+    client, login, people
+):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal)
+    top = make_reply(thread, principal, "Top, deleted")
+    middle = make_reply(thread, principal, "Middle, deleted", top)
+    leaf = make_reply(thread, peer, "A live answer", middle)
+    gone = make_reply(thread, principal, "A deleted leaf beside it", top)
+    for post in (top, middle, gone):
+        discussions.delete_post(principal, post.id)
+    login(peer)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'id="post-{top.id}"' in page and f'id="post-{middle.id}"' in page
+    assert page.count("Post deleted.") == 2 and f'id="post-{gone.id}"' not in page
+    assert "A live answer" in page and f'id="post-{leaf.id}"' in page
+    assert ">1 reply<" in page
+    # Deleting the last live post under them takes the placeholders away too.
+    discussions.delete_post(peer, leaf.id)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Post deleted." not in page and ">0 replies<" in page
+
+
+def test_a_thread_whose_every_post_is_deleted_is_gone_from_its_group(client, login, people):
+    principal, _peer, facilitator, group = people
+    thread = make_thread(group, principal, title="Posted in the wrong group")
+    make_thread(group, principal, title="A thread that stays")
+    login(principal)
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    response = client.post_form(f"/posts/{opening.id}/delete")
+    assert response.headers["Location"].endswith(f"/groups/{group.id}")
+    for viewer in (principal, facilitator):
+        login(viewer)
+        listing = client.get(f"/groups/{group.id}").get_data(as_text=True)
+        assert "Posted in the wrong group" not in listing and "A thread that stays" in listing
+        assert "Posted in the wrong group" not in client.get("/").get_data(as_text=True)
+        assert client.get(f"/threads/{thread.id}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Group, group.id).thread_count == 1
+    assert db.session.get(Post, opening.id).body  # soft: still there
+
+
+def test_a_thread_whose_opening_post_is_deleted_stays_while_it_has_replies(client, login, people):
+    principal, peer, _f, group = people
+    thread = make_thread(group, principal, title="Schedules that protect PLCs")
+    make_reply(thread, peer, "Our A/B schedule")
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    discussions.delete_post(principal, opening.id)
+    login(peer)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'id="post-{opening.id}"' in page and "Post deleted." in page
+    assert "Our A/B schedule" in page and ">1 reply<" in page
+    listing = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "Schedules that protect PLCs" in listing and "1 reply" in listing

@@ -44,11 +44,13 @@ def person_label(user: User) -> str:
     return f"{user.name} (@{user.username}), {user.job_role_label}{where}"
 
 
-def person_choices(people: list[tuple[User, bool]]) -> dict[str, list[SelectChoice]]:
-    """People in two groups: not in the group yet, then members (to change their role)."""
+def person_choices(people: list[tuple[User, bool]]) -> dict[str | None, list[SelectChoice]]:
+    """An empty first choice (nobody preselected), then people in two groups: not in the
+    group yet, then members (to change their role)."""
     outside = [SelectChoice(str(u.id), person_label(u)) for u, member in people if not member]
     inside = [SelectChoice(str(u.id), person_label(u)) for u, member in people if member]
     groups = {
+        None: [SelectChoice("", "Choose a person")],
         "Not in the group": outside,
         "Members (choose one to change their group role)": inside,
     }

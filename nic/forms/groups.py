@@ -27,7 +27,13 @@ class GroupForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    user_id = SelectField("Person", choices=[], validate_choice=False)
+    # No one is chosen until the facilitator chooses: the first option is empty (issue 17).
+    user_id = SelectField(
+        "Person",
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired("Choose the person to add.")],
+    )
     role = SelectField(
         "Group role",
         choices=choices(

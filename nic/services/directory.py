@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -18,6 +19,24 @@ class DirectoryFilter:
     district_id: int | None = None
     school_id: int | None = None
     q: str | None = None
+
+    @property
+    def active(self) -> int:
+        """How many filters are set (the phone's "Filters (2)" disclosure says it)."""
+        return sum(v is not None for v in (self.q, self.job_role, self.district_id, self.school_id))
+
+
+def narrow_schools(
+    filters: DirectoryFilter, schools: Sequence[School]
+) -> tuple[DirectoryFilter, list[School]]:
+    """The schools the school filter offers (the chosen district's, or all), and the
+    filters with a school from another district dropped, as the list no longer has it."""
+    if filters.district_id is None:
+        return filters, list(schools)
+    offered = [s for s in schools if s.district_id == filters.district_id]
+    if filters.school_id is not None and filters.school_id not in {s.id for s in offered}:
+        filters = replace(filters, school_id=None)
+    return filters, offered
 
 
 def members_query(filters: DirectoryFilter) -> sa.Select:

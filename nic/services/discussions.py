@@ -6,6 +6,7 @@ Reading them (the tree, read state, listings) is nic.services.reading.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
 from nic.database import begin_write
@@ -19,7 +20,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import read_state
+from nic.services import read_state, reading
 from nic.services.access import Access, load_in_group, load_with_parent
 from nic.services.groups import GroupAccess, get_group_for
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
@@ -175,14 +176,27 @@ def edit_post(user: Actor, post: int | Post, body: object) -> Post:
 
 
 def delete_post(user: Actor, post_id: int) -> Post:
-    """Soft-delete: the post stays in the tree as "post deleted"."""
+    """Soft-delete (the row and its text are kept), as Discourse does: the post leaves
+    the reply counts; the page keeps a "Post deleted" placeholder only while replies
+    under it are live (nic.services.reading.shown_clause); a thread whose every post
+    is deleted leaves its group (policy.can_view_thread). Raises NotFound or
+    PermissionDenied."""
     begin_write()
     post, access = get_post_for(user, post_id)
     if not policy.can_delete_post(user, post):
         raise PermissionDenied("You can delete only your own posts.")
+    thread = access.item
+    set_committed_value(post, "thread", thread)  # the caller reads what is left of it
     if post.deleted_at is None:
         post.deleted_at = utcnow()
-        read_state.post_deleted(access.item, post)
+        opening = db.session.scalar(sa.select(reading.opening_id(thread.id)))
+        if post.id != opening:
+            db.session.execute(
+                sa.update(Thread)
+                .where(Thread.id == thread.id)
+                .values(reply_count=Thread.reply_count - 1)
+            )
+        read_state.post_deleted(thread, post)
     db.session.commit()
     return post
 

@@ -244,12 +244,15 @@ def members_query(group_id: int) -> sa.Select:
     )
 
 
-def people_to_add(group_id: int) -> list[tuple[User, bool]]:
+def people_to_add(
+    group_id: int, search: str | None = None, limit: int | None = None
+) -> list[tuple[User, bool]]:
     """Active accounts, by name, with their schools, each with whether they are in the group.
 
     What a facilitator chooses from to add someone (or change a member's role): one query.
+    `search` keeps those whose name, username, email or school contains it (any case).
     """
-    rows = db.session.execute(
+    query = (
         sa.select(User, Membership.user_id.is_not(None))
         .options(joinedload(User.school))
         .outerjoin(
@@ -257,8 +260,19 @@ def people_to_add(group_id: int) -> list[tuple[User, bool]]:
         )
         .where(User.is_active_account.is_(True))
         .order_by(User.name, User.id)
+        .limit(limit)
     )
-    return [(user, bool(is_member)) for user, is_member in rows]
+    if search:
+        text = search.lower()
+        query = query.outerjoin(School, School.id == User.school_id).where(
+            sa.or_(
+                *(
+                    sa.func.lower(column).contains(text, autoescape=True)
+                    for column in (User.name, User.username, User.email, School.name)
+                )
+            )
+        )
+    return [(user, bool(is_member)) for user, is_member in db.session.execute(query)]
 
 
 def get_member(group_id: int, user_id: int) -> Membership:

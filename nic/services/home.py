@@ -8,12 +8,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from nic import policy
 from nic.extensions import db
-from nic.models import Group, Membership, Post, Thread
+from nic.models import Group, Membership, Thread
 from nic.policy import Actor
 from nic.services import read_state
-from nic.services.groups import visibility_clause
 
 RECENT_LIMIT = 10
 
@@ -51,7 +49,11 @@ def _recent_statement(groups: int) -> sa.Select:
     """Each of `groups` groups (:g0, :g1, ...) gives its latest few; the newest of those."""
     latest = [
         sa.select(Thread.id, Thread.last_activity_at)
-        .where(Thread.group_id == sa.bindparam(f"g{n}"), Thread.hidden.is_(False))
+        .where(
+            Thread.group_id == sa.bindparam(f"g{n}"),
+            Thread.hidden.is_(False),
+            Thread.post_count > 0,
+        )
         .order_by(Thread.last_activity_at.desc())
         .limit(RECENT_LIMIT)
         .subquery()
@@ -83,39 +85,3 @@ def recent_threads(user: Actor, group_ids: list[int]) -> list[Thread]:
         return []
     params = {f"g{n}": group_id for n, group_id in enumerate(group_ids)}
     return list(db.session.scalars(_recent_statement(len(group_ids)), params))
-
-
-@functools.cache
-def _recent_posts_statement(admin: bool) -> sa.Select:
-    visible = sa.select(Group.id)
-    if not admin:
-        visible = visible.where(visibility_clause(sa.bindparam("viewer")))
-    shown_thread = (
-        sa.select(Thread.id)
-        .where(Thread.id == Post.thread_id, Thread.hidden.is_(False), Thread.group_id.in_(visible))
-        .exists()
-    )
-    return (
-        sa.select(Post)
-        .options(joinedload(Post.thread).joinedload(Thread.group))
-        .where(
-            Post.author_id == sa.bindparam("author"),
-            Post.deleted_at.is_(None),
-            Post.hidden.is_(False),
-            shown_thread,
-        )
-        .order_by(Post.id.desc())
-        .limit(sa.bindparam("limit"))
-    )
-
-
-def recent_posts_by(user_id: int, viewer: Actor, limit: int = 10) -> list[Post]:
-    """A member's latest posts, limited to groups the viewer may see.
-
-    The thread test is a correlated EXISTS, so the newest of the member's
-    posts are tried one by one until `limit` pass; as a join, SQLite built a
-    Bloom filter over every thread in the network first (docs/BENCHMARKS.md).
-    """
-    admin = policy.is_admin(viewer)
-    params = {"author": user_id, "limit": limit, **({} if admin else {"viewer": viewer.id})}
-    return list(db.session.scalars(_recent_posts_statement(admin), params))

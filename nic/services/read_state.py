@@ -6,11 +6,14 @@ writer's transaction by the functions below (Discourse keeps a topic's
 `highest_post_number` beside each reader's `last_read_post_number` in the same
 spirit):
 
-- `thread.post_count`: the thread's posts not deleted, the opening post included;
+- `thread.post_count`: the thread's posts not deleted, the opening post included
+  (0: every post is deleted and the thread is gone from its group);
+- `thread.reply_count` (kept by nic.services.discussions): its replies not deleted;
 - `thread_read.read_count`: how many of those lie at or below the reader's position;
 - `peer_group.post_count`: posts not deleted in the group's threads not hidden;
 - `membership.read_count`: the member's `read_count` summed over those threads;
-- and, for the group page's pages, `peer_group.thread_count`: threads not hidden.
+- and, for the group page's pages, `peer_group.thread_count`: threads not hidden
+  with a post not deleted.
 
 Unread in a thread is `post_count - read_count`, in a group `post_count -
 read_count` of the membership: the home page and the group page read a row
@@ -33,6 +36,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
@@ -51,6 +55,12 @@ def _live_posts(thread_id: sa.ColumnElement, up_to: sa.ColumnElement | None = No
     if up_to is not None:
         query = query.where(Post.id <= up_to)
     return query
+
+
+def _first_post(thread_id: sa.ColumnElement) -> sa.ScalarSelect:
+    first = aliased(Post)
+    query = sa.select(sa.func.min(first.id)).where(first.thread_id == thread_id)
+    return query.correlate(Thread).scalar_subquery()
 
 
 def _bump_group(thread: Thread, by: int | sa.ColumnElement, threads: int = 0) -> None:
@@ -82,11 +92,20 @@ def post_added(thread: Thread, post: Post) -> None:
 
 
 def post_deleted(thread: Thread, post: Post) -> None:
-    """Uncount a post just deleted: from the thread, the group and every reader past it."""
-    db.session.execute(
-        sa.update(Thread).where(Thread.id == thread.id).values(post_count=Thread.post_count - 1)
-    )
-    _bump_group(thread, -1)
+    """Uncount a post just deleted: from the thread, the group and every reader past it.
+
+    The thread's last live post takes the thread out of its group's thread count too:
+    a thread with nothing left to read is gone from the group (policy.can_view_thread).
+    """
+    left = db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count - 1)
+        .returning(Thread.post_count),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    set_committed_value(thread, "post_count", left)
+    _bump_group(thread, -1, threads=-1 if left == 0 else 0)
     past_it = sa.and_(ThreadRead.thread_id == thread.id, ThreadRead.last_read_post_id >= post.id)
     if not thread.hidden:
         db.session.execute(
@@ -105,13 +124,16 @@ def post_deleted(thread: Thread, post: Post) -> None:
 def thread_visibility_changed(thread: Thread, hidden: bool) -> None:
     """Take a thread just hidden out of its group's counts, or put it back when shown again."""
     sign = -1 if hidden else 1
-    thread_posts = sa.select(Thread.post_count).where(Thread.id == thread.id).scalar_subquery()
+    this = sa.select(Thread).where(Thread.id == thread.id).subquery()
+    thread_posts = sa.select(this.c.post_count).scalar_subquery()
+    # A thread with no live post left is not in the thread count (post_deleted).
+    counted = sa.select(sa.case((this.c.post_count > 0, 1), else_=0)).scalar_subquery()
     db.session.execute(
         sa.update(Group)
         .where(Group.id == thread.group_id)
         .values(
             post_count=Group.post_count + sign * thread_posts,
-            thread_count=Group.thread_count + sign,
+            thread_count=Group.thread_count + sign * counted,
         )
     )
     theirs = (
@@ -293,7 +315,13 @@ def recount_all() -> None:
     """Rebuild every counter from the posts and read positions (repair; after bulk loads)."""
     begin_write()
     db.session.execute(
-        sa.update(Thread).values(post_count=_live_posts(Thread.id).scalar_subquery())
+        sa.update(Thread).values(
+            post_count=_live_posts(Thread.id).scalar_subquery(),
+            # Replies: the live posts but the opening one (alive or not).
+            reply_count=_live_posts(Thread.id)
+            .where(Post.id != sa.func.coalesce(_first_post(Thread.id), 0))
+            .scalar_subquery(),
+        )
     )
     db.session.execute(
         sa.update(ThreadRead).values(
@@ -309,7 +337,7 @@ def recount_all() -> None:
     )
     group_threads = (
         sa.select(sa.func.count(Thread.id))
-        .where(Thread.group_id == Group.id, Thread.hidden.is_(False))
+        .where(Thread.group_id == Group.id, Thread.hidden.is_(False), Thread.post_count > 0)
         .scalar_subquery()
     )
     db.session.execute(sa.update(Group).values(post_count=group_posts, thread_count=group_threads))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from nic import policy
 from nic.extensions import db
@@ -44,7 +44,8 @@ class PostNode:
     post: Any
     depth: int
     children: list[PostNode] = field(default_factory=list)
-    # Set when the post is shown flat below MAX_DEPTH: the post it answers.
+    # The post it answers, for every reply to a reply: its card says "in reply to NAME",
+    # since indentation alone is lost on a phone and below MAX_DEPTH (issue 17).
     in_reply_to: Any = None
 
 
@@ -63,8 +64,33 @@ def opening_id(thread_id: int | sa.BindParameter) -> sa.ScalarSelect:
     return sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread_id).scalar_subquery()
 
 
-def branches(thread_id: int | sa.BindParameter) -> sa.Select:
-    """The thread's replies to the thread itself (the roots of the reply tree), oldest first."""
+def shown_clause(thread_id: int | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """The thread's posts the page shows: every post not deleted, and a deleted one only
+    while a post not deleted answers it or a reply under it (a "Post deleted" placeholder
+    keeps the tree readable); a deleted post with nothing live under it is gone, as in
+    Discourse. Use it once per statement (it holds a named CTE).
+
+    The walk starts from the live posts whose parent is deleted (few) and goes up,
+    so it costs next to nothing in a thread with no deletions.
+    """
+    deleted = sa.select(Post.id).where(Post.thread_id == thread_id, Post.deleted_at.is_not(None))
+    up = (
+        sa.select(Post.parent_id.label("id"))
+        .where(Post.thread_id == thread_id, Post.deleted_at.is_(None), Post.parent_id.in_(deleted))
+        .cte("above_live", recursive=True)
+    )
+    above = aliased(Post)
+    up = up.union(
+        sa.select(above.parent_id).where(above.id == up.c.id, above.parent_id.is_not(None))
+    )
+    return sa.or_(Post.deleted_at.is_(None), Post.id.in_(sa.select(up.c.id)))
+
+
+def branches(
+    thread_id: int | sa.BindParameter, shown: sa.ColumnElement[bool] | None = None
+) -> sa.Select:
+    """The thread's replies to the thread itself that the page shows (the roots of the reply
+    tree), oldest first; `shown` is the statement's `shown_clause` if it has one already."""
     opening = opening_id(thread_id)
     return (
         sa.select(Post.id)
@@ -72,6 +98,7 @@ def branches(thread_id: int | sa.BindParameter) -> sa.Select:
             Post.thread_id == thread_id,
             Post.id != opening,
             sa.or_(Post.parent_id.is_(None), Post.parent_id == opening),
+            shown if shown is not None else shown_clause(thread_id),
         )
         .order_by(Post.id)
     )
@@ -122,10 +149,10 @@ def build_tree(posts: Sequence[P]) -> tuple[P | None, list[PostNode]]:
             stack.extend(reversed(children.get(current.id, [])))
         return found
 
-    def nest(post: P, depth: int) -> PostNode:
-        node = PostNode(post, depth)
+    def nest(post: P, depth: int, parent: P | None = None) -> PostNode:
+        node = PostNode(post, depth, in_reply_to=parent)
         if depth < MAX_DEPTH:
-            node.children = [nest(child, depth + 1) for child in children.get(post.id, [])]
+            node.children = [nest(child, depth + 1, post) for child in children.get(post.id, [])]
         else:
             node.children = [
                 PostNode(d, depth + 1, in_reply_to=by_id.get(d.parent_id or 0))
@@ -150,7 +177,7 @@ def _listing_statement(with_hidden: bool) -> sa.Select:
     query = (
         sa.select(Thread)
         .options(joinedload(Thread.author))
-        .where(Thread.group_id == sa.bindparam("group_id"))
+        .where(Thread.group_id == sa.bindparam("group_id"), Thread.post_count > 0)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
     if not with_hidden:
@@ -160,7 +187,9 @@ def _listing_statement(with_hidden: bool) -> sa.Select:
 
 @functools.cache
 def _all_threads_count() -> sa.Select:
-    return sa.select(sa.func.count(Thread.id)).where(Thread.group_id == sa.bindparam("group_id"))
+    return sa.select(sa.func.count(Thread.id)).where(
+        Thread.group_id == sa.bindparam("group_id"), Thread.post_count > 0
+    )
 
 
 def list_threads(

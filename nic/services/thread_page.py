@@ -20,7 +20,14 @@ from nic.extensions import db
 from nic.models import Post, School, User
 from nic.models.accounts import job_role_label
 from nic.services.pagination import KnownTotalPagination
-from nic.services.reading import REPLIES_PER_PAGE, PostNode, branches, build_tree, opening_id
+from nic.services.reading import (
+    REPLIES_PER_PAGE,
+    PostNode,
+    branches,
+    build_tree,
+    opening_id,
+    shown_clause,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +92,11 @@ def _page_statement() -> sa.Select:
     """The page's branches (replies to the thread and all under them), the opening post,
     their authors and schools, and the number of branches in the thread."""
     thread_id = sa.bindparam("thread_id", type_=sa.Integer)
-    all_branches = branches(thread_id)
+    shown = shown_clause(thread_id)
+    all_branches = branches(thread_id, shown)
     roots = all_branches.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).subquery()
     tree = sa.select(roots.c.id).cte("branch", recursive=True)
-    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
+    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id, shown))
     total = sa.select(sa.func.count()).select_from(all_branches.subquery()).scalar_subquery()
     return (
         sa.select(*_COLUMNS, total)
@@ -112,6 +120,29 @@ def _view(row: sa.Row) -> PostView:
         post_id, thread_id, parent_id, author_id, author, body_html, created_at, edited_at,
         deleted_at, hidden, links,
     )  # fmt: skip
+
+
+@functools.cache
+def _posts_statement() -> sa.Select:
+    """Some posts of one thread, with their authors, and the thread's opening post id."""
+    thread_id = sa.bindparam("thread_id", type_=sa.Integer)
+    return (
+        sa.select(*_COLUMNS, opening_id(thread_id))
+        .join(User, User.id == Post.author_id)
+        .outerjoin(School, School.id == User.school_id)
+        .where(Post.thread_id == thread_id, Post.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+def load_reply(thread_id: int, post_id: int, parent_id: int | None) -> PostNode:
+    """A reply just posted, as the thread page places it: with the post it answers
+    (none for a reply to the thread or its opening post). One query."""
+    params = {"thread_id": thread_id, "ids": [post_id, parent_id or post_id]}
+    rows = {row[0]: row for row in db.session.execute(_posts_statement(), params)}
+    post = _view(rows[post_id])
+    parent = rows.get(parent_id or 0)
+    answers = _view(parent) if parent is not None and parent[0] != parent[-1] else None
+    return PostNode(post, depth=2 if answers else 1, in_reply_to=answers)
 
 
 def load_page(thread_id: int, page: int) -> ThreadPage:

@@ -8,7 +8,12 @@ from flask_login import current_user, login_required
 from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int
 from nic.services import library, org
-from nic.services.directory import MEMBERS_PER_PAGE, DirectoryFilter, members_query
+from nic.services.directory import (
+    MEMBERS_PER_PAGE,
+    DirectoryFilter,
+    members_query,
+    narrow_schools,
+)
 from nic.views.helpers import page_arg
 
 bp = Blueprint("directory", __name__)
@@ -25,6 +30,8 @@ def index():
         school_id=optional_int(request.args.get("school_id")),
         q=(request.args.get("q") or "").strip()[:100] or None,
     )
+    schools = org.list_schools()
+    filters, offered = narrow_schools(filters, schools)
     members = db.paginate(
         members_query(filters), page=page_arg(), per_page=MEMBERS_PER_PAGE, error_out=False
     )
@@ -34,7 +41,8 @@ def index():
         filters=filters,
         job_roles=JOB_ROLES,
         districts=org.list_districts(),
-        schools=org.list_schools(),
+        schools=offered,
+        all_schools=schools,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
@@ -13,6 +13,9 @@ from nic.forms.groups import AddMemberForm, GroupForm
 from nic.services import groups, reading
 from nic.services.live import sessions as live_sessions
 from nic.views.helpers import page_arg, refused
+
+# The member search shows at most this many people (narrow the words for more).
+SEARCH_RESULTS = 20
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -112,14 +115,18 @@ def members(group_id: int):
     access = groups.get_group_for(current_user, group_id)
     can_manage = policy.can_manage_group(current_user, access.group, access.membership)
     form = AddMemberForm() if can_manage else None
+    search = (request.args.get("q") or "").strip()[:100]
+    found = None
     if form is not None:
         form.user_id.choices = person_choices(groups.people_to_add(group_id))
+        if search:
+            found = groups.people_to_add(group_id, search, limit=SEARCH_RESULTS)
         if form.validate_on_submit():
             try:
                 user_id = int(form.user_id.data)
                 groups.add_member(current_user, group_id, user_id, form.role.data)
             except (ValueError, TypeError):
-                form.user_id.errors = ["Choose a person from the list."]
+                form.user_id.errors = ["Choose the person to add."]
             except ValidationError as exc:
                 show_errors(form, exc)
             else:
@@ -131,7 +138,8 @@ def members(group_id: int):
     status = 400 if form is not None and form.is_submitted() else 200
     return render_template(
         "groups/members.html", group=access.group, membership=access.membership,
-        page=page, form=form, can_manage=can_manage,
+        page=page, form=form, can_manage=can_manage, search=search, found=found,
+        search_results=SEARCH_RESULTS,
     ), status  # fmt: skip
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from nic.errors import PermissionDenied, ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
+from nic.responses import wants_json
 from nic.services import discussions, groups, library, read_state, reading, thread_page
 from nic.views import post_cards
 from nic.views.helpers import page_arg, refused
@@ -58,12 +59,30 @@ def render_thread(
     )
     linking = [post for post in shown.shown if post.practice_links]
     found = library.previews(current_user, (post.practice_links for post in linking))
+    reply_to = optional_int(form.parent_id.data)
     return render_template(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
-        cards=cards, reply_to=optional_int(form.parent_id.data),
+        cards=cards, reply_to=reply_to,
+        # The post the form answers, quoted above it (when it is on this page).
+        reply_parent=next((post for post in shown.shown if post.id == reply_to), None),
         previews={post.id: cards for post, cards in zip(linking, found, strict=True) if cards},
     ), status  # fmt: skip
+
+
+def posted_reply(access: discussions.ThreadAccess, post_id: int, parent_id: int | None):
+    """A reply just posted, for static/js/replies.js: its card's HTML to place in the tree,
+    where it sits (its page and address) and the thread's new reply count."""
+    thread = access.item
+    node = thread_page.load_reply(thread.id, post_id, parent_id)
+    page = reading.page_of_post(thread.id, post_id)
+    card = post_cards.render_cards(thread, access.membership, None, [node], page, None)[post_id]
+    count = thread.reply_count  # reloaded: the reply moved it in SQL
+    return jsonify(
+        id=post_id, parent_id=parent_id, page=page, html=str(card),
+        url=post_url(thread.id, post_id),
+        replies=f"{count} {'reply' if count == 1 else 'replies'}",
+    ), 201  # fmt: skip
 
 
 @bp.route("/threads/<int:thread_id>")
@@ -73,6 +92,14 @@ def show(thread_id: int):
     form = ReplyForm()
     form.parent_id.data = request.args.get("reply_to", "")
     return render_thread(access, form, page=page_arg())
+
+
+@bp.route("/posts/<int:post_id>")
+@login_required
+def post(post_id: int):
+    """A post's lasting address (profiles link to it): the thread page that shows it."""
+    found, _access = discussions.get_post_for(current_user, post_id)
+    return redirect(post_url(found.thread_id, found.id))
 
 
 @bp.route("/threads/<int:thread_id>/unread")
@@ -89,18 +116,25 @@ def unread(thread_id: int):
 @bp.route("/threads/<int:thread_id>/reply", methods=["POST"])
 @login_required
 def reply(thread_id: int):
+    """Post a reply. A script (Accept: application/json) gets the new card as JSON
+    (posted_reply) or the error as JSON with its fields; a form post, a redirect to
+    the reply or the thread re-shown with the errors and the text kept."""
     access = discussions.get_thread_for(current_user, thread_id)
     form = ReplyForm()
+    parent = optional_int(form.parent_id.data)
     if form.validate_on_submit():
         try:
-            post = discussions.reply(
-                current_user, access, form.body.data, optional_int(form.parent_id.data)
-            )
+            post = discussions.reply(current_user, access, form.body.data, parent)
         except ValidationError as exc:
+            if wants_json():
+                raise
             show_errors(form, exc)
         else:
+            if wants_json():
+                return posted_reply(access, post.id, parent)
             return redirect(post_url(thread_id, post.id))
-    parent = optional_int(form.parent_id.data)
+    elif wants_json():
+        raise ValidationError({name: errors[0] for name, errors in form.errors.items()})
     page = reading.page_of_post(thread_id, parent) if parent else 1
     return render_thread(access, form, page=page, status=400)
 
@@ -128,8 +162,12 @@ def edit_post(post_id: int):
 @login_required
 def delete_post(post_id: int):
     post = discussions.delete_post(current_user, post_id)
+    if post.thread.post_count == 0:
+        flash("Your post is deleted, and with it the thread: nothing else was in it.", "info")
+        return redirect(url_for("groups.show", group_id=post.thread.group_id))
     flash("Your post is deleted. Replies to it stay in the thread.", "info")
-    return redirect(post_url(post.thread_id, post.id))
+    # Gone from the page unless replies hang under it: show where it was.
+    return redirect(post_url(post.thread_id, post.parent_id or post.id))
 
 
 @bp.route("/posts/<int:post_id>/history")

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from nic.errors import ValidationError
 from nic.forms.accounts import ProfileForm
 from nic.forms.common import choices, optional_int, school_choices, show_errors
-from nic.services import accounts, home
+from nic.services import accounts, profiles
+from nic.views.helpers import page_arg
 
 bp = Blueprint("users", __name__)
 
@@ -29,8 +30,11 @@ def time_zone_choices():
 @login_required
 def profile(username: str):
     user = accounts.get_user_by_username(username)
-    posts = home.recent_posts_by(user.id, current_user)
-    return render_template("users/profile.html", user=user, posts=posts)
+    return render_template(
+        "users/profile.html", user=user,
+        memberships=profiles.groups_of(user.id, current_user),
+        posts=profiles.posts_by(user.id, current_user, page_arg()),
+    )  # fmt: skip
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])

@@ -102,8 +102,9 @@ def site(live_server):
 
 MEMBER_PAGES = [
     "/", "/groups/", "/groups/{group}", "/groups/{group}/members", "/threads/{thread}",
-    "/threads/{long}?page=2",
-    "/groups/{group}/threads/new", "/directory", "/u/maria.lopez", "/settings/profile",
+    "/threads/{long}?page=2", "/threads/{thread}?reply_to={post}",
+    "/groups/{group}/threads/new", "/directory", "/directory?job_role=principal",
+    "/u/maria.lopez", "/settings/profile",
     "/settings/tokens", "/settings/password", "/settings/devices", "/sessions/{upcoming}",
     "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
@@ -146,7 +147,7 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     page = new_page("a11y.admin@example.org")
     paths = ["/admin/", "/u/maria.lopez", "/groups/new", "/groups/{group}/edit",
              "/groups/{group}/sessions/new", "/sessions/{live}",
-             "/groups/{group}/members"]  # fmt: skip
+             "/groups/{group}/members", "/groups/{group}/members?q=james"]  # fmt: skip
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
@@ -186,4 +187,17 @@ def test_password_form_with_errors_meets_wcag_aa(live_server, site, new_page):
     page.locator("main").get_by_role("button", name="Change password").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
+    assert audit(page) == []
+
+
+def test_reply_box_in_place_with_an_error_meets_wcag_aa(live_server, site, new_page):
+    """The reply box opened under a post (static/js/replies.js), then refused (issue 17)."""
+    page = new_page("a11y.maria@example.org", width=360)
+    page.goto(live_server.url + "/threads/{thread}".format(**site))
+    page.locator("#post-{post}".format(**site)).get_by_role("link", name="Reply").click()
+    box = page.locator("form.reply-form--in-place")
+    box.wait_for()
+    assert audit(page) == []
+    box.get_by_role("button", name="Post reply").click()
+    box.get_by_role("alert").wait_for()
     assert audit(page) == []
