@@ -29,6 +29,12 @@ def session_room(session_id: int) -> str:
     return f"session:{session_id}"
 
 
+def facilitators_room(session_id: int) -> str:
+    """The session's facilitators: what the room does not see (who asked anonymously,
+    hidden poll results)."""
+    return f"session:{session_id}:facilitators"
+
+
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 

@@ -132,8 +132,9 @@ def get_record(session_id: int):
 
     The transcript is paged apart: GET /sessions/{id}/messages.
     """
-    session = live_access.get_session_for(api_user, session_id).item
-    record = live_record.load_record(session, with_messages=False)
+    access = live_access.get_session_for(api_user, session_id)
+    session = access.item
+    record = live_record.load_record(session, with_messages=False, reveal=access.is_facilitator)
     return {
         "session": _session_view(session),
         "message_count": live_record.message_count(session_id),

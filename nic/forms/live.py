@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from nic.forms.common import choices
+from nic.forms.common import MultiCheckboxField, choices
 from nic.models import LiveSession, as_utc
 from nic.services.live.sessions import SessionFields
 from nic.services.validation import BODY_MAX, TITLE_MAX
@@ -79,13 +79,25 @@ class SessionForm(FlaskForm):
         "Starts", validators=[DataRequired("Choose when the session starts.")]
     )
     ends_at = LocalTimeField("Ends", validators=[DataRequired("Choose when the session ends.")])
-    thread_ids = SelectMultipleField(
+    video_url = URLField(
+        "Video-call link",
+        description=(
+            "Optional: the Zoom, Meet or Teams link. Members see a Join button while the "
+            "session is live."
+        ),
+    )
+    anonymous_questions = BooleanField(
+        "Members may ask questions anonymously",
+        description="The room does not see who asked; facilitators still do.",
+    )
+    hide_poll_results = BooleanField(
+        "Hide poll results until each poll closes",
+        description="Members see how many voted, not how, so early votes do not sway later ones.",
+    )
+    thread_ids = MultiCheckboxField(
         "Linked threads",
         choices=[],
-        description=(
-            "Optional: background reading or follow-up from the group's discussions. "
-            "Hold Ctrl (Cmd on a Mac) to choose more than one."
-        ),
+        description="Optional: background reading or follow-up from the group's discussions.",
     )
 
     def setup(self, zone_name: str, threads: list[tuple[int, str]]) -> SessionForm:
@@ -101,6 +113,9 @@ class SessionForm(FlaskForm):
         self.starts_at.data = self._local(session.starts_at)
         self.ends_at.data = self._local(session.ends_at)
         self.thread_ids.data = [str(i) for i in thread_ids]
+        self.video_url.data = session.video_url
+        self.anonymous_questions.data = session.anonymous_questions
+        self.hide_poll_results.data = session.hide_poll_results
 
     def _local(self, value: datetime) -> datetime:
         return as_utc(value).astimezone(self.starts_at.zone).replace(tzinfo=None)
@@ -117,4 +132,7 @@ class SessionForm(FlaskForm):
             starts_at=self.starts_at.utc(),
             ends_at=self.ends_at.utc(),
             thread_ids=tuple(int(i) for i in self.thread_ids.data or []),
+            video_url=self.video_url.data or "",
+            anonymous_questions=bool(self.anonymous_questions.data),
+            hide_poll_results=bool(self.hide_poll_results.data),
         )

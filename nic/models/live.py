@@ -37,6 +37,11 @@ class LiveSession(db.Model):
     ends_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     status: Mapped[str] = mapped_column(sa.String(16), default=SessionStatus.SCHEDULED.value)
     locked: Mapped[bool] = mapped_column(default=False)
+    # Session options: the room does not see who asked (facilitators do); poll results
+    # stay hidden from members until the poll closes.
+    anonymous_questions: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    hide_poll_results: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    video_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     # "Now discussing": a pinned message, or an agenda item's text.
     pinned_message_id: Mapped[int | None] = mapped_column()
     pinned_text: Mapped[str | None] = mapped_column(sa.String(500))
@@ -134,6 +139,7 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     vote_count: Mapped[int] = mapped_column(default=0)
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     author: Mapped[User] = relationship(lazy="raise")
 
@@ -158,6 +164,7 @@ class Poll(db.Model):
     )
     question: Mapped[str] = mapped_column(sa.String(300))
     options: Mapped[list[str]] = mapped_column(sa.JSON)
+    multiple: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -171,4 +178,5 @@ class PollVote(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
-    option_index: Mapped[int] = mapped_column()
+    # One row per chosen option: a multiple-choice poll keeps several per person.
+    option_index: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,7 @@ from flask_socketio import Namespace, SocketIO, join_room, leave_room
 from nic.errors import Conflict, NotFound, NotLive
 from nic.events import (
     LIVE_NAMESPACE,
+    facilitators_room,
     login_credential,
     session_room,
     token_credential,
@@ -134,6 +135,8 @@ class LiveNamespace(Namespace):
         session_id = access.item.id
         presence = current_presence()
         join_room(session_room(session_id))
+        if access.is_facilitator:
+            join_room(facilitators_room(session_id))
         if presence.enter(request.sid, session_id, access.item.group_id):
             live_attendance.announce_joined(access)
         after_id = p["after_id"]
@@ -158,6 +161,7 @@ class LiveNamespace(Namespace):
         if session_id not in presence.sessions_of(request.sid):
             raise NotFound("You have not joined that session.")
         leave_room(session_room(session_id))
+        leave_room(facilitators_room(session_id))
         if presence.exit(request.sid, session_id):
             live_attendance.person_left(session_id, user.id)
         return {}
@@ -205,9 +209,9 @@ class LiveNamespace(Namespace):
         muted = p["muted"] is not False
         return {"participant": live_facilitation.set_muted(access, p["user_id"], muted)}
 
-    @event({"body": required_value}, limit="write")
+    @event({"body": required_value, "anonymous": optional_flag}, limit="write")
     def on_ask(access: LiveAccess, p: dict) -> Ack:
-        return {"question": live_questions.ask(access, p["body"])}
+        return {"question": live_questions.ask(access, p["body"], p["anonymous"])}
 
     @event({"question_id": required_id}, limit="action")
     def on_upvote(access: LiveAccess, p: dict) -> Ack:
@@ -218,11 +222,12 @@ class LiveNamespace(Namespace):
         answered = p["answered"] is not False
         return {"question": live_questions.answer(access, p["question_id"], answered)}
 
-    @event({"question": required_value, "options": required_value})
+    @event({"question": required_value, "options": required_value, "multiple": optional_flag})
     def on_open_poll(access: LiveAccess, p: dict) -> Ack:
-        return {"poll": live_questions.open_poll(access, p["question"], p["options"])}
+        poll = live_questions.open_poll(access, p["question"], p["options"], p["multiple"])
+        return {"poll": poll}
 
-    @event({"poll_id": required_id, "option": required_id}, limit="action")
+    @event({"poll_id": required_id, "option": required_value}, limit="action")
     def on_vote(access: LiveAccess, p: dict) -> Ack:
         return {"poll": live_questions.vote(access, p["poll_id"], p["option"])}
 

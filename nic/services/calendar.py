@@ -20,6 +20,8 @@ def session_ics(session: LiveSession, url: str, now: datetime | None = None) -> 
     description = session.agenda.strip()
     if url:
         description = f"{description}\n\n{url}" if description else url
+    if session.video_url:
+        description = f"{description}\n\nVideo call: {session.video_url}".strip()
     event = Event()
     event.add("uid", f"session-{session.id}@nic")
     event.add("dtstamp", as_utc(now or utcnow()))
@@ -29,6 +31,8 @@ def session_ics(session: LiveSession, url: str, now: datetime | None = None) -> 
     event.add("description", description)
     if url:
         event.add("url", url)
+    if session.video_url:  # where calendar apps show "Join"
+        event.add("location", session.video_url)
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODUCT_ID)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from flask import current_app, has_request_context, request
@@ -46,6 +47,22 @@ def clean_text(field: str, value: object, *, max_length: int, required: bool = T
         raise ValidationError(field, "This field is required.")
     if len(text) > max_length:
         raise ValidationError(field, f"Must be at most {max_length:,} characters.")
+    return text
+
+
+def clean_url(field: str, value: object, *, max_length: int = 500) -> str:
+    """An optional web address (http or https, with a host), or ""; raises ValidationError.
+
+    Only a web link a person can open: never javascript:, data: or a bare word.
+    """
+    text = clean_text(field, value, max_length=max_length, required=False)
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or " " in text:
+        raise ValidationError(
+            field, "Give a web address that starts with https://, as the meeting app shows it."
+        )
     return text
 
 

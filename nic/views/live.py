@@ -80,7 +80,7 @@ def show(session_id: int):
     record = None
     can_take_part = policy.can_take_part_in_session(current_user, session, membership)
     if session.status == SessionStatus.ENDED.value:
-        record = live_record.load_record(session)
+        record = live_record.load_record(session, reveal=access.is_facilitator)
     return render_template(
         "live/show.html", session=session, group=session.group, membership=membership,
         record=record, linked=live_sessions.linked_threads(session_id),

@@ -250,3 +250,48 @@ def test_a_late_arrival_on_a_phone_sees_the_room_as_it_is(live_server, new_page)
     expect(mia.get_by_role("tab")).to_have_count(0)
     expect(mia.get_by_role("button", name="Raise hand")).to_have_count(0)
     assert fran.problems == [] and mia.problems == []
+
+
+def _with_options(session_id: int) -> None:
+    from nic.extensions import db
+    from nic.models import LiveSession
+
+    session = db.session.get(LiveSession, session_id)
+    session.anonymous_questions = session.hide_poll_results = True
+    db.session.commit()
+
+
+def test_anonymous_questions_and_a_hidden_multiple_choice_poll(live_server, new_page):
+    data = live_server.run(setup_session)
+    live_server.run(lambda: _with_options(data["session"]))
+    url = f"{live_server.url}/sessions/{data['session']}"
+    fran, mia = new_page(data["facilitator"]), new_page(data["member"])
+    fran.goto(url)
+    fran.get_by_role("button", name="Start session").click()
+    mia.goto(url)
+    expect(mia.locator("[data-live-connection]")).to_have_text("Connected.")
+
+    mia.get_by_role("textbox", name="Ask a question").fill("Can PLCs skip a week?")
+    mia.get_by_role("checkbox", name="Ask anonymously").check()
+    mia.get_by_role("button", name="Ask", exact=True).click()
+    expect(mia.locator("[data-live-questions]")).to_contain_text("Asked anonymously")
+    expect(mia.locator("[data-live-questions]")).not_to_contain_text("Mia Member")
+    expect(fran.locator("[data-live-questions]")).to_contain_text(
+        "Asked anonymously (by Mia Member: only facilitators see this)"
+    )
+
+    fran.get_by_label("Question", exact=True).fill("Which protocols have you used?")
+    fran.get_by_label("Choices, one per line").fill("Tuning\nConsultancy\nATLAS")
+    fran.get_by_role("checkbox", name="People may choose more than one").check()
+    fran.get_by_role("button", name="Open poll").click()
+    mia.get_by_role("checkbox", name="Tuning").check()
+    mia.get_by_role("checkbox", name="ATLAS").check()
+    mia.get_by_role("button", name="Vote", exact=True).click()
+    expect(mia.locator("[data-live-poll]")).to_contain_text(
+        "1 person has voted. The results show when the poll closes."
+    )
+    expect(fran.locator("[data-live-poll]")).to_contain_text("1 of 1")
+    fran.get_by_role("button", name="Close poll").click()
+    expect(mia.locator("[data-live-poll]")).to_contain_text("(closed)")
+    expect(mia.locator("[data-live-poll] meter")).to_have_count(3)
+    assert fran.problems == [] and mia.problems == []

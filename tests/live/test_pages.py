@@ -90,6 +90,7 @@ def test_times_are_shown_in_each_viewers_zone(people, login):
 )
 def test_bad_input_is_shown_again_with_errors(people, login, overrides, field, message):
     facilitator, _member, _outsider, group = people
+    make_thread(group, facilitator, "Background reading")  # a thread to link: checkboxes
     data = form_data(agenda="My *own* words", **overrides)
     response = login(facilitator).post_form(f"/groups/{group.id}/sessions/new", data)
     assert response.status_code == 400

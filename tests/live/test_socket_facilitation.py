@@ -188,7 +188,7 @@ def test_a_quick_poll_with_live_results(people, joined):
         "not_found"
     )
     session = ok(member.call("join", {"session_id": sid}))["session"]
-    assert session["me"]["poll_votes"] == {str(poll["id"]): 1}
+    assert session["me"]["poll_votes"] == {str(poll["id"]): [1]}  # the options chosen
     assert session["polls"][0]["total"] == 2
     assert error_code(member.call("close_poll", vote)) == "forbidden"
     assert ok(facilitator.call("close_poll", vote))["poll"]["open"] is False

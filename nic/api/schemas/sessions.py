@@ -36,6 +36,13 @@ class SessionSchema(ApiSchema):
     thread_ids = fields.List(
         fields.Integer(), metadata={"description": "Threads of the group linked to the session."}
     )
+    video_url = fields.String(metadata={"description": 'The video-call link ("" for none).'})
+    anonymous_questions = fields.Boolean(
+        metadata={"description": "Members may ask without the room seeing who asked."}
+    )
+    hide_poll_results = fields.Boolean(
+        metadata={"description": "Members see poll results only once a poll closes."}
+    )
     created_at = UtcDateTime()
 
 
@@ -49,6 +56,9 @@ class SessionCreateSchema(ApiSchema):
     starts_at = fields.AwareDateTime(required=True, **_times())
     ends_at = fields.AwareDateTime(required=True, **_times())
     thread_ids = fields.List(Id(), load_default=list)
+    video_url = Text(load_default="", validate=validate.Length(max=500))
+    anonymous_questions = fields.Boolean(load_default=False)
+    hide_poll_results = fields.Boolean(load_default=False)
 
 
 class SessionUpdateSchema(ApiSchema):
@@ -59,6 +69,9 @@ class SessionUpdateSchema(ApiSchema):
     starts_at = fields.AwareDateTime(**_times())
     ends_at = fields.AwareDateTime(**_times())
     thread_ids = fields.List(Id())
+    video_url = Text(validate=validate.Length(max=500))
+    anonymous_questions = fields.Boolean()
+    hide_poll_results = fields.Boolean()
 
 
 class TranscriptArgs(PageArgs):
@@ -118,7 +131,12 @@ class MessageSchema(ApiSchema):
 
 class QuestionSchema(ApiSchema):
     id = fields.Integer()
-    author = fields.Nested(PersonSchema)
+    author = fields.Nested(
+        PersonSchema,
+        allow_none=True,
+        metadata={"description": "Null for an anonymous question, except to facilitators."},
+    )
+    anonymous = fields.Boolean(metadata={"description": "Asked without the room seeing who."})
     body = fields.String()
     body_html = fields.String()
     created_at = fields.String()
@@ -131,8 +149,14 @@ class PollSchema(ApiSchema):
     id = fields.Integer()
     question = fields.String()
     options = fields.List(fields.String())
-    counts = fields.List(fields.Integer(), metadata={"description": "Votes per option."})
-    total = fields.Integer()
+    multiple = fields.Boolean(metadata={"description": "People may choose several options."})
+    counts = fields.List(
+        fields.Integer(),
+        allow_none=True,
+        metadata={"description": "Votes per option; null while the results are hidden."},
+    )
+    results_hidden = fields.Boolean()
+    total = fields.Integer(metadata={"description": "How many people voted."})
     open = fields.Boolean()
     opened_at = fields.String()
     closed_at = fields.String(allow_none=True)

@@ -197,8 +197,8 @@ def session_snapshot(access: LiveAccess, online_user_ids: set[int]) -> dict:
             participant_payload(p, p.user, p.user_id in online_user_ids) for p in participants
         ],
         "hands": _hands(session.id, participants),
-        "questions": live_questions.questions_of(session.id),
-        "polls": live_questions.polls_of(session.id),
+        "questions": live_questions.questions_of(session.id, access.is_facilitator),
+        "polls": live_questions.polls_of(session, access.is_facilitator),
         "me": {
             "user_id": access.user.id,
             "facilitator": access.is_facilitator,

@@ -70,11 +70,14 @@ def _attendance(session_id: int) -> list[Participant]:
     )
 
 
-def load_record(session: LiveSession, *, with_messages: bool = True) -> SessionRecord:
-    """Everything that happened in a session, in six queries whatever its size.
+def load_record(
+    session: LiveSession, *, with_messages: bool = True, reveal: bool = False
+) -> SessionRecord:
+    """Everything that happened in a session, in seven queries whatever its size.
 
     Without messages (the API's record, whose transcript is paged apart),
-    `messages` is empty.
+    `messages` is empty. `reveal` names who asked anonymous questions (for the
+    session's facilitators; never in the transcript or the notes posted to the group).
     """
     messages = (
         live_chat.messages_after(session, None, limit=RECORD_MESSAGES) if with_messages else []
@@ -82,8 +85,8 @@ def load_record(session: LiveSession, *, with_messages: bool = True) -> SessionR
     return SessionRecord(
         session,
         messages,
-        live_questions.questions_of(session.id),
-        live_questions.polls_of(session.id),
+        live_questions.questions_of(session.id, reveal),
+        live_questions.polls_of(session, reveal),
         _attendance(session.id),
     )
 
@@ -199,8 +202,9 @@ def _summary_lines(record: SessionRecord, zone: ZoneInfo) -> list[str]:
     for q in record.questions:
         state = "answered" if q["answered"] else "not answered"
         votes = f"{q['votes']} vote{'' if q['votes'] == 1 else 's'}"
-        asker = _escape(q["author"]["name"])
-        lines.append(f"- {_quote(q['body'])} ({votes}, {state}; asked by {asker})")
+        name = None if q["anonymous"] else _escape(q["author"]["name"])
+        asker = f"asked by {name}" if name else "asked anonymously"
+        lines.append(f"- {_quote(q['body'])} ({votes}, {state}; {asker})")
     if not record.questions:
         lines.append("No questions.")
     lines += ["", "## Polls", ""]
@@ -252,7 +256,7 @@ def post_record_as_thread(
     record = load_record(session)
     zone = _zone(zone_name)
     summary = "\n".join(_summary_lines(record, zone)[2:])  # the thread title says it
-    link = f"\n\nThe full record: {record_url}" if record_url else ""
+    link = f"\n\n[Open the full record of the session]({record_url})" if record_url else ""
     body = summary + "\n" + "\n".join(_transcript_lines(record, zone)) + link
     if len(body.strip()) > BODY_MAX:
         body = summary + "\nThe transcript is too long for a post: read it on the session page."

@@ -31,7 +31,7 @@ from nic.models import (
 from nic.policy import Actor
 from nic.services.groups import get_group_for
 from nic.services.live.access import LiveAccess, may_facilitate
-from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
+from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, clean_url
 
 # How many of the group's threads the schedule form offers for linking.
 LINKABLE_THREADS = 200
@@ -43,6 +43,8 @@ class SessionFields:
 
     `thread_ids` are threads of the group to link (background reading,
     follow-up); None leaves the current links alone (a partial API update).
+    `video_url` is the meeting's video-call link ("" for none); the two
+    options keep who asked and poll results from the room (not facilitators).
     """
 
     title: str
@@ -50,6 +52,9 @@ class SessionFields:
     starts_at: datetime | None
     ends_at: datetime | None
     thread_ids: tuple[int, ...] | None = None
+    video_url: str = ""
+    anonymous_questions: bool = False
+    hide_poll_results: bool = False
 
 
 def _utc(value: object) -> object:
@@ -68,6 +73,14 @@ def _clean_fields(fields: SessionFields) -> SessionFields:
         agenda = clean_text("agenda", fields.agenda, max_length=BODY_MAX, required=False)
     except ValidationError as exc:
         errors.update(exc.fields)
+    video_url = ""
+    try:
+        video_url = clean_url("video_url", fields.video_url)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    for option in ("anonymous_questions", "hide_poll_results"):
+        if not isinstance(getattr(fields, option), bool):
+            errors[option] = "Must be true or false."
     starts, ends = _utc(fields.starts_at), _utc(fields.ends_at)
     if not isinstance(starts, datetime):
         errors["starts_at"] = "Choose when the session starts."
@@ -77,7 +90,9 @@ def _clean_fields(fields: SessionFields) -> SessionFields:
         errors["ends_at"] = "The session must end after it starts."
     if errors:
         raise ValidationError(errors)
-    return SessionFields(title, agenda, starts, ends, fields.thread_ids)
+    return replace(
+        fields, title=title, agenda=agenda, starts_at=starts, ends_at=ends, video_url=video_url
+    )
 
 
 def _check_thread_ids(group_id: int, thread_ids: tuple[int, ...] | None) -> list[int] | None:
@@ -114,6 +129,12 @@ def _link_threads(session_id: int, thread_ids: list[int] | None) -> None:
     )
 
 
+def _set_options(session: LiveSession, clean: SessionFields) -> None:
+    session.video_url = clean.video_url
+    session.anonymous_questions = clean.anonymous_questions
+    session.hide_poll_results = clean.hide_poll_results
+
+
 def schedule_session(user: Actor, group_id: int, fields: SessionFields) -> LiveSession:
     """A facilitator schedules a session for their group."""
     begin_write()
@@ -131,6 +152,7 @@ def schedule_session(user: Actor, group_id: int, fields: SessionFields) -> LiveS
         starts_at=clean.starts_at,
         ends_at=clean.ends_at,
     )
+    _set_options(session, clean)
     db.session.add(session)
     db.session.flush()
     _link_threads(session.id, thread_ids)
@@ -152,6 +174,7 @@ def update_session(access: LiveAccess, fields: SessionFields) -> LiveSession:
     session.title, session.agenda = clean.title, clean.agenda
     session.agenda_html = render_markdown(clean.agenda)
     session.starts_at, session.ends_at = clean.starts_at, clean.ends_at
+    _set_options(session, clean)
     _link_threads(session.id, thread_ids)
     db.session.commit()
     return session
@@ -163,7 +186,10 @@ def change_session(access: LiveAccess, changes: dict[str, object]) -> LiveSessio
     `changes` holds SessionFields names; same rules and errors as `update_session`.
     """
     session = access.item
-    current = SessionFields(session.title, session.agenda, session.starts_at, session.ends_at)
+    current = SessionFields(
+        session.title, session.agenda, session.starts_at, session.ends_at, None,
+        session.video_url, session.anonymous_questions, session.hide_poll_results,
+    )  # fmt: skip
     return update_session(access, replace(current, **changes))
 
 

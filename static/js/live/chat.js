@@ -6,6 +6,7 @@
 
 import { button, el, newId, personMeta, plural, showError, timeEl, timeFormatter } from "./dom.js";
 
+const CONTINUED_MS = 5 * 60 * 1000;
 const EMOJI = ["👍", "❤️", "🎉", "😂", "🤔", "👏", "💡", "✅"];
 // What a message that did not reach the server says: it is kept either way.
 const SEND_RETRY = {
@@ -53,7 +54,19 @@ export function mountChat(room) {
       if (!next && Number(node.dataset.id) > m.id) next = node;
     });
     ui.log.insertBefore(li, next);
+    group(li);
+    if (li.nextElementSibling) group(li.nextElementSibling);
     if (follow !== false && (stick || m.author.id === me)) scrollToEnd(true);
+  }
+
+  /* Consecutive messages from one person within five minutes read as one turn:
+     the name, role and time show once (screen readers still hear who wrote). */
+  function group(li) {
+    const m = messages.get(Number(li.dataset.id));
+    const prev = li.previousElementSibling && messages.get(Number(li.previousElementSibling.dataset.id));
+    const continued = Boolean(m && prev && !m.reply_to && prev.author.id === m.author.id &&
+      new Date(m.created_at) - new Date(prev.created_at) < CONTINUED_MS);
+    li.classList.toggle("chat__message--continued", continued);
   }
 
   function renderMessage(m) {
@@ -169,7 +182,9 @@ export function mountChat(room) {
   function removeMessage(id) {
     messages.delete(id);
     const li = document.getElementById("message-" + id);
+    const after = li && li.nextElementSibling;
     if (li) li.remove();
+    if (after) group(after);
     if (replyTo && replyTo.id === id) cancelReply();
     renderPinned();
   }

@@ -20,6 +20,18 @@ export function mountQuestions(room) {
   let myQuestionVotes = new Set();
   let myPollVotes = {};
 
+  // The room sees "Anonymous"; a facilitator's copy names the asker, for them only.
+  function asker(q) {
+    if (!q.anonymous) return "Asked by " + q.author.name;
+    return q.author ? "Asked anonymously (by " + q.author.name + ": only facilitators see this)" : "Asked anonymously";
+  }
+
+  function keep(q) {
+    const old = questions.get(q.id);
+    if (q.anonymous && !q.author && old && old.author) q = { ...q, author: old.author };
+    questions.set(q.id, q);
+  }
+
   function renderQuestions() {
     if (!ui.questions) return;
     const list = Array.from(questions.values()).sort(
@@ -30,14 +42,14 @@ export function mountQuestions(room) {
       li.id = "question-" + q.id;
       const text = el("div", "questions__text");
       text.innerHTML = q.body_html; // sanitised by the server
-      text.append(el("span", "live-person__meta", "Asked by " + q.author.name + (q.answered ? " · answered" : "")));
+      text.append(el("span", "live-person__meta", asker(q) + (q.answered ? " · answered" : "")));
       li.append(text, el("span", "questions__votes", plural(q.votes, "vote", "votes")));
       const voted = myQuestionVotes.has(q.id);
       const up = button(voted ? "Upvoted" : "Upvote", "button button--secondary button--small", () => {
         room.send("upvote", { question_id: q.id }, (ack) => {
           if (!ack.ok) return showError(ui.askError || ui.error, ack.error.message);
           myQuestionVotes.add(q.id);
-          questions.set(ack.question.id, ack.question);
+          keep(ack.question);
           renderQuestions();
         });
       });
@@ -66,38 +78,48 @@ export function mountQuestions(room) {
     ui.poll.replaceChildren();
     ui.pollEmpty.textContent = p ? "" : "No poll yet.";
     if (!p) return;
-    const mine = myPollVotes[String(p.id)];
+    const mine = myPollVotes[String(p.id)] || [];
     const voting = p.open && room.state.status === "live";
+    const hidden = p.counts === null;
     const form = el("form");
     const box = el("fieldset");
-    box.append(el("legend", "poll__question", p.question + (p.open ? "" : " (closed)")));
+    box.append(el("legend", "poll__question",
+      p.question + (p.multiple ? " (choose any)" : "") + (p.open ? "" : " (closed)")));
     const list = el("ul", "poll__options");
     p.options.forEach((option, i) => {
       const li = el("li", "poll__option");
       const row = el("div", "poll__label");
       const name = el(voting ? "label" : "span", voting ? "checkbox-row" : null);
       if (voting) {
-        const radio = el("input");
-        radio.type = "radio";
-        radio.name = "poll-" + p.id;
-        radio.value = String(i);
-        radio.checked = mine === i;
-        name.append(radio);
+        const input = el("input");
+        input.type = p.multiple ? "checkbox" : "radio";
+        input.name = "poll-" + p.id;
+        input.value = String(i);
+        input.checked = mine.indexOf(i) !== -1;
+        name.append(input);
       }
       name.append(el("span", null, option));
-      row.append(name, el("span", "poll__count", p.counts[i] + " of " + p.total));
-      const meter = el("meter");
-      meter.min = 0;
-      meter.max = Math.max(p.total, 1);
-      meter.value = p.counts[i];
-      meter.setAttribute("aria-label", option + ": " + p.counts[i] + " of " + plural(p.total, "vote", "votes"));
-      li.append(row, meter);
+      row.append(name);
+      li.append(row);
+      if (!hidden) {
+        row.append(el("span", "poll__count", p.counts[i] + " of " + p.total));
+        const meter = el("meter");
+        meter.min = 0;
+        meter.max = Math.max(p.total, 1);
+        meter.value = p.counts[i];
+        meter.setAttribute("aria-label", option + ": " + p.counts[i] + " of " + plural(p.total, "person", "people"));
+        li.append(meter);
+      }
       list.append(li);
     });
     box.append(list);
+    if (hidden) {
+      const voted = p.total === 1 ? "1 person has" : p.total + " people have";
+      box.append(el("p", "live-empty", voted + " voted. The results show when the poll closes."));
+    }
     form.append(box);
     if (voting) {
-      const vote = el("button", "button button--primary button--small", mine === undefined ? "Vote" : "Change vote");
+      const vote = el("button", "button button--primary button--small", mine.length ? "Change vote" : "Vote");
       vote.type = "submit";
       form.append(vote);
     }
@@ -107,11 +129,11 @@ export function mountQuestions(room) {
     }
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const chosen = form.querySelector("input[type=radio]:checked");
-      if (!chosen) return showError(ui.pollError || ui.error, "Choose an option first.");
-      room.send("vote", { poll_id: p.id, option: Number(chosen.value) }, (ack) => {
+      const chosen = Array.from(form.querySelectorAll("input:checked"), (input) => Number(input.value));
+      if (!chosen.length) return showError(ui.pollError || ui.error, "Choose an option first.");
+      room.send("vote", { poll_id: p.id, option: p.multiple ? chosen : chosen[0] }, (ack) => {
         if (!ack.ok) return showError(ui.pollError || ui.error, ack.error.message);
-        myPollVotes[String(p.id)] = Number(chosen.value);
+        myPollVotes[String(p.id)] = chosen;
         polls.set(ack.poll.id, ack.poll);
         renderPoll();
       });
@@ -134,7 +156,7 @@ export function mountQuestions(room) {
 
   room.on("question", (q) => {
     if (q.session_id !== room.sessionId) return;
-    questions.set(q.id, q);
+    keep(q);
     renderQuestions();
   });
 
@@ -151,13 +173,16 @@ export function mountQuestions(room) {
     ui.ask.addEventListener("submit", (event) => {
       event.preventDefault();
       const box = ui.ask.querySelector("textarea");
+      const anonymous = ui.ask.querySelector("[name=anonymous]");
       const body = box.value.trim();
       if (!body) return showError(ui.askError, "Write your question first.");
-      room.send("ask", { body }, (ack) => {
+      const payload = { body };
+      if (anonymous && anonymous.checked) payload.anonymous = true;
+      room.send("ask", payload, (ack) => {
         if (!ack.ok) return showError(ui.askError, ack.error.message);
         showError(ui.askError, "");
         box.value = "";
-        questions.set(ack.question.id, ack.question);
+        keep(ack.question);
         renderQuestions();
       });
     });
@@ -168,8 +193,10 @@ export function mountQuestions(room) {
       event.preventDefault();
       const question = ui.openPoll.querySelector("[name=question]");
       const options = ui.openPoll.querySelector("[name=options]");
+      const multiple = ui.openPoll.querySelector("[name=multiple]");
       const choices = options.value.split("\n").map((s) => s.trim()).filter(Boolean);
-      room.send("open_poll", { question: question.value.trim(), options: choices }, (ack) => {
+      const payload = { question: question.value.trim(), options: choices, multiple: Boolean(multiple && multiple.checked) };
+      room.send("open_poll", payload, (ack) => {
         if (!ack.ok) return showError(ui.pollError, ack.error.message);
         showError(ui.pollError, "");
         question.value = "";

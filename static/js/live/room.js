@@ -48,6 +48,7 @@ export function createRoom(root) {
       lock: $("[data-live-lock]"),
       badge: page("[data-live-badge]"),
       calendar: page("[data-live-calendar]"),
+      video: page("[data-live-video]"),
       startForm: page('[data-live-command="start"]'),
       endForm: page('[data-live-command="end"]'),
     },
@@ -82,7 +83,7 @@ export function createRoom(root) {
     const live = room.state.status === "live" && !room.closed;
     for (const [form, note] of [[room.ui.composer, room.ui.reason], [room.ui.ask, room.ui.askReason]]) {
       if (!form) continue;
-      form.querySelectorAll("textarea, button").forEach((control) => {
+      form.querySelectorAll("textarea, button, input").forEach((control) => {
         control.disabled = Boolean(reason);
       });
       if (note) {
@@ -100,6 +101,7 @@ export function createRoom(root) {
     if (room.ui.side) room.ui.side.hidden = status === "scheduled";
     if (room.ui.startForm) room.ui.startForm.hidden = status !== "scheduled";
     if (room.ui.calendar) room.ui.calendar.hidden = status !== "scheduled";
+    if (room.ui.video) room.ui.video.hidden = !live;
     if (room.ui.endForm) room.ui.endForm.hidden = !live;
     if (room.ui.badge && BADGE[status]) {
       const [kind, text] = BADGE[status];
