@@ -12,7 +12,7 @@ from nic.demo import demo_sign_ins, load_demo, network_is_empty
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
-from nic.services import accounts, groups, org, read_state, tokens
+from nic.services import accounts, groups, org, read_state, rerender, tokens
 
 
 def _fail(exc: ServiceError) -> None:
@@ -52,6 +52,16 @@ def register_commands(app: Flask) -> None:
         """Rebuild the unread counters of every thread, group and reader from the posts."""
         read_state.recount_all()
         click.echo("Unread counts rebuilt.")
+
+    @app.cli.command("rerender-markdown")
+    @click.option("--dry-run", is_flag=True, help="Only count what would change.")
+    def rerender_markdown(dry_run):
+        """Re-render stored posts, write-ups, try reports, agendas, chat and questions from their
+        text (after the Markdown renderer changed). Revisions stay as they were written."""
+        changed = rerender.rerender_all(dry_run=dry_run)
+        verb = "would change" if dry_run else "changed"
+        for label, count in changed.items():
+            click.echo(f"{label}: {count} {verb}")
 
     @app.cli.command("create-district")
     @click.argument("name")

@@ -1,14 +1,18 @@
 """Markdown to sanitised HTML, done once when content is written.
 
-Python-Markdown renders; nh3 (an allow-list sanitiser) then removes every tag,
-attribute and URL scheme not listed here, so raw HTML, event handlers,
-`javascript:` and `data:` links cannot reach a page.
+Python-Markdown renders, with pymdown-extensions and nic.markup_extensions so that
+text reads as CommonMark with GitHub's additions (what people write on Discourse,
+GitHub and Slack; tests/test_markdown_compat.py compares). Raw HTML is shown as
+typed. nh3 (an allow-list sanitiser) then removes every tag, attribute and URL
+scheme not listed here, so event handlers, `javascript:` and `data:` links cannot
+reach a page. Stored HTML is rendered again only by `flask rerender-markdown`.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 
 import markdown
 import nh3
@@ -16,13 +20,38 @@ import nh3
 POST_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "input",
 }  # fmt: skip
-CHAT_TAGS = {"p", "br", "strong", "em", "b", "i", "del", "s", "code", "pre", "a", "ul", "ol", "li"}
-ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+CHAT_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "del", "s", "code", "pre", "a", "ul", "ol", "li",
+    "blockquote", "input",
+}  # fmt: skip
+# Task lists' checkboxes (the only <input> there can be: raw HTML is escaped) keep just
+# what shows their state; any <input> at all is disabled, and a checkbox or typeless.
+ATTRIBUTES = {
+    "a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"},
+    "input": {"checked", "aria-label"},
+}  # fmt: skip
+ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
+# One forced attribute only: nh3 adds several in no fixed order, and the same text must
+# always give the same HTML (flask rerender-markdown counts what changed).
+FORCED_VALUES = {"input": {"disabled": ""}}
+CLASSES = {"ul": {"task-list"}, "li": {"task-list-item"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-POST_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
-CHAT_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
+# CommonMark with GitHub's additions, as people write on Discourse, GitHub and Slack:
+# bare links and emails, ~~strike~~, - [ ] tasks, no _emphasis_ inside snake_case,
+# "#hashtag" is no heading, a single newline is a line break (nl2br).
+_COMMON = [
+    "fenced_code", "sane_lists", "nl2br", "pymdownx.magiclink", "pymdownx.tilde",
+    "pymdownx.tasklist", "pymdownx.betterem", "pymdownx.saneheaders", "nic.markup_extensions",
+]  # fmt: skip
+POST_EXTENSIONS = [*_COMMON, "tables"]
+CHAT_EXTENSIONS = _COMMON
+_CONFIGS = {
+    # H~2~O stays as typed: GitHub has no subscript.
+    "pymdownx.tilde": {"subscript": False},
+    "pymdownx.betterem": {"smart_enable": "underscore"},
+}
 
 
 class _Renderer:
@@ -33,7 +62,9 @@ class _Renderer:
     """
 
     def __init__(self, extensions: list[str]) -> None:
-        self._md = markdown.Markdown(extensions=extensions, output_format="html")
+        self._md = markdown.Markdown(
+            extensions=extensions, extension_configs=_CONFIGS, output_format="html"
+        )
         self._lock = threading.Lock()
 
     def convert(self, text: str) -> str:
@@ -45,17 +76,23 @@ class _Renderer:
 
 
 _RENDERERS: dict[tuple[str, ...], _Renderer] = {}
+# A link whose target the allow-list took away (javascript:, ftp:, ...): its text alone,
+# rather than something that looks like a link and goes nowhere.
+_DEAD_LINK = re.compile(r"<a (?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
 
 # One line that Markdown would only wrap in a paragraph: it starts with a
 # letter (so no heading, list, quote, rule, fence or indented code) and holds
-# no character that starts inline syntax (code, emphasis, links, escapes,
-# HTML, entities), needs escaping, or is whitespace other than a plain space.
+# no character that starts inline syntax (code, emphasis, ~~strike~~, links,
+# escapes, HTML, entities), needs escaping, or is whitespace other than a plain
+# space, and nothing that becomes a link by itself (an "@" of an email address,
+# "://" or "www.").
 # Most chat messages are such lines; they skip the Markdown parser, which
 # costs more than the rest of storing a message. tests/test_markup.py checks
 # that both ways give the same HTML.
 _PLAIN_LINE = re.compile(
-    r"[^\W\d_]"
-    r"[^\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\\`*_\[\]<>&]*\Z"
+    r"(?!.*(?:://|www\.))[^\W\d_]"
+    r"[^\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\\`*_\[\]<>&~@]*\Z",
+    re.IGNORECASE,
 )
 
 
@@ -74,14 +111,18 @@ def _render_markdown(text: str, tags: set[str], extensions: list[str]) -> str:
     key = tuple(extensions)
     renderer = _RENDERERS.get(key) or _RENDERERS.setdefault(key, _Renderer(extensions))
     html = renderer.convert(text)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=tags,
         attributes=ATTRIBUTES,
+        tag_attribute_values=ATTRIBUTE_VALUES,
+        set_tag_attribute_values=FORCED_VALUES,
+        allowed_classes=CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
         strip_comments=True,
     )
+    return _DEAD_LINK.sub(r"\1", html)
 
 
 def render_markdown(text: str) -> str:
@@ -95,12 +136,19 @@ def render_chat(text: str) -> str:
 
 
 # A practice of this site named in a text: a path, or a URL of one of its hosts, as a link
-# or pasted as it is (Markdown does not link bare URLs). Code is not looked in.
+# (pasted URLs become links too). Code is not looked in.
 _PRACTICE_URL = re.compile(
     r"(?<![\w/.@-])(?:https?://(?P<host>[\w.-]+(?::\d+)?))?/practices/(?P<id>\d{1,9})(?![\w/-])"
 )
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
 LINKS_KEPT = 10
+
+
+def _practice_urls(html: str) -> Iterator[tuple[str | None, int]]:
+    """(host or None, practice id) of each practice named in a rendered text, outside code."""
+    for match in _PRACTICE_URL.finditer(_CODE.sub("", html)):
+        host = match.group("host")
+        yield (host.lower() if host else None), int(match.group("id"))
 
 
 def linked_practice_ids(html: str, hosts: set[str]) -> list[int]:
@@ -109,9 +157,12 @@ def linked_practice_ids(html: str, hosts: set[str]) -> list[int]:
     Read from the sanitised HTML (links' targets and the text), never inside code.
     """
     found: list[int] = []
-    for match in _PRACTICE_URL.finditer(_CODE.sub("", html)):
-        host = match.group("host")
-        practice_id = int(match.group("id"))
-        if (host is None or host.lower() in hosts) and practice_id not in found:
+    for host, practice_id in _practice_urls(html):
+        if (host is None or host in hosts) and practice_id not in found:
             found.append(practice_id)
     return found[:LINKS_KEPT]
+
+
+def link_hosts(html: str, practice_ids: list[int]) -> set[str]:
+    """The hosts of the full links in a rendered text to any of these practices."""
+    return {host for host, found in _practice_urls(html) if host and found in practice_ids}

@@ -1,11 +1,12 @@
-"""The flask CLI: seed-demo, create-user, create-school, create-group."""
+"""The flask CLI: seed-demo, create-user, create-school, create-group, rerender-markdown."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from nic.database import begin_write
 from nic.extensions import db
 from nic.models import (
     ChatMessage,
@@ -17,12 +18,13 @@ from nic.models import (
     PracticeAttachment,
     PracticeLabel,
     PracticeTry,
+    Question,
     School,
     Thread,
     User,
     as_utc,
 )
-from nic.services import accounts
+from nic.services import accounts, discussions, practices
 
 
 def test_seed_demo_loads_a_realistic_network_once(app):
@@ -219,3 +221,118 @@ def test_the_demo_reads_as_a_real_network_over_the_past_weeks(app):
                                        (this_month - timedelta(days=1)).month)  # fmt: skip
     notes = db.session.get(Thread, ended.notes_thread_id)
     assert as_utc(ended.ended_at) < as_utc(notes.created_at) < now - timedelta(days=9)
+
+
+# What nic's renderer stored before it read Markdown the way CommonMark does.
+OLD_LIST_HTML = "<p>Here is what we tried:<br>\n- exit tickets<br>\n- /practices/{id}</p>"
+
+
+def _old_texts():
+    """One text of each kind, written now, then set back to the HTML an older renderer made."""
+    from nic.services import tries
+    from nic.services.live import attendance, chat, questions, sessions
+    from tests.factories import in_session, make_group, make_practice, make_school, make_user
+
+    writer = make_user("Maria Lopez", school=make_school("Lincoln Elementary"))
+    facilitator = make_user("Dana Whitfield", job_role="facilitator")
+    group = make_group("Principals", facilitator=facilitator, members=[writer])
+    practice = make_practice(writer, body="See https://nic.example.org/practices/1")
+    body = f"Here is what we tried:\n- exit tickets\n- /practices/{practice.id}"
+    thread = discussions.start_thread(writer, group.id, "PLC time", body)
+    reply = discussions.reply(writer, thread.id, "Plain words stay the same.", None)
+    access = practices.get_practice_for(writer, practice.id)
+    report = tries.record_try(
+        access, writer, tries.TryFields(tried_on=date.today(), outcome="adopted",
+                                        changes="~~Friday~~ Thursday", observations="Better.")
+    )  # fmt: skip
+    starts = datetime.now(UTC) + timedelta(days=1)
+    session = sessions.schedule_session(
+        facilitator, group.id,
+        sessions.SessionFields("March session", "Agenda:\n- check-in", starts,
+                               starts + timedelta(hours=1)),
+    )  # fmt: skip
+    sessions.start_session(in_session(facilitator, session.id))
+    attendance.attend(in_session(writer, session.id))
+    message = chat.send_message(in_session(writer, session.id), "see www.example.org", "m-1")
+    question = questions.ask(in_session(writer, session.id), "Who has ~~time~~?")
+    old = {
+        (Post, thread_post_id(thread)): {"body_html": OLD_LIST_HTML.format(id=practice.id),
+                                         "practice_links": ""},
+        (Practice, practice.id): {"body_html": "<p>See https://nic.example.org/practices/1</p>"},
+        (PracticeTry, report.id): {"changes_html": "<p>~~Friday~~ Thursday</p>"},
+        (LiveSession, session.id): {"agenda_html": "<p>Agenda:<br>\n- check-in</p>"},
+        (ChatMessage, message["id"]): {"body_html": "<p>see www.example.org</p>"},
+        (Question, question["id"]): {"body_html": "<p>Who has ~~time~~?</p>"},
+    }  # fmt: skip
+    begin_write()
+    for (model, row_id), values in old.items():
+        db.session.execute(sa.update(model).where(model.id == row_id).values(values))
+    db.session.commit()
+    return old, practice, reply
+
+
+def thread_post_id(thread) -> int:
+    return db.session.scalar(sa.select(sa.func.min(Post.id)).where(Post.thread_id == thread.id))
+
+
+def _stored(old):
+    return {
+        key: tuple(getattr(db.session.get(key[0], key[1]), name) for name in values)
+        for key, values in old.items()
+    }
+
+
+def test_rerender_markdown_updates_only_what_differs_and_counts_it(app):
+    old, practice, reply = _old_texts()
+    app.config["SERVER_NAME"] = "nic.example.org"
+    reply_html = db.session.get(Post, reply.id).body_html
+    before = _stored(old)
+    runner = app.test_cli_runner()
+
+    dry = runner.invoke(args=["rerender-markdown", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.splitlines() == [
+        "posts: 1 would change", "practice write-ups: 1 would change",
+        "try reports: 1 would change", "session agendas: 1 would change",
+        "chat messages: 1 would change", "questions: 1 would change",
+    ]  # fmt: skip
+    db.session.expire_all()
+    assert _stored(old) == before  # a dry run writes nothing
+
+    real = runner.invoke(args=["rerender-markdown"])
+    assert real.exit_code == 0, real.output
+    assert "posts: 1 changed" in real.output and "questions: 1 changed" in real.output
+    db.session.expire_all()
+    post = db.session.get(Post, next(i for model, i in old if model is Post))
+    assert "<ul>" in post.body_html and "<li>exit tickets</li>" in post.body_html
+    assert post.practice_links == str(practice.id)  # kept in step with the new HTML
+    written = db.session.get(Practice, practice.id)
+    assert 'href="https://nic.example.org/practices/1"' in written.body_html
+    assert written.practice_links == "1"  # the site's full link still counts
+    assert "<del>Friday</del>" in db.session.scalars(sa.select(PracticeTry.changes_html)).one()
+    assert "<li>check-in</li>" in db.session.scalars(sa.select(LiveSession.agenda_html)).one()
+    assert (
+        'href="http://www.example.org"'
+        in db.session.scalars(sa.select(ChatMessage.body_html)).one()
+    )
+    assert (
+        db.session.scalars(sa.select(Question.body_html)).one() == "<p>Who has <del>time</del>?</p>"
+    )
+    assert db.session.get(Post, reply.id).body_html == reply_html  # nothing to change
+
+    again = runner.invoke(args=["rerender-markdown"])
+    assert again.exit_code == 0
+    assert [line.rsplit(": ", 1)[1] for line in again.output.splitlines()] == ["0 changed"] * 6
+
+
+def test_rerender_keeps_links_to_the_site_written_under_its_host_without_server_name(app):
+    _, practice, _ = _old_texts()
+    app.config["SERVER_NAME"] = None  # the command runs with no request to name the host
+    begin_write()
+    db.session.execute(
+        sa.update(Practice).where(Practice.id == practice.id).values(practice_links="1")
+    )
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["rerender-markdown"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Practice, practice.id).practice_links == "1"

@@ -36,9 +36,12 @@ DANGEROUS = ["<script", "onerror", "onclick", "onload", "onmouseover", "javascri
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize("render", [render_markdown, render_chat])
 def test_payloads_come_out_harmless(payload, render):
-    html = render(payload).lower()
+    html = render(payload)
+    # Raw HTML is shown as typed (escaped text): no tag or attribute of it survives.
+    tags = markup_only(html).lower()
     for marker in DANGEROUS:
-        assert marker not in html, (payload, html)
+        assert marker not in tags, (payload, html)
+    assert live_markup(html) == [], (payload, html)
 
 
 def test_code_is_escaped_not_dropped():
@@ -99,6 +102,22 @@ def live_markup(html: str) -> list[str]:
     return collector.found
 
 
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(self.get_starttag_text() or "")
+
+
+def markup_only(html: str) -> str:
+    """The start tags of some HTML, with their attributes, without its text."""
+    parser = _Tags()
+    parser.feed(html)
+    return "".join(parser.tags)
+
+
 # Plain lines skip the Markdown parser; they must come out exactly as it would render them.
 _SPECIAL = [*"#>*+-=_`\\[]()<>&!~|{}:;.,?'\"/%$@^", "1. ", "  ", "    ", "\t", "\n"]
 _ODD_SPACE = ["\u00a0", "\u2028", "\u2029", "\u3000", "\u2003", "\x85", "\x0b", "\ufeff", "\r"]
@@ -143,6 +162,10 @@ def test_plain_lines_render_exactly_as_markdown_would(render, tags, extensions, 
         ("see [the doc](https://example.org)", False),
         ("a <b>tag</b>", False),
         ("AT&T", False),
+        ("see https://example.org/a", False),
+        ("try WWW.example.org", False),
+        ("write to maria@example.org", False),
+        ("the ~~Tuesday~~ meeting", False),
         ("two\nlines", False),
         ("trailing\u00a0space", False),
         ("", False),

@@ -271,7 +271,10 @@ def test_markdown_preview_is_sanitised(client, login, people):
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 200
-    assert response.json["html"] == "<p><strong>bold</strong> </p>"
+    # Raw HTML is shown as typed, as text: never run, never parsed.
+    assert response.json["html"] == (
+        "<p><strong>bold</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
     missing_csrf = client.post("/preview", json={"text": "x"})
     assert missing_csrf.status_code == 400
     bad = client.post("/preview", data="nope", headers={"X-CSRFToken": token})

@@ -57,8 +57,10 @@ def site(live_server):
         james = make_user("James Okafor", email="a11y.james@example.org", school=school)
         group = make_group("Principals' Circle (a11y)", facilitator=admin, members=[maria, james])
         thread = make_thread(
-            group, maria, "Protecting PLC time", "Our PLCs keep getting **cancelled**."
-        )
+            group, maria, "Protecting PLC time",
+            "Our PLCs keep getting **cancelled**. What we tried:\n- [x] a common planning block"
+            "\n  - [ ] ~~Friday~~ Thursday check-ins, see www.example.org\n\n> It helped.",
+        )  # fmt: skip
         first = make_reply(thread, james, "We moved PLCs into the master schedule.")
         make_reply(thread, maria, "What did you give up?", first)
         discussions.set_thread_flag(admin, thread.id, "pinned", True)
