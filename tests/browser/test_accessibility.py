@@ -150,9 +150,7 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
-@pytest.mark.parametrize(
-    ("path", "button"), [("/login", "Sign in"), ("/register", "Create account")]
-)
+@pytest.mark.parametrize(("path", "button"), [("/login", "Sign in"), ("/register", "Sign up")])
 def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, button):
     page = new_page()
     page.goto(live_server.url + path)
