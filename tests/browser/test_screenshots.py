@@ -8,20 +8,17 @@ the folder in the work tree for people to look at), named
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 
 from nic.services import practices, tries
-from nic.services.live import attendance as live_attendance
-from nic.services.live import chat as live_chat
-from nic.services.live import sessions as live_sessions
 from tests.factories import (
-    in_session,
     make_group,
     make_practice,
     make_reply,
     make_school,
+    make_sessions,
     make_thread,
     make_user,
 )
@@ -50,19 +47,7 @@ def site(live_server):
                              "- common planning block\n- a sub rotation")  # fmt: skip
         first = make_reply(thread, coach, "We moved PLCs into the master schedule.")
         make_reply(thread, maria, "What did you give up to make room?", first)
-        starts = datetime.now(UTC) + timedelta(days=2)
-        fields = live_sessions.SessionFields("Network session", "1. Wins\n2. PLC time", starts,
-                                             starts + timedelta(hours=1))  # fmt: skip
-        scheduled = live_sessions.schedule_session(facilitator, group.id, fields)
-        live = live_sessions.schedule_session(facilitator, group.id, fields)
-        live_sessions.start_session(in_session(facilitator, live.id))
-        live_attendance.attend(in_session(maria, live.id))
-        live_chat.send_message(in_session(maria, live.id), "Hello from Lincoln", "shots-1")
-        ended = live_sessions.schedule_session(facilitator, group.id, fields)
-        live_sessions.start_session(in_session(facilitator, ended.id))
-        live_attendance.attend(in_session(coach, ended.id))
-        live_chat.send_message(in_session(facilitator, ended.id), "Thanks, everyone", "shots-2")
-        live_sessions.end_session(in_session(facilitator, ended.id))
+        scheduled, live, ended = make_sessions(facilitator, group, maria, coach, "shots")
         practice = make_practice(maria, "Data huddles every other Friday (shots)")
         report = tries.TryFields(date.today(), "adapted", "6-8", "Grade 7 team", "Monthly",
                                  "Teams brought student work without being asked.")  # fmt: skip
@@ -90,43 +75,39 @@ SIGNED_IN = {
 SIGNED_OUT = {"sign-in": "/login", "sign-up": "/register"}
 
 
-def visit(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
+def each_page(new_page, live_server, site, width: int):
+    """Every main page at `width` in turn (signed in, then out): its name and the open page."""
+    for signed_in, pages in ((True, SIGNED_IN), (False, SIGNED_OUT)):
+        page = new_page("shots.maria@example.org" if signed_in else None, width=width)
+        for name, path in pages.items():
+            page.goto(live_server.url + path.format(**site))
+            page.wait_for_load_state("networkidle")
+            yield name, page
+        assert page.problems == []
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_each_main_page_is_photographed(live_server, site, new_page, width):
     SHOTS.mkdir(exist_ok=True)
-    for signed_in, pages in ((True, SIGNED_IN), (False, SIGNED_OUT)):
-        page = new_page("shots.maria@example.org" if signed_in else None, width=width)
-        for name, path in pages.items():
-            visit(page, live_server.url + path.format(**site))
-            shot = SHOTS / f"{name}-{width}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 5_000, shot
-        assert page.problems == []
+    for name, page in each_page(new_page, live_server, site, width):
+        shot = SHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5_000, shot
 
 
 def test_at_390_px_the_header_is_one_row_on_every_page(live_server, site, new_page):
     tall = []
-    for signed_in, pages in ((True, SIGNED_IN), (False, SIGNED_OUT)):
-        page = new_page("shots.maria@example.org" if signed_in else None, width=390)
-        for name, path in pages.items():
-            visit(page, live_server.url + path.format(**site))
-            height = page.locator(".site-header").bounding_box()["height"]
-            if height >= ONE_ROW:
-                tall.append(f"{name}: {height:.0f} px")
+    for name, page in each_page(new_page, live_server, site, 390):
+        height = page.locator(".site-header").bounding_box()["height"]
+        if height >= ONE_ROW:
+            tall.append(f"{name}: {height:.0f} px")
     assert tall == []
 
 
 def test_at_320_px_no_page_scrolls_sideways(live_server, site, new_page):
     wider = []
-    for signed_in, pages in ((True, SIGNED_IN), (False, SIGNED_OUT)):
-        page = new_page("shots.maria@example.org" if signed_in else None, width=320)
-        for name, path in pages.items():
-            visit(page, live_server.url + path.format(**site))
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 320:
-                wider.append(f"{name}: {width} px")
+    for name, page in each_page(new_page, live_server, site, 320):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wider.append(f"{name}: {width} px")
     assert wider == []
