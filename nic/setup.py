@@ -24,6 +24,7 @@ from nic.realtime.packets import LimitedJSON, LimitedPacket
 from nic.realtime.queue import client_manager
 from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
 from nic.services import logins
+from nic.timezones import zone_label
 from nic.views import blueprints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -99,6 +100,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["excerpt"] = excerpt
+    app.jinja_env.filters["zone_label"] = zone_label  # "Eastern Time (US & Canada)"
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["JOB_ROLE_LABELS"] = {k.value: v for k, v in JOB_ROLE_LABELS.items()}
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
-from nic.models import Group, Post, Practice, School, Thread, User
+from nic.models import Group, LiveSession, Post, Practice, School, Thread, User
 from nic.services import accounts, discussions, groups, logins, org, practice_fields, practices
 from nic.services.live import access as live_access
+from nic.services.live import attendance as live_attendance
+from nic.services.live import chat as live_chat
+from nic.services.live import sessions as live_sessions
 from nic.services.live.access import LiveAccess
 
 PASSWORD = "correct horse battery"
@@ -90,6 +94,27 @@ def sign_in(client, user: User, user_agent: str = TEST_USER_AGENT) -> str:
 def in_session(user: User, session_id: int) -> LiveAccess:
     """A person's access to a live session, loaded as a socket event loads it (locked)."""
     return live_access.get_session_for(user, session_id, lock=True)
+
+
+def make_sessions(
+    facilitator: User, group: Group, live_member: User, ended_member: User, tag: str
+) -> tuple[LiveSession, LiveSession, LiveSession]:
+    """A session in each state: scheduled (in two days), live (a member said hello), ended."""
+    starts = datetime.now(UTC) + timedelta(days=2)
+    fields = live_sessions.SessionFields(
+        "Network session", "1. Wins\n2. PLC time", starts, starts + timedelta(hours=1)
+    )
+    upcoming = live_sessions.schedule_session(facilitator, group.id, fields)
+    live = live_sessions.schedule_session(facilitator, group.id, fields)
+    live_sessions.start_session(in_session(facilitator, live.id))
+    live_attendance.attend(in_session(live_member, live.id))
+    live_chat.send_message(in_session(live_member, live.id), "Hello from Lincoln", f"{tag}-1")
+    ended = live_sessions.schedule_session(facilitator, group.id, fields)
+    live_sessions.start_session(in_session(facilitator, ended.id))
+    live_attendance.attend(in_session(ended_member, ended.id))
+    live_chat.send_message(in_session(facilitator, ended.id), "Thanks, everyone", f"{tag}-2")
+    live_sessions.end_session(in_session(facilitator, ended.id))
+    return upcoming, live, ended
 
 
 def make_practice(

@@ -52,8 +52,8 @@ def test_username_derived_from_name_is_unique(client):
         ({"password": "short"}, "Use at least 10 characters."),
         ({"name": ""}, "Enter your name."),
         ({"name": "x" * 121}, "120"),
-        ({"job_role": "superintendent"}, "Not a valid choice"),
-        ({"school_id": "999"}, "Not a valid choice"),
+        ({"job_role": "superintendent"}, "Choose your job role from the list."),
+        ({"school_id": "999"}, "Choose a school from the list."),
     ],
 )
 def test_sign_up_rejects_bad_input_and_keeps_text(client, overrides, message):

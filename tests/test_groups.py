@@ -49,8 +49,8 @@ def test_principal_cannot_create_groups(client, login):
     [
         ({"name": ""}, "Give the group a name."),
         ({"name": "n" * 121}, "120"),
-        ({"visibility": "secret"}, "Not a valid choice"),
-        ({"job_roles": ["wizard"]}, "not a valid choice"),
+        ({"visibility": "secret"}, "Choose who can see the group"),
+        ({"job_roles": ["wizard"]}, "Choose one of the options listed."),
         ({"name": "principals' circle"}, "A group with that name already exists."),
     ],
 )

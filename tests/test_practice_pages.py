@@ -66,7 +66,8 @@ def test_a_refused_form_is_shown_again_with_every_message_and_the_text_kept(peop
     response = client.post_form("/practices/new", typed)
     assert response.status_code == 400
     page = response.text
-    assert "This field is required." in page and "Must be at most 300 characters." in page
+    assert "This cannot be empty." in page
+    assert "This is 301 characters; the limit is 300. Shorten it by 1." in page
     assert "Choose at least one lever." in page
     assert "Twenty minutes." in page and "s" * 301 in page
     assert db.session.scalars(db.select(Practice)).all() == []

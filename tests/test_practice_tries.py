@@ -111,7 +111,7 @@ def test_the_practice_page_shows_reports_and_keeps_a_refused_one(people, login):
                                {"tried_on": TODAY.isoformat(), "outcome": "adapted",
                                 "changes": "Shorter protocol", "observations": ""})  # fmt: skip
     assert refused.status_code == 400
-    assert "This field is required." in refused.text and "Shorter protocol" in refused.text
+    assert "This cannot be empty." in refused.text and "Shorter protocol" in refused.text
     typed = "Teachers liked it <img src=x onerror=alert(1)>"
     done = client.post_form(f"/practices/{practice.id}/tries",
                             {"tried_on": TODAY.isoformat(), "outcome": "adapted",

@@ -67,8 +67,8 @@ def test_missing_title_unknown_levers_and_a_long_summary_are_each_named(people):
             publish=True,
         )
     fields = refused.value.fields
-    assert fields["title"] == "This field is required."
-    assert fields["summary"] == "Must be at most 300 characters."
+    assert fields["title"] == "This cannot be empty."
+    assert fields["summary"] == "This is 301 characters; the limit is 300. Shorten it by 1."
     assert fields["levers"] == "Unknown levers: magic."
     assert fields["levels"] == "Unknown levels: college."
 

@@ -47,8 +47,8 @@ def test_edit_profile(client, login):
     [
         ({"username": "Bad Name!"}, "lower-case letters"),
         ({"username": "taken.name"}, "That username is taken."),
-        ({"job_role": "wizard"}, "Not a valid choice"),
-        ({"time_zone": "Mars/Olympus"}, "Not a valid choice"),
+        ({"job_role": "wizard"}, "Choose your job role from the list."),
+        ({"time_zone": "Mars/Olympus"}, "Choose a time zone from the list."),
         ({"bio": "b" * 501}, "500"),
     ],
 )

@@ -41,9 +41,9 @@ def test_start_thread_renders_markdown(client, login, people):
     [
         ("", "A body", "Give your thread a title."),
         ("   ", "A body", "Give your thread a title."),
-        ("t" * 201, "A body", "Must be at most 200 characters."),
+        ("t" * 201, "A body", "This is 201 characters; the limit is 200. Shorten it by 1."),
         ("A title", "", "Write something first."),
-        ("A title", "b" * 50_001, "Must be at most 50,000 characters."),
+        ("A title", "b" * 50_001, "This is 50,001 characters; the limit is 50,000."),
     ],
 )
 def test_start_thread_rejects_bad_input_and_keeps_text(client, login, people, title, body, message):

@@ -2,21 +2,86 @@
 
 Server-rendered (the site's CSP allows no inline or third-party scripts, so
 Swagger UI and ReDoc are out), and generated from the same spec that
-/api/v1/openapi.json serves, so the two cannot disagree.
+/api/v1/openapi.json serves, so the two cannot disagree. A table of contents
+by area leads to each operation; the error statuses every operation shares
+are one table (each operation lists its codes and links there); each
+operation with a JSON body shows an example request and response, built
+from its schemas with realistic values (tests/api/test_reference.py checks
+the main ones against real answers).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
 from nic.markup import render_markdown
+from nic.responses import HTTP_CODES
 
 bp = Blueprint("api_reference", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+
+# What each error status means for a caller; every operation links here instead of
+# repeating the table (its own codes are listed on it).
+ERRORS: dict[str, str] = {
+    "400": "Invalid input. `fields` names each bad field with a message, all at once.",
+    "401": "No token, or a malformed, unknown or revoked one (see `WWW-Authenticate`).",
+    "403": "Not allowed: you can see the thing but may not do this to it.",
+    "404": "Not found: missing, or not yours to see (a private group, someone's draft).",
+    "409": "Conflict with the current state: a taken name, an ended session.",
+    "413": "Too large: the body or file is over the limit.",
+    "415": "The body is not JSON (send `Content-Type: application/json`).",
+    "429": "Too many requests: wait the seconds in `Retry-After`, then try again.",
+}
+
+# Realistic values for the examples, by field name (anything else gets a plain value).
+SAMPLES: dict[str, Any] = {
+    "name": "Maria Lopez",
+    "username": "maria.lopez",
+    "email": "maria.lopez@example.org",
+    "job_role": "principal",
+    "bio": "Principal at Lincoln Elementary; our focus is math talk.",
+    "time_zone": "America/New_York",
+    "title": "Exit tickets that teachers actually use",
+    "body": "We tried a three-question exit ticket in grade 7 math.\n\n- Week 1: ...",
+    "summary": "Three questions, two minutes, sorted by the team the same afternoon.",
+    "agenda": "Welcome\nData huddle: exit ticket results\nNext PDSA cycle",
+    "description": "Principals of the network's elementary schools.",
+    "visibility": "network",
+    "my_role": "member",
+    "status": "published",
+    "levers": ["data_use"],
+    "levels": ["elementary"],
+    "tags": ["exit tickets"],
+    "job_roles": ["principal"],
+    "message": "Some fields are not valid: title.",
+    "code": "invalid",
+    "url": "https://nic.example.org/practices/7",
+    "caption": "Exit ticket template",
+    "filename": "exit-ticket.pdf",
+    "body_html": "<p>We tried a three-question exit ticket in grade 7 math.</p>",
+    "agenda_html": "<p>Welcome<br>Data huddle: exit ticket results</p>",
+    "id": 12,
+    "thread_id": 31,
+    "parent_id": 30,
+    "group_id": 4,
+    "user_id": 9,
+    "school_id": 3,
+    "practice_id": 7,
+    "session_id": 5,
+    "district_id": 2,
+    "notes_thread_id": 32,
+}
+# A name inside a nested object is that object's name ("school": {"name": ...}).
+NAMES = {"school": "Lincoln Elementary", "district": "Riverside Unified", "group": "Principals ILT"}
+DATE_TIME, DATE = "2026-03-14T15:30:00Z", "2026-03-14"
+PAGE_PARAMETERS = ("page", "per_page")
 
 
 @dataclass
@@ -28,6 +93,16 @@ class Operation:
     parameters: list[dict[str, Any]]
     request: str | None
     responses: list[tuple[str, str, str | None]]
+    errors: list[str] = field(default_factory=list)
+    request_example: str | None = None
+    response_example: tuple[str, str] | None = None
+    paginated: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return (
+            "op-" + self.method.lower() + re.sub(r"[^a-z0-9]+", "-", self.path.lower()).rstrip("-")
+        )
 
 
 @dataclass
@@ -55,6 +130,78 @@ def type_of(schema: dict[str, Any] | None) -> str:
     if "enum" in schema:
         return "one of " + ", ".join(str(v) for v in schema["enum"] if v is not None)
     return kind + (f" ({schema['format']})" if "format" in schema else "")
+
+
+def example(spec: dict[str, Any], schema: dict[str, Any] | None, name: str = "",
+            writing: bool = False, depth: int = 0, within: str = "") -> Any:  # fmt: skip
+    """A plausible value for `schema`: what a request (`writing`) or a response holds."""
+    if not schema or depth > 5:
+        return None
+    if "$ref" in schema:
+        resolved = spec["components"]["schemas"][ref_name(schema["$ref"])]
+        return example(spec, resolved, name, writing, depth)
+    if "allOf" in schema:
+        return example(spec, schema["allOf"][0], name, writing, depth)
+    for either in ("anyOf", "oneOf"):  # nullable nested objects: show the object
+        if either in schema:
+            options = schema[either]
+            chosen = next((o for o in options if "$ref" in o or "properties" in o), options[0])
+            return example(spec, chosen, name, writing, depth)
+    if "enum" in schema:
+        return SAMPLES.get(name) if SAMPLES.get(name) in schema["enum"] else schema["enum"][0]
+    kind = schema.get("type", "object")
+    if kind == "array":
+        sample = SAMPLES.get(name)
+        if isinstance(sample, list):
+            return sample
+        return [example(spec, schema.get("items"), name.removesuffix("s"), writing, depth + 1)]
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {
+            key: example(spec, prop, key, writing, depth + 1, within=name)
+            for key, prop in props.items()
+            if not (writing and prop.get("readOnly"))
+            and not (not writing and prop.get("writeOnly"))
+        }
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt in ("date-time", "date"):
+            return DATE_TIME if fmt == "date-time" else DATE
+        if name == "name" and within in NAMES:
+            return NAMES[within]
+        return SAMPLES.get(name, "…")
+    if kind == "integer":
+        return SAMPLES.get(name, 1)
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _schema_of(spec: dict[str, Any], body: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not body:
+        return None
+    if "$ref" in body:
+        body = spec["components"]["responses"][ref_name(body["$ref"])]
+    return body.get("content", {}).get("application/json", {}).get("schema")
+
+
+def _examples(
+    spec: dict[str, Any], op: dict[str, Any]
+) -> tuple[str | None, tuple[str, str] | None]:
+    """The operation's example request body and its first success response (status, body)."""
+    request_schema = _schema_of(spec, op.get("requestBody"))
+    request = _json(example(spec, request_schema, writing=True)) if request_schema else None
+    for code, response in sorted(op.get("responses", {}).items()):
+        if code.startswith("2"):
+            schema = _schema_of(spec, response)
+            return request, (code, _json(example(spec, schema)) if schema else "")
+    return request, None
 
 
 def _body_schema(body: dict[str, Any] | None) -> str | None:
@@ -95,15 +242,26 @@ def sections(spec: dict[str, Any]) -> list[Section]:
                 continue
             tag = (op.get("tags") or ["Other"])[0]
             section = by_tag.setdefault(tag, Section(tag, ""))
+            responses = _responses(spec, op.get("responses", {}))
+            request_example, response_example = _examples(spec, op)
+            parameters = [_parameter(p) for p in shared + op.get("parameters", [])]
+            # `page` and `per_page` mean the same everywhere: told once, under Lists.
+            paginated = {"page", "per_page"} <= {p["name"] for p in parameters}
+            if paginated:
+                parameters = [p for p in parameters if p["name"] not in PAGE_PARAMETERS]
             section.operations.append(
                 Operation(
                     method=method.upper(),
                     path=path,
                     summary=op.get("summary", ""),
                     description=op.get("description", ""),
-                    parameters=[_parameter(p) for p in shared + op.get("parameters", [])],
+                    parameters=parameters,
                     request=_body_schema(op.get("requestBody")),
-                    responses=_responses(spec, op.get("responses", {})),
+                    responses=[r for r in responses if r[0] < "400"],
+                    errors=[r[0] for r in responses if r[0] in ERRORS],
+                    request_example=request_example,
+                    response_example=response_example,
+                    paginated=paginated,
                 )
             )
     return [s for s in by_tag.values() if s.operations]
@@ -134,9 +292,15 @@ def docs():
     """The reference: public, like the OpenAPI document it is made from."""
     spec = current_app.extensions["nic_api"].spec.to_dict()
     schemas = schema_tables(spec)
+    error_example = _json(
+        {"error": {"code": "invalid", "message": "Some fields are not valid: title.",
+                   "fields": {"title": "This cannot be empty."}}}
+    )  # fmt: skip
     return render_template(
         "api/reference.html",
         spec=spec,
+        errors=[(code, HTTP_CODES.get(int(code), ""), text) for code, text in ERRORS.items()],
+        error_example=error_example,
         # The description is markdown (it reads well in the JSON document too).
         intro_html=render_markdown(spec["info"].get("description", "")),
         sections=sections(spec),

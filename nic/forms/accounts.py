@@ -3,11 +3,50 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo
 
-from nic.forms.common import JOB_ROLE_CHOICES
-from nic.services.accounts import PASSWORD_MIN
+from nic.forms.common import JOB_ROLE_CHOICES, Limit, TextAreaField
+from nic.services.accounts import (
+    BIO_MAX,
+    NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+)
+from nic.timezones import DEFAULT_ZONE
+
+
+def _password(missing: str) -> list:
+    return [
+        DataRequired(missing),
+        Limit(PASSWORD_MAX, min=PASSWORD_MIN, too_short=f"Use at least {PASSWORD_MIN} characters."),
+    ]
+
+
+def _name() -> StringField:
+    return StringField("Your name", validators=[DataRequired("Enter your name."), Limit(NAME_MAX)])
+
+
+def _job_role() -> SelectField:
+    return SelectField(
+        "Job role", choices=JOB_ROLE_CHOICES,
+        invalid_choice_message="Choose your job role from the list.",
+    )  # fmt: skip
+
+
+def _school() -> SelectField:
+    return SelectField(
+        "School", choices=[], invalid_choice_message="Choose a school from the list."
+    )
+
+
+def _time_zone() -> SelectField:
+    return SelectField(
+        "Time zone", choices=[], default=DEFAULT_ZONE,
+        invalid_choice_message="Choose a time zone from the list.",
+    )  # fmt: skip
 
 
 class LoginForm(FlaskForm):
@@ -16,7 +55,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = _name()
     email = EmailField(
         "Email",
         validators=[
@@ -24,26 +63,28 @@ class RegisterForm(FlaskForm):
             Email("Enter a valid email address."),
         ],
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(min=PASSWORD_MIN, max=200, message=f"Use at least {PASSWORD_MIN} characters."),
-        ],
-    )
-    job_role = SelectField("Job role", choices=JOB_ROLE_CHOICES)
-    school_id = SelectField("School", choices=[], validate_choice=True)
+    password = PasswordField("Password", validators=_password("Choose a password."))
+    job_role = _job_role()
+    school_id = _school()
+    time_zone = _time_zone()
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = _name()
     username = StringField(
-        "Username", validators=[DataRequired("Choose a username."), Length(min=3, max=40)]
-    )
-    job_role = SelectField("Job role", choices=JOB_ROLE_CHOICES)
-    school_id = SelectField("School", choices=[])
-    bio = TextAreaField("Short bio", validators=[Length(max=500)])
-    time_zone = SelectField("Time zone", choices=[])
+        "Username",
+        validators=[
+            DataRequired("Choose a username."),
+            Limit(
+                USERNAME_MAX, min=USERNAME_MIN,
+                too_short=f"Choose a username of {USERNAME_MIN} to {USERNAME_MAX} characters.",
+            ),
+        ],
+    )  # fmt: skip
+    job_role = _job_role()
+    school_id = _school()
+    bio = TextAreaField("Short bio", validators=[Limit(BIO_MAX)])
+    time_zone = _time_zone()
 
 
 class PasswordForm(FlaskForm):
@@ -52,10 +93,7 @@ class PasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[
-            DataRequired("Choose a new password."),
-            Length(min=PASSWORD_MIN, max=200, message=f"Use at least {PASSWORD_MIN} characters."),
-        ],
+        validators=_password("Choose a new password."),
         description=f"At least {PASSWORD_MIN} characters.",
     )
     confirm_password = PasswordField(

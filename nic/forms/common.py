@@ -1,17 +1,27 @@
-"""Helpers shared by the forms: choices and service-error display."""
+"""Helpers shared by the forms: choices, limits in the app's own words, service errors.
+
+Every message a form can show is written here or beside its field, never a
+library default ("Field must be between 3 and 40 characters long."):
+tests/test_form_messages.py walks every form class to keep it so.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import wtforms
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from nic.errors import ValidationError
 from nic.models import JOB_ROLE_LABELS, User
 from nic.services import org
+from nic.services.validation import too_long
+from nic.timezones import zone_groups
 
 JOB_ROLES = [(role.value, label) for role, label in JOB_ROLE_LABELS.items()]
 
@@ -22,6 +32,59 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 JOB_ROLE_CHOICES = choices(JOB_ROLES)
+NOT_LISTED = "Choose one of the options listed."
+
+
+class Limit(Length):
+    """A length limit in the app's words; its `maxlength` flag becomes the counter's data-limit.
+
+    The forms macro never lets the browser enforce it (`maxlength` silently cuts a
+    paste): text over the limit is sent, refused here with its length, and re-shown.
+    """
+
+    def __init__(self, max: int, min: int = -1, too_short: str | None = None) -> None:
+        super().__init__(min=min, max=max, message=too_short)
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        length = len(field.data or "")
+        if self.max != -1 and length > self.max:
+            raise FieldError(too_long(length, self.max))
+        if self.min != -1 and length < self.min:
+            raise FieldError(self.message or f"Use at least {self.min} characters.")
+
+
+class ServiceLimit:
+    """A limit the service checks (with every other problem at once); the form only shows it.
+
+    For forms whose service reports all of its field errors together (practices,
+    tries, attachments): refusing one field here first would hide the others.
+    Its `maxlength` flag gives the counter its data-limit, as `Limit`'s does.
+    """
+
+    def __init__(self, max: int) -> None:
+        self.max = max
+        self.field_flags = {"maxlength": max}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        """Nothing to check here: the service refuses over-limit text with its length."""
+
+
+class TextAreaField(wtforms.TextAreaField):
+    """A textarea whose line breaks count once, as the browser's counter counts them.
+
+    Browsers send each line break as CR LF but show (and count) it as one character;
+    reading them as LF keeps "312 characters over" on the page equal to the server's count.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n")
+
+
+def time_zone_choices() -> dict[str, list[SelectChoice]]:
+    """Every time zone by its friendly name, common US zones first (the value is the IANA id)."""
+    return {group: choices(pairs) for group, pairs in zone_groups().items()}
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired
 
+from nic.forms.common import Limit, TextAreaField
 from nic.services.validation import BODY_MAX, TITLE_MAX
 
-BODY_VALIDATORS = [
-    DataRequired("Write something first."),
-    Length(max=BODY_MAX, message=f"Must be at most {BODY_MAX:,} characters."),
-]
+BODY_VALIDATORS = [DataRequired("Write something first."), Limit(BODY_MAX)]
 
 
 class ThreadForm(FlaskForm):
     title = StringField(
-        "Title",
-        validators=[
-            DataRequired("Give your thread a title."),
-            Length(max=TITLE_MAX, message=f"Must be at most {TITLE_MAX} characters."),
-        ],
+        "Title", validators=[DataRequired("Give your thread a title."), Limit(TITLE_MAX)]
     )
     body = TextAreaField("Your post", validators=BODY_VALIDATORS)
 

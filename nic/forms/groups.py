@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import DataRequired
 
-from nic.forms.common import JOB_ROLE_CHOICES, MultiCheckboxField, choices
+from nic.forms.common import (
+    JOB_ROLE_CHOICES,
+    NOT_LISTED,
+    Limit,
+    MultiCheckboxField,
+    TextAreaField,
+    choices,
+)
 from nic.models import GroupRole
+from nic.services.groups import DESCRIPTION_MAX, GROUP_NAME_MAX
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Give the group a name."), Length(max=120)])
-    description = TextAreaField("What the group is for", validators=[Length(max=2000)])
-    job_roles = MultiCheckboxField("Meant for", choices=JOB_ROLE_CHOICES)
+    name = StringField(
+        "Name", validators=[DataRequired("Give the group a name."), Limit(GROUP_NAME_MAX)]
+    )
+    description = TextAreaField("What the group is for", validators=[Limit(DESCRIPTION_MAX)])
+    job_roles = MultiCheckboxField(
+        "Meant for", choices=JOB_ROLE_CHOICES, invalid_choice_message=NOT_LISTED
+    )
     visibility = RadioField(
         "Who can see it",
         choices=choices(
@@ -23,6 +35,7 @@ class GroupForm(FlaskForm):
             ]
         ),
         default="network",
+        invalid_choice_message="Choose who can see the group: the whole network or members only.",
     )
 
 
@@ -39,4 +52,5 @@ class AddMemberForm(FlaskForm):
         choices=choices(
             [(GroupRole.MEMBER.value, "Member"), (GroupRole.FACILITATOR.value, "Facilitator")]
         ),
+        invalid_choice_message="Choose member or facilitator.",
     )

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, DateTimeLocalField, StringField, URLField
+from wtforms.validators import DataRequired, ValidationError
 
-from nic.forms.common import MultiCheckboxField, choices
+from nic.forms.common import NOT_LISTED, Limit, MultiCheckboxField, TextAreaField, choices
 from nic.models import LiveSession, as_utc
 from nic.services.live.sessions import SessionFields
 from nic.services.validation import BODY_MAX, TITLE_MAX
@@ -48,6 +48,9 @@ class LocalTimeField(DateTimeLocalField):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("format", LOCAL_FORMAT)
+        kwargs.setdefault(
+            "invalid_value_message", "Enter a date and a time, for example 2026-03-14 3:30 PM."
+        )
         super().__init__(*args, **kwargs)
 
     def utc(self) -> datetime | None:
@@ -66,14 +69,11 @@ class LocalTimeField(DateTimeLocalField):
 class SessionForm(FlaskForm):
     title = StringField(
         "Title",
-        validators=[
-            DataRequired("Give the session a title."),
-            Length(max=TITLE_MAX, message=f"Must be at most {TITLE_MAX} characters."),
-        ],
+        validators=[DataRequired("Give the session a title."), Limit(TITLE_MAX)],
     )
     agenda = TextAreaField(
         "Agenda",
-        validators=[Length(max=BODY_MAX, message=f"Must be at most {BODY_MAX:,} characters.")],
+        validators=[Limit(BODY_MAX)],
     )
     starts_at = LocalTimeField(
         "Starts", validators=[DataRequired("Choose when the session starts.")]
@@ -97,6 +97,7 @@ class SessionForm(FlaskForm):
     thread_ids = MultiCheckboxField(
         "Linked threads",
         choices=[],
+        invalid_choice_message=NOT_LISTED,
         description="Optional: background reading or follow-up from the group's discussions.",
     )
 

@@ -11,14 +11,15 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 
-from nic.forms.common import MultiCheckboxField, choices, person_label
+from nic.forms.common import MultiCheckboxField, ServiceLimit, TextAreaField, choices, person_label
 from nic.models import EVIDENCE_LABELS, LEVEL_LABELS, LEVER_LABELS, Group, PracticeTry, User
-from nic.services.practice_fields import PracticeFields
+from nic.services.attachments import CAPTION_MAX
+from nic.services.practice_fields import SUMMARY_MAX, PracticeFields
 from nic.services.practices import TEMPLATE
-from nic.services.tries import TryFields
+from nic.services.tries import GRADES_MAX, NOTES_MAX, PARTICIPANTS_MAX, TryFields
+from nic.services.validation import BODY_MAX, TITLE_MAX
 
 LEVER_CHOICES = choices(list(LEVER_LABELS.items()))
 LEVEL_CHOICES = choices(list(LEVEL_LABELS.items()))
@@ -26,16 +27,27 @@ NETWORK = ""
 
 
 class PracticeForm(FlaskForm):
-    title = StringField("Title", description="What the practice is, in a line.")
+    title = StringField(
+        "Title",
+        validators=[ServiceLimit(TITLE_MAX)],
+        description="What the practice is, in a line.",
+    )
     summary = TextAreaField(
         "Summary",
-        description="One paragraph, at most 300 characters: what you did and what it changed.",
+        validators=[ServiceLimit(SUMMARY_MAX)],
+        description=(
+            f"One paragraph, at most {SUMMARY_MAX} characters: what you did and what it changed."
+        ),
     )
-    body = TextAreaField("The write-up", default=TEMPLATE)
-    levers = MultiCheckboxField("Levers", choices=LEVER_CHOICES, description="Choose one or more.")
+    body = TextAreaField("The write-up", validators=[ServiceLimit(BODY_MAX)], default=TEMPLATE)
+    # The service names unknown levers and levels with every other problem at once.
+    levers = MultiCheckboxField(
+        "Levers", choices=LEVER_CHOICES, validate_choice=False, description="Choose one or more."
+    )
     levels = MultiCheckboxField(
-        "School levels", choices=LEVEL_CHOICES, description="Where it has been used."
-    )
+        "School levels", choices=LEVEL_CHOICES, validate_choice=False,
+        description="Where it has been used.",
+    )  # fmt: skip
     tags = StringField(
         "Tags", description="Separate tags with commas, for example: data huddles, exit tickets."
     )
@@ -84,7 +96,10 @@ class PracticeForm(FlaskForm):
 class TryForm(FlaskForm):
     """A school's report of trying a practice."""
 
-    tried_on = DateField("When your school tried it")
+    tried_on = DateField(
+        "When your school tried it",
+        invalid_value_message="Enter the date, for example 2026-03-14.",
+    )
     outcome = RadioField(
         "How it went",
         choices=choices(
@@ -96,12 +111,17 @@ class TryForm(FlaskForm):
         ),
         validate_choice=False,
     )
-    grade_band = StringField("Grades", description="For example: K-2, grade 7, 9-12.")
-    participants = StringField("Who took part", description="For example: the 3rd grade team.")
-    changes = TextAreaField("What you changed", description="Leave empty if you used it as is.")
+    # Limits the service checks; the form shows them to the counter (see ServiceLimit).
+    grade_band = StringField("Grades", [ServiceLimit(GRADES_MAX)],
+                             description="For example: K-2, grade 7, 9-12.")  # fmt: skip
+    participants = StringField("Who took part", [ServiceLimit(PARTICIPANTS_MAX)],
+                               description="For example: the 3rd grade team.")  # fmt: skip
+    changes = TextAreaField("What you changed", [ServiceLimit(NOTES_MAX)],
+                            description="Leave empty if you used it as is.")  # fmt: skip
     observations = TextAreaField(
-        "What you saw", description="Evidence from student work, assessments or observations."
-    )
+        "What you saw", [ServiceLimit(NOTES_MAX)],
+        description="Evidence from student work, assessments or observations.",
+    )  # fmt: skip
 
     def fill_from(self, report: PracticeTry) -> None:
         self.tried_on.data, self.outcome.data = report.tried_on, report.outcome
@@ -122,7 +142,11 @@ class AttachmentForm(FlaskForm):
     file = FileField(
         "File", description="PDF, Word, PowerPoint, Excel, PNG or JPEG; at most 10 MB."
     )
-    caption = StringField("Caption", description="What it is and what it shows, in a line.")
+    caption = StringField(
+        "Caption",
+        validators=[ServiceLimit(CAPTION_MAX)],
+        description="What it is and what it shows, in a line.",
+    )
     evidence_kind = SelectField(
         "Kind", choices=choices([("", "Choose one"), *EVIDENCE_LABELS.items()]),
         validate_choice=False,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from nic.forms.common import Limit
+from nic.services.tokens import TOKEN_NAME_MAX
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=[
-            DataRequired("Name the token after what will use it."),
-            Length(max=100, message="Must be at most 100 characters."),
-        ],
+        validators=[DataRequired("Name the token after what will use it."), Limit(TOKEN_NAME_MAX)],
         description="What will use it, e.g. “Roster sync” or “Network set-up script”.",
     )

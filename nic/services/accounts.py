@@ -17,9 +17,20 @@ from nic.extensions import db
 from nic.models import JobRole, School, User
 from nic.services import logins
 from nic.services.org import require_admin
-from nic.services.validation import check_characters, clean_choice, clean_text, clean_time_zone
+from nic.services.validation import (
+    check_characters,
+    clean_choice,
+    clean_text,
+    clean_time_zone,
+    too_long,
+)
+from nic.timezones import DEFAULT_ZONE
 
 PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+NAME_MAX = 120
+USERNAME_MIN, USERNAME_MAX = 3, 40
+BIO_MAX = 500
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,38}[a-z0-9]$")
 JOB_ROLES = [role.value for role in JobRole]
 
@@ -41,8 +52,8 @@ def check_password(value: object, field: str = "password") -> str:
     """A new password that meets the rules; raises ValidationError on `field`."""
     if not isinstance(value, str) or len(value) < PASSWORD_MIN:
         raise ValidationError(field, f"Use at least {PASSWORD_MIN} characters.")
-    if len(value) > 200:
-        raise ValidationError(field, "Use at most 200 characters.")
+    if len(value) > PASSWORD_MAX:
+        raise ValidationError(field, too_long(len(value), PASSWORD_MAX))
     problem = check_characters(value)
     if problem:
         raise ValidationError(field, problem)
@@ -101,14 +112,16 @@ class NewAccount:
     job_role: str = JobRole.OTHER.value
     school_id: int | None = None
     is_admin: bool = False
+    time_zone: str = DEFAULT_ZONE
 
 
 def create_user(data: NewAccount) -> User:
     """Create an account; raises ValidationError, Conflict for a taken email."""
     begin_write()
     email = normalize_email(data.email)
-    name = clean_text("name", data.name, max_length=120)
+    name = clean_text("name", data.name, max_length=NAME_MAX)
     password = check_password(data.password)
+    time_zone = clean_time_zone(data.time_zone)
     job_role = clean_choice("job_role", data.job_role, JOB_ROLES)
     school_id = _check_school(data.school_id)
     if _email_taken(email):
@@ -121,6 +134,7 @@ def create_user(data: NewAccount) -> User:
         job_role=job_role,
         school_id=school_id,
         is_admin=data.is_admin,
+        time_zone=time_zone,
     )
     db.session.add(user)
     db.session.commit()
@@ -194,12 +208,13 @@ class ProfileChange:
 def update_profile(user: User, change: ProfileChange) -> User:
     """Save a user's own profile; raises ValidationError."""
     begin_write()
-    name = clean_text("name", change.name, max_length=120)
-    username = clean_text("username", change.username, max_length=40).lower()
+    name = clean_text("name", change.name, max_length=NAME_MAX)
+    username = clean_text("username", change.username, max_length=USERNAME_MAX).lower()
     if not USERNAME_RE.match(username):
         raise ValidationError(
             "username",
-            "Use 3-40 lower-case letters, digits, dots, dashes or underscores.",
+            f"Use {USERNAME_MIN} to {USERNAME_MAX} lower-case letters, digits, dots, dashes"
+            " or underscores, starting and ending with a letter or digit.",
         )
     taken = db.session.scalar(
         sa.select(User.id).where(User.username == username, User.id != user.id)
@@ -210,7 +225,7 @@ def update_profile(user: User, change: ProfileChange) -> User:
     user.username = username
     user.job_role = clean_choice("job_role", change.job_role, JOB_ROLES)
     user.school_id = _check_school(change.school_id)
-    user.bio = clean_text("bio", change.bio, max_length=500, required=False)
+    user.bio = clean_text("bio", change.bio, max_length=BIO_MAX, required=False)
     user.time_zone = clean_time_zone(change.time_zone)
     db.session.commit()
     return user

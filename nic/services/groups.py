@@ -35,6 +35,8 @@ VISIBILITIES = [v.value for v in Visibility]
 GROUP_ROLES = [r.value for r in GroupRole]
 # A group page view moves "last visited" at most this often when nothing is new.
 VISIT_REFRESH = timedelta(minutes=5)
+GROUP_NAME_MAX = 120
+DESCRIPTION_MAX = 2000
 
 
 # The access every group service takes (nic.services.access).
@@ -91,8 +93,10 @@ class GroupFields:
 
 
 def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupFields:
-    name = clean_text("name", fields.name, max_length=120)
-    description = clean_text("description", fields.description, max_length=2000, required=False)
+    name = clean_text("name", fields.name, max_length=GROUP_NAME_MAX)
+    description = clean_text(
+        "description", fields.description, max_length=DESCRIPTION_MAX, required=False
+    )
     if not isinstance(fields.job_roles, list):
         raise ValidationError("job_roles", "Must be a list of job roles.")
     roles = [clean_choice("job_roles", r, JOB_ROLES) for r in fields.job_roles]

@@ -12,6 +12,9 @@ from nic.models import District, School, User
 from nic.policy import Actor
 from nic.services.validation import clean_text
 
+DISTRICT_NAME_MAX = 120
+SCHOOL_NAME_MAX = 160
+
 
 def require_admin(actor: Actor | None) -> None:
     # actor None means a trusted caller (the CLI).
@@ -50,7 +53,7 @@ def list_schools() -> list[School]:
 def create_district(actor: User | None, name: str) -> District:
     begin_write()
     require_admin(actor)
-    name = clean_text("name", name, max_length=120)
+    name = clean_text("name", name, max_length=DISTRICT_NAME_MAX)
     if db.session.scalar(sa.select(District.id).where(District.name == name)):
         raise Conflict("A district with that name already exists.")
     district = District(name=name)
@@ -62,7 +65,7 @@ def create_district(actor: User | None, name: str) -> District:
 def create_school(actor: User | None, name: str, district_id: int | None) -> School:
     begin_write()
     require_admin(actor)
-    name = clean_text("name", name, max_length=160)
+    name = clean_text("name", name, max_length=SCHOOL_NAME_MAX)
     if district_id is None or db.session.get(District, district_id) is None:
         raise ValidationError("district_id", "Choose a district from the list.")
     exists = db.session.scalar(

@@ -15,7 +15,7 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.models import LabelKind, Lever, Membership, SchoolLevel, User
-from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text
+from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, too_long
 
 SUMMARY_MAX = 300
 TAG_MAX = 60
@@ -128,7 +128,7 @@ def clean_fields(
     if summary is not None:
         summary = " ".join(summary.split())  # one paragraph
         if len(summary) > SUMMARY_MAX:
-            errors["summary"] = f"Must be at most {SUMMARY_MAX} characters."
+            errors["summary"] = too_long(len(summary), SUMMARY_MAX)
     body = check(
         "body", lambda: clean_text("body", fields.body, max_length=BODY_MAX, required=publish)
     )

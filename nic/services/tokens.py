@@ -22,6 +22,7 @@ from nic.services.validation import clean_text
 TOKEN_PREFIX = "nic_"  # noqa: S105 - a public prefix, not a secret
 # Writing last_used_at on every call would turn every read into a write.
 LAST_USED_RESOLUTION_S = 60
+TOKEN_NAME_MAX = 100
 
 
 def _hash(raw: str) -> str:
@@ -37,7 +38,7 @@ class NewToken:
 def create_token(user: User, name: object = "API token") -> NewToken:
     """A new token for this user; raises ValidationError for a bad name."""
     begin_write()
-    clean_name = clean_text("name", name, max_length=100)
+    clean_name = clean_text("name", name, max_length=TOKEN_NAME_MAX)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(30)
     token = ApiToken(user_id=user.id, name=clean_name, token_hash=_hash(secret), prefix=secret[:10])
     db.session.add(token)

@@ -38,6 +38,8 @@ from nic.services.validation import clean_choice, clean_text
 
 OUTCOMES = [o.value for o in Outcome]
 NOTES_MAX = 10_000
+GRADES_MAX = 60
+PARTICIPANTS_MAX = 200
 EARLIEST = date(2000, 1, 1)
 _COUNTERS = {
     Outcome.ADOPTED.value: Practice.adopted_count,
@@ -73,7 +75,7 @@ def _clean(fields: TryFields) -> _CleanTry:
     if not isinstance(fields.tried_on, date) or not EARLIEST <= fields.tried_on <= today:
         errors["tried_on"] = "Give the date the school tried it (not in the future)."
     for name, limit, required in (
-        ("grade_band", 60, False), ("participants", 200, False),
+        ("grade_band", GRADES_MAX, False), ("participants", PARTICIPANTS_MAX, False),
         ("changes", NOTES_MAX, False), ("observations", NOTES_MAX, True),
     ):  # fmt: skip
         try:

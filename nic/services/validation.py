@@ -33,8 +33,22 @@ def check_characters(value: str) -> str | None:
     return f"Remove the invisible control character ({name}) from the text."
 
 
+def too_long(length: int, limit: int) -> str:
+    """The one message for text over its limit: how long it is, the limit, how much to cut.
+
+    Text over a limit is refused, never cut (the writer decides what to drop); the
+    browser's counter (static/js/counters.js) says the same before anything is sent.
+    """
+    return (
+        f"This is {length:,} characters; the limit is {limit:,}. Shorten it by {length - limit:,}."
+    )
+
+
+REQUIRED = "This cannot be empty."
+
+
 def clean_text(field: str, value: object, *, max_length: int, required: bool = True) -> str:
-    """Strip a text value and check its length; raises ValidationError."""
+    """Strip a text value and check its length; raises ValidationError (never truncates)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -44,9 +58,9 @@ def clean_text(field: str, value: object, *, max_length: int, required: bool = T
         raise ValidationError(field, problem)
     text = value.strip()
     if required and not text:
-        raise ValidationError(field, "This field is required.")
+        raise ValidationError(field, REQUIRED)
     if len(text) > max_length:
-        raise ValidationError(field, f"Must be at most {max_length:,} characters.")
+        raise ValidationError(field, too_long(len(text), max_length))
     return text
 
 

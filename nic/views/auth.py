@@ -21,10 +21,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import limiter
 from nic.forms.accounts import LoginForm, RegisterForm
-from nic.forms.common import optional_int, school_choices, show_errors
+from nic.forms.common import optional_int, school_choices, show_errors, time_zone_choices
 from nic.models import User
 from nic.services import accounts, logins
-from nic.views.helpers import current_login_id, safe_next
+from nic.views.helpers import current_login_id, form_status, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -47,7 +47,7 @@ def login():
             sign_in(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")))
         form.form_errors.append("That email and password do not match an account.")
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/login.html", form=form), status
 
 
@@ -60,6 +60,7 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     form.school_id.choices = school_choices()
+    form.time_zone.choices = time_zone_choices()
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
@@ -69,6 +70,7 @@ def register():
                     password=form.password.data,
                     job_role=form.job_role.data,
                     school_id=optional_int(form.school_id.data),
+                    time_zone=form.time_zone.data,
                 )
             )
         except ValidationError as exc:
@@ -79,7 +81,7 @@ def register():
             sign_in(user)
             flash(f"Welcome to nic, {user.name}. Your username is @{user.username}.", "success")
             return redirect(url_for("main.home"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 

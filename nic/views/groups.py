@@ -12,7 +12,7 @@ from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
 from nic.services import groups, reading
 from nic.services.live import sessions as live_sessions
-from nic.views.helpers import page_arg, refused
+from nic.views.helpers import form_status, page_arg, refused
 
 # The member search shows at most this many people (narrow the words for more).
 SEARCH_RESULTS = 20
@@ -70,7 +70,7 @@ def new():
         else:
             flash(f"{group.name} is ready. You are its facilitator.", "success")
             return redirect(url_for("groups.show", group_id=group.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("groups/form.html", form=form, group=None), status
 
 
@@ -87,7 +87,7 @@ def edit(group_id: int):
         else:
             flash("Group settings saved.", "success")
             return redirect(url_for("groups.show", group_id=group_id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("groups/form.html", form=form, group=group), status
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 from flask import abort, flash, g, redirect, request
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from nic.errors import ServiceError
@@ -22,6 +23,18 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def form_status(form: FlaskForm) -> int:
+    """The status of a form page: 200 to show it, 400 when it comes back with errors.
+
+    A re-shown form means the request was refused, and 400 says so to scripts,
+    monitoring and tests (GitHub and Rails answer 422 for the same; Django and
+    most Flask apps answer 200). Browsers log "Failed to load resource: 400" in
+    the developer console for it; people never see that, and the page itself
+    shows each error beside its field, so 400 stays.
+    """
+    return 400 if form.is_submitted() else 200
 
 
 def page_arg() -> int:

@@ -24,7 +24,7 @@ from nic.services import (
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
 from nic.storage import accepts_uploads
-from nic.views.helpers import page_arg, refused, send_attachment
+from nic.views.helpers import form_status, page_arg, refused, send_attachment
 
 bp = Blueprint("practices", __name__)
 
@@ -108,7 +108,7 @@ def new():
             show_errors(form, exc)
         else:
             return _saved(practice.id, practice.is_published)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("practices/form.html", form=form, practice=None), status
 
 
@@ -251,7 +251,7 @@ def edit(practice_id: int):
             return _saved(practice_id, access.item.is_published)
     elif not form.is_submitted():
         form.fill_from(practices.current_fields(access.item))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("practices/form.html", form=form, practice=access.item), status
 
 

@@ -11,7 +11,7 @@ from nic.forms.accounts import PasswordForm
 from nic.forms.common import show_errors
 from nic.services import accounts, logins
 from nic.views.auth import sign_out
-from nic.views.helpers import current_login_id
+from nic.views.helpers import current_login_id, form_status
 
 bp = Blueprint("security", __name__, url_prefix="/settings")
 
@@ -31,7 +31,7 @@ def password():
         else:
             flash("Your password is changed. You are signed out on every other device.", "success")
             return redirect(url_for("security.devices"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("security/password.html", form=form), status
 
 

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from nic.errors import ValidationError
 from nic.forms.accounts import ProfileForm
-from nic.forms.common import choices, optional_int, school_choices, show_errors
+from nic.forms.common import optional_int, school_choices, show_errors, time_zone_choices
 from nic.services import accounts, profiles
-from nic.views.helpers import page_arg
+from nic.views.helpers import form_status, page_arg
 
 bp = Blueprint("users", __name__)
-
-COMMON_ZONES = [
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "UTC",
-]  # fmt: skip
-
-
-def time_zone_choices():
-    others = sorted(available_timezones() - set(COMMON_ZONES))
-    return choices([(z, z.replace("_", " ")) for z in COMMON_ZONES + others])
 
 
 @bp.route("/u/<username>")
@@ -63,5 +51,5 @@ def edit_profile():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("users.profile", username=current_user.username))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("users/edit_profile.html", form=form), status

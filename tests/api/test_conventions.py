@@ -83,7 +83,7 @@ def test_strict_json_types_for_ids_and_flags(network, as_role):
 def test_a_service_validation_error_names_its_field(network, as_role):
     response = as_role("facilitator").post("groups", {"name": "   "})
     assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {"name": "This field is required."}
+    assert response.get_json()["error"]["fields"] == {"name": "This cannot be empty."}
 
 
 def test_too_large_is_413(network, as_role):

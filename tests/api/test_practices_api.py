@@ -121,7 +121,7 @@ def test_every_bad_field_is_named_at_once(network, lib, as_role):
     assert error_code(response) == "invalid"
     fields = response.get_json()["error"]["fields"]
     assert set(fields) == {"title", "summary", "levers", "levels"}
-    assert fields["summary"] == "Must be at most 300 characters."
+    assert fields["summary"] == "This is 301 characters; the limit is 300. Shorten it by 1."
     assert "astrology" in fields["levers"] and "college" in fields["levels"]
     # Publishing names what a published practice needs besides.
     response = client.post("practices", {"title": "Rounds", "publish": True})

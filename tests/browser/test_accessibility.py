@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from nic.services import attachments, discussions, practices, reading, tries
-from nic.services.live import attendance as live_attendance
-from nic.services.live import chat as live_chat
-from nic.services.live import sessions as live_sessions
 from tests.factories import (
-    in_session,
     make_group,
     make_practice,
     make_reply,
     make_school,
+    make_sessions,
     make_thread,
     make_user,
 )
@@ -67,19 +64,7 @@ def site(live_server):
         long = make_thread(group, james, "Walkthrough notes")
         for n in range(reading.REPLIES_PER_PAGE + 1):
             make_reply(long, maria if n % 2 else james, f"Note {n}")
-        starts = datetime.now(UTC) + timedelta(days=2)
-        fields = live_sessions.SessionFields("Network session", "1. Wins\n2. PLC time", starts,
-                                             starts + timedelta(hours=1))  # fmt: skip
-        upcoming = live_sessions.schedule_session(admin, group.id, fields)
-        live = live_sessions.schedule_session(admin, group.id, fields)
-        live_sessions.start_session(in_session(admin, live.id))
-        live_attendance.attend(in_session(maria, live.id))
-        live_chat.send_message(in_session(maria, live.id), "Hello from Lincoln", "a11y-1")
-        ended = live_sessions.schedule_session(admin, group.id, fields)
-        live_sessions.start_session(in_session(admin, ended.id))
-        live_attendance.attend(in_session(james, ended.id))
-        live_chat.send_message(in_session(admin, ended.id), "Thanks, everyone", "a11y-2")
-        live_sessions.end_session(in_session(admin, ended.id))
+        upcoming, live, ended = make_sessions(admin, group, maria, james, "a11y")
         practice = make_practice(maria, "Data huddles (a11y)", coauthors=(james,))
         fields = practices.current_fields(practice)
         practices.update_practice(
@@ -153,9 +138,7 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
-@pytest.mark.parametrize(
-    ("path", "button"), [("/login", "Sign in"), ("/register", "Create account")]
-)
+@pytest.mark.parametrize(("path", "button"), [("/login", "Sign in"), ("/register", "Sign up")])
 def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, button):
     page = new_page()
     page.goto(live_server.url + path)

@@ -79,13 +79,13 @@ def test_times_are_shown_in_each_viewers_zone(people, login):
     ("overrides", "field", "message"),
     [
         ({"title": ""}, "title", "Give the session a title."),
-        ({"title": "x" * 201}, "title", "Must be at most 200 characters."),
+        ({"title": "x" * 201}, "title", "This is 201 characters; the limit is 200."),
         ({"starts_at": ""}, "starts_at", "Choose when the session starts."),
         ({"starts_at": "next tuesday"}, "starts_at", "Choose when the session starts."),
         ({"ends_at": "2031-03-04T14:00"}, "ends_at", "The session must end after it starts."),
         # 2:30 AM on the spring-forward night never happens in New York.
         ({"starts_at": "2031-03-09T02:30"}, "starts_at", "does not exist in your time zone"),
-        ({"thread_ids": "999"}, "thread_ids", "is not a valid choice"),
+        ({"thread_ids": "999"}, "thread_ids", "Choose one of the options listed."),
     ],
 )
 def test_bad_input_is_shown_again_with_errors(people, login, overrides, field, message):

@@ -35,6 +35,7 @@ from nic.services.live import chat as live_chat
 from nic.services.live import questions as live_questions
 from nic.services.live.access import get_session_for, get_session_to_facilitate
 from nic.services.validation import BODY_MAX, TITLE_MAX
+from nic.timezones import zone_label
 
 NOTES_TITLE = "Session notes: "
 QUOTE_LENGTH = 140
@@ -193,7 +194,7 @@ def _summary_lines(record: SessionRecord, zone: ZoneInfo) -> list[str]:
         f"# {_escape(s.title)}",
         "",
         f"{_escape(s.group.name)} · {_local(start, zone, '%b %-d, %Y, %-I:%M %p')}"
-        f" to {_local(end, zone, '%-I:%M %p')} ({zone.key})",
+        f" to {_local(end, zone, '%-I:%M %p')} ({zone_label(zone.key)})",
         "",
     ]
     if s.agenda.strip():

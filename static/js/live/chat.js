@@ -4,6 +4,7 @@
    and is sent again, with the same client_msg_id, once the page rejoins: the
    server stores it once whatever happens. */
 
+import { refuseIfOver } from "../counters.js";
 import { button, el, newId, personMeta, plural, showError, timeEl, timeFormatter } from "./dom.js";
 
 const CONTINUED_MS = 5 * 60 * 1000;
@@ -264,6 +265,7 @@ export function mountChat(room) {
         showError(ui.error, "Write a message first.");
         return;
       }
+      if (refuseIfOver(textarea)) return; // the counter says by how much; nothing is cut
       // Resending the same text after a timeout reuses its id: stored once.
       if (!pending || pending.body !== body) pending = { body, id: newId() };
       const payload = { body, client_msg_id: pending.id };

@@ -1,5 +1,6 @@
 /* Questions (asked, upvoted, answered) and polls. */
 
+import { refuseIfOver } from "../counters.js";
 import { button, el, plural, showError } from "./dom.js";
 
 export function mountQuestions(room) {
@@ -176,6 +177,7 @@ export function mountQuestions(room) {
       const anonymous = ui.ask.querySelector("[name=anonymous]");
       const body = box.value.trim();
       if (!body) return showError(ui.askError, "Write your question first.");
+      if (refuseIfOver(box)) return;
       const payload = { body };
       if (anonymous && anonymous.checked) payload.anonymous = true;
       room.send("ask", payload, (ack) => {
