@@ -115,7 +115,7 @@ def test_the_transcript_downloads_as_markdown(people, ended, login):
     )
     text = response.get_data(as_text=True)
     assert text.startswith("# Protecting PLC time\n")
-    assert "(America/Chicago)" in text
+    assert ", Central Time (US & Canada)\n" in text  # the zone by name, not its id
     assert "**Fran Facilitator (Facilitator)**" in text
     assert "**Mia Member (Instructional coach, Lincoln Elementary)**" in text
     assert "> Fran Facilitator: Welcome, **everyone**" in text

@@ -194,7 +194,7 @@ def _summary_lines(record: SessionRecord, zone: ZoneInfo) -> list[str]:
         f"# {_escape(s.title)}",
         "",
         f"{_escape(s.group.name)} · {_local(start, zone, '%b %-d, %Y, %-I:%M %p')}"
-        f" to {_local(end, zone, '%-I:%M %p')} ({zone_label(zone.key)})",
+        f" to {_local(end, zone, '%-I:%M %p')}, {zone_label(zone.key)}",
         "",
     ]
     if s.agenda.strip():
