@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from nic import jobs
 from nic.demo import demo_sign_ins, load_demo, network_is_empty
 from nic.errors import ServiceError
 from nic.extensions import db
@@ -46,6 +47,13 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Created {user.email} (@{user.username}).")
         if generated:
             click.echo(f"Password: {password}")
+
+    @app.cli.command("jobs")
+    @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+    def run_jobs(workers: int):
+        """Run background jobs (mail) until stopped: for servers started with NIC_JOBS_WORKERS=0."""
+        click.echo(f"Running jobs with {workers} workers; Ctrl-C stops.")
+        jobs.run_consumer(workers)
 
     @app.cli.command("recount-unread")
     def recount_unread():

@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from environs import Env, EnvValidationError
+from environs import Env, EnvError, EnvValidationError
 from marshmallow.validate import OneOf, Range
 
 ASYNC_MODES = ("gevent", "threading")
@@ -39,6 +40,49 @@ def _secret_key(configured: str, instance_path: Path) -> str:
     return key
 
 
+SMTP_SCHEMES = {"smtp": 587, "smtps": 465}
+TRUE_WORDS = {"1", "on", "yes", "true"}
+
+
+def parse_smtp_url(value: str) -> dict[str, object] | None:
+    """Flask-Mailman's MAIL_* settings from `smtp://user:pass@host:587?starttls=1`.
+
+    `smtps://` is TLS from the first byte (port 465 by default); `smtp://`
+    with `?starttls=1` upgrades the connection (port 587 by default). The
+    user name and password are URL-decoded, so `%40` stands for `@`.
+    Empty: None (no SMTP). Raises EnvError, which environs reports under NIC_SMTP_URL.
+    """
+    if not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise EnvError("Use smtp://user:password@host:587?starttls=1 or smtps://host:465.")
+    try:
+        port = parts.port or SMTP_SCHEMES[parts.scheme]
+    except ValueError:
+        raise EnvError("The port must be a number from 1 to 65535.") from None
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = sorted(set(options) - {"starttls", "timeout"})
+    if unknown:
+        raise EnvError(f"Unknown option {', '.join(unknown)}: use starttls or timeout.")
+    starttls = options.get("starttls", "0").lower() in TRUE_WORDS
+    if starttls and parts.scheme == "smtps":
+        raise EnvError("smtps:// is already encrypted: leave out starttls.")
+    try:
+        timeout = float(options.get("timeout", "30"))
+    except ValueError:
+        raise EnvError("timeout must be a number of seconds.") from None
+    return {
+        "MAIL_SERVER": parts.hostname,
+        "MAIL_PORT": port,
+        "MAIL_USERNAME": unquote(parts.username) if parts.username else None,
+        "MAIL_PASSWORD": unquote(parts.password) if parts.password else None,
+        "MAIL_USE_SSL": parts.scheme == "smtps",
+        "MAIL_USE_TLS": starttls,
+        "MAIL_TIMEOUT": timeout,
+    }
+
+
 def _problems(exc: EnvValidationError) -> str:
     return "".join(
         f"\n  {name}: {' '.join(messages) if isinstance(messages, list) else messages}"
@@ -53,14 +97,30 @@ def load_config(instance_path: Path) -> dict[str, object]:
     all the wrong ones ("NIC_PORT: Not a valid integer.").
     """
     env = Env(eager=False)
+    env.add_parser("smtp_url", parse_smtp_url)
     secret_key = env.str("NIC_SECRET_KEY", "")
     sign_in_days = env.int("NIC_SIGN_IN_DAYS", 60, validate=Range(1, 3650))
     secure_cookies = env.bool("NIC_SECURE_COOKIES", False)
+    host = env.str("NIC_HOST", "127.0.0.1")
+    port = env.int("NIC_PORT", 5000, validate=Range(1, 65535))
     config: dict[str, object] = {
         "SQLALCHEMY_DATABASE_URI": env.str("NIC_DATABASE_URL", "")
         or f"sqlite:///{instance_path / 'nic.sqlite3'}",
-        "NIC_HOST": env.str("NIC_HOST", "127.0.0.1"),
-        "NIC_PORT": env.int("NIC_PORT", 5000, validate=Range(1, 65535)),
+        "NIC_HOST": host,
+        "NIC_PORT": port,
+        # Links in mails are absolute to this (no request to take the host from in a job).
+        "NIC_BASE_URL": env.str("NIC_BASE_URL", "")
+        or f"http://{'[' + host + ']' if ':' in host else host}:{port}",
+        # Mail (nic.mail): SMTP when NIC_SMTP_URL is set, else files in the outbox folder.
+        "NIC_SMTP": env.smtp_url("NIC_SMTP_URL", ""),
+        "NIC_MAIL_OUTBOX": env.str("NIC_MAIL_OUTBOX", "") or str(instance_path / "outbox"),
+        "NIC_MAIL_FROM": env.str("NIC_MAIL_FROM", "nic <no-reply@localhost>"),
+        # Background jobs (nic.jobs): SQLite file unless NIC_MESSAGE_QUEUE names a Redis.
+        "NIC_JOBS_DATABASE": env.str("NIC_JOBS_DATABASE", "")
+        or str(instance_path / "jobs.sqlite3"),
+        # Consumers `python wsgi.py` runs beside the web server; 0 when `flask jobs` runs them.
+        "NIC_JOBS_WORKERS": env.int("NIC_JOBS_WORKERS", 1, validate=Range(0, 64)),
+        "NIC_JOBS_IMMEDIATE": False,
         "NIC_OPEN_REGISTRATION": env.bool("NIC_OPEN_REGISTRATION", True),
         # gevent: see docs/BENCHMARKS.md for why.
         "NIC_ASYNC_MODE": env.str("NIC_ASYNC_MODE", "gevent", validate=OneOf(ASYNC_MODES)),
@@ -104,4 +164,6 @@ def suite_config(database_url: str) -> dict[str, object]:
         "NIC_OPEN_REGISTRATION": True,
         "SERVER_NAME": "localhost",
         "RATELIMIT_ENABLED": True,
+        # Jobs run as they are enqueued; tests of the queue itself turn this off.
+        "NIC_JOBS_IMMEDIATE": True,
     }

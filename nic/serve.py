@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import Flask
 
+from nic import jobs
+
 LISTEN_BACKLOG = 1024
 
 
@@ -51,5 +53,7 @@ def make_server(app: Flask, host: str, port: int, async_mode: str) -> Any:
 
 
 def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
-    """Serve `app` on host:port until the process is stopped."""
-    make_server(app, host, port, async_mode).serve_forever()
+    """Serve `app` on host:port until the process is stopped, its job consumer beside it."""
+    server = make_server(app, host, port, async_mode)
+    jobs.start_consumer(app)
+    server.serve_forever()

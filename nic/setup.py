@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from nic import policy, storage
+from nic import jobs, mail, policy, storage
 from nic.api import register_api
 from nic.cli import register_commands
 from nic.database import configure_engine, engine_options, install_listeners
@@ -20,6 +20,7 @@ from nic.excerpts import excerpt
 from nic.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from nic.models import JOB_ROLE_LABELS, User, as_utc, iso_utc
 from nic.realtime.handlers import register_handlers
+from nic.realtime.installation import installation_scope
 from nic.realtime.packets import LimitedJSON, LimitedPacket
 from nic.realtime.queue import client_manager
 from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
@@ -50,6 +51,8 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     db.init_app(app)
     storage.install(app)
+    mail.install(app)
+    jobs.install(app, f"nic:{installation_scope(app.config)}:jobs")
     install_listeners()
     with app.app_context():
         configure_engine(db.engine)

@@ -77,7 +77,14 @@ def database_url(tmp_path, pg_schema) -> str:
 
 @pytest.fixture
 def app(database_url, pg_schema, tmp_path) -> Iterator[Flask]:
-    app = create_app({**suite_config(database_url), "NIC_UPLOAD_DIR": str(tmp_path / "uploads")})
+    app = create_app(
+        {
+            **suite_config(database_url),
+            "NIC_UPLOAD_DIR": str(tmp_path / "uploads"),
+            "NIC_MAIL_OUTBOX": str(tmp_path / "outbox"),
+            "NIC_JOBS_DATABASE": str(tmp_path / "jobs.sqlite3"),
+        }
+    )
     with app.app_context():
         if pg_schema:
             if pg_schema not in _pg_tables_created:
@@ -125,6 +132,19 @@ class Client(FlaskClient):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token())
         return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def queued(app):
+    """The job queue as in production: jobs wait in SQLite for a consumer (nic.jobs.huey)."""
+    from nic import jobs
+
+    app.config["NIC_JOBS_IMMEDIATE"] = False
+    jobs.install(app, "nic:test:jobs")
+    yield jobs.huey
+    jobs.huey.flush()
+    app.config["NIC_JOBS_IMMEDIATE"] = True
+    jobs.install(app, "nic:test:jobs")
 
 
 @pytest.fixture

@@ -31,9 +31,13 @@ def server_env(database_url: str, **settings: str) -> dict[str, str]:
     Without NIC_MESSAGE_QUEUE, whatever the caller's shell has: each of these
     servers is a process on its own.
     """
-    env = {**os.environ, "NIC_DATABASE_URL": database_url, **settings}
+    env = {**os.environ, "NIC_DATABASE_URL": database_url}
     env.pop("NIC_MESSAGE_QUEUE", None)
-    return env
+    if database_url.startswith("sqlite:///"):  # its jobs and mails beside it, not in instance/
+        folder = Path(database_url.removeprefix("sqlite:///")).parent
+        env["NIC_JOBS_DATABASE"] = str(folder / "jobs.sqlite3")
+        env["NIC_MAIL_OUTBOX"] = str(folder / "outbox")
+    return {**env, **settings}
 
 
 def migrate(env: dict[str, str]) -> None:

@@ -60,3 +60,30 @@ def test_the_server_refuses_to_start_with_a_message_not_a_traceback(tmp_path):
     assert started.returncode == 1
     assert "NIC_PORT: Not a valid integer." in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def test_mail_and_jobs_default_to_files_in_the_instance_folder(monkeypatch, tmp_path):
+    for name in ("NIC_SMTP_URL", "NIC_MAIL_OUTBOX", "NIC_JOBS_DATABASE", "NIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NIC_PORT", "8080")
+    config = load_config(tmp_path)
+    assert config["NIC_SMTP"] is None
+    assert config["NIC_MAIL_OUTBOX"] == str(tmp_path / "outbox")
+    assert config["NIC_JOBS_DATABASE"] == str(tmp_path / "jobs.sqlite3")
+    assert config["NIC_BASE_URL"] == "http://127.0.0.1:8080"
+    assert config["NIC_MAIL_FROM"] == "nic <no-reply@localhost>"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("mail.example.org", "Use smtp://"), ("smtp://h:99999", "The port must be"),
+     ("smtps://h?starttls=1", "already encrypted"), ("smtp://h?tls=1", "Unknown option tls"),
+     ("smtp://h?timeout=soon", "timeout must be")],
+)  # fmt: skip
+def test_a_wrong_smtp_url_is_named_with_what_to_write(monkeypatch, tmp_path, url, problem):
+    monkeypatch.setenv("NIC_SMTP_URL", url)
+    monkeypatch.setenv("NIC_JOBS_WORKERS", "lots")
+    with pytest.raises(ConfigError) as refused:
+        load_config(tmp_path)
+    assert "NIC_SMTP_URL" in str(refused.value) and problem in str(refused.value)
+    assert "NIC_JOBS_WORKERS" in str(refused.value)

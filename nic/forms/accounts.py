@@ -87,10 +87,26 @@ class ProfileForm(FlaskForm):
     time_zone = _time_zone()
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+def _strip(value: object) -> object:
+    """Phone keyboards add a space after an address picked from suggestions."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter a valid email address."),
+        ],
+        description="The address you sign in with.",
     )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice: the reset page (and, with the current one, settings)."""
+
     new_password = PasswordField(
         "New password",
         validators=_password("Choose a new password."),
@@ -102,4 +118,10 @@ class PasswordForm(FlaskForm):
             DataRequired("Type the new password again."),
             EqualTo("new_password", "The two new passwords differ. Type the same one twice."),
         ],
+    )
+
+
+class PasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
     )

@@ -1,4 +1,4 @@
-"""Sign in, sign up, sign out."""
+"""Sign in, sign up, sign out, and reset a forgotten password."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import limiter
-from nic.forms.accounts import LoginForm, RegisterForm
+from nic.forms.accounts import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
 from nic.forms.common import optional_int, school_choices, show_errors, time_zone_choices
 from nic.models import User
-from nic.services import accounts, logins
+from nic.services import accounts, logins, passwords
 from nic.views.helpers import current_login_id, form_status, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -83,6 +83,45 @@ def register():
             return redirect(url_for("main.home"))
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
+
+
+RESET_SENT = (
+    "If an account uses that address, we have sent it a link to reset the password. "
+    "The link works for an hour. If no mail arrives in a few minutes, check your spam folder."
+)
+
+RESET_DONE = "Your password is changed. You are signed in here and signed out everywhere else."
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("5 per minute;30 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        passwords.request_reset(form.email.data)
+        flash(RESET_SENT, "info")
+        return redirect(url_for("auth.login"))
+    status = form_status(form)
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    form = NewPasswordForm()
+    try:
+        if form.validate_on_submit():
+            user = passwords.reset_password(token, form.new_password.data)
+            sign_in(user)
+            flash(RESET_DONE, "success")
+            return redirect(url_for("main.home"))
+        passwords.user_for_token(token)  # a link that cannot work shows why, not the form
+    except passwords.ResetLinkError as exc:
+        return render_template("auth/reset_password.html", form=None, problem=exc.message), 400
+    except ValidationError as exc:
+        show_errors(form, exc)
+    status = form_status(form)
+    return render_template("auth/reset_password.html", form=form, problem=None), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -56,6 +56,9 @@ class LiveServer:
                     "SQLALCHEMY_DATABASE_URI": self.database_url,
                     "SECRET_KEY": "in-process-setup-only",
                     "NIC_ASYNC_MODE": "threading",
+                    # Mail from set-up, if any, goes where the server's goes (not instance/).
+                    "NIC_JOBS_IMMEDIATE": True,
+                    "NIC_MAIL_OUTBOX": str(self.log_path.parent / "outbox"),
                 }
             )
         with self._app.app_context():

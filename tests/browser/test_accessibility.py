@@ -9,6 +9,8 @@ with axe's own description of what to fix and where.
 from __future__ import annotations
 
 import io
+import re
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -25,6 +27,7 @@ from tests.factories import (
     make_thread,
     make_user,
 )
+from tests.mailserver import outbox, parts
 
 pytestmark = pytest.mark.browser
 
@@ -138,7 +141,10 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
-@pytest.mark.parametrize(("path", "button"), [("/login", "Sign in"), ("/register", "Sign up")])
+@pytest.mark.parametrize(
+    ("path", "button"),
+    [("/login", "Sign in"), ("/register", "Sign up"), ("/forgot-password", "Send the link")],
+)
 def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, button):
     page = new_page()
     page.goto(live_server.url + path)
@@ -163,15 +169,42 @@ def test_practice_forms_with_errors_meet_wcag_aa(live_server, site, new_page):
     assert audit(page) == []
 
 
-def test_password_form_with_errors_meets_wcag_aa(live_server, site, new_page):
-    page = new_page("a11y.maria@example.org")
-    page.goto(live_server.url + "/settings/password")
-    page.get_by_label("Current password").fill("not my password")
+def refused_new_password(page) -> list[str]:
+    """Type a too-short new password twice (differently), send it: axe's view of the errors."""
     page.get_by_label("New password", exact=True).fill("short")
     page.get_by_label("New password again").fill("shorter")
     page.locator("main").get_by_role("button", name="Change password").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
+    return audit(page)
+
+
+def test_password_form_with_errors_meets_wcag_aa(live_server, site, new_page):
+    page = new_page("a11y.maria@example.org")
+    page.goto(live_server.url + "/settings/password")
+    page.get_by_label("Current password").fill("not my password")
+    assert refused_new_password(page) == []
+
+
+def test_the_mailed_password_reset_page_with_errors_meets_wcag_aa(live_server, site, new_page):
+    """Asked for on the sign-in page, mailed by the server's own job consumer, then opened."""
+    page = new_page()
+    page.goto(live_server.url + "/login")
+    page.get_by_role("link", name="Forgot password?").click()
+    page.get_by_label("Email").fill("a11y.james@example.org")
+    page.locator("main").get_by_role("button", name="Send the link").click()
+    page.get_by_text("If an account uses that address").wait_for()
+    assert audit(page) == []
+    folder = Path(live_server.database_url.removeprefix("sqlite:///")).parent / "outbox"
+    deadline = time.monotonic() + 15
+    while not (mails := outbox(folder)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    link = re.search(r"http://\S+/reset-password/\S+", parts(mails[-1])[0]).group(0)
+    page.goto(link)
+    assert audit(page) == []
+    assert refused_new_password(page) == []
+    page.goto(live_server.url + "/reset-password/not-a-real-link")
+    assert page.get_by_role("alert").inner_text().startswith("This link does not work")
     assert audit(page) == []
 
 
