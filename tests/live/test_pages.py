@@ -113,6 +113,14 @@ def test_linked_threads_are_offered_saved_and_shown(people, login):
     assert db.session.scalars(db.select(LiveSessionThread.thread_id)).all() == [thread.id]
     page = client.get(f"/sessions/{session.id}").text
     assert f'href="/threads/{thread.id}"' in page
+    # A thread whose every post is deleted is gone: neither listed nor offered.
+    from nic.models import Post
+    from nic.services import discussions
+
+    opening = db.session.scalars(db.select(Post.id).where(Post.thread_id == thread.id)).one()
+    discussions.delete_post(member, opening)
+    assert f'href="/threads/{thread.id}"' not in client.get(f"/sessions/{session.id}").text
+    assert "Walkthrough notes" not in client.get(f"/sessions/{session.id}/edit").text
     # The service, not only the form, refuses another group's thread.
     with pytest.raises(live_sessions.ValidationError):
         live_sessions.update_session(

@@ -208,7 +208,12 @@ def linked_threads(session_id: int) -> list[Thread]:
         db.session.scalars(
             sa.select(Thread)
             .join(LiveSessionThread, LiveSessionThread.thread_id == Thread.id)
-            .where(LiveSessionThread.session_id == session_id, Thread.hidden.is_(False))
+            # A thread whose every post is deleted is gone (policy.can_view_thread).
+            .where(
+                LiveSessionThread.session_id == session_id,
+                Thread.hidden.is_(False),
+                Thread.post_count > 0,
+            )
             .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         )
     )
@@ -232,7 +237,7 @@ def linkable_threads(group_id: int) -> list[tuple[int, str]]:
     """(id, title) of the group's recent visible threads, for the schedule form."""
     rows = db.session.execute(
         sa.select(Thread.id, Thread.title)
-        .where(Thread.group_id == group_id, Thread.hidden.is_(False))
+        .where(Thread.group_id == group_id, Thread.hidden.is_(False), Thread.post_count > 0)
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(LINKABLE_THREADS)
     )
