@@ -486,7 +486,10 @@ def test_a_script_replying_to_the_opening_post_gets_a_top_level_card(client, log
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("   ", "Write something first."), ("b" * 50_001, "Must be at most 50,000 characters.")],
+    [
+        ("   ", "Write something first."),
+        ("b" * 50_001, "This is 50,001 characters; the limit is 50,000. Shorten it by 1."),
+    ],
 )
 def test_a_script_gets_the_error_as_json_and_nothing_is_posted(
     client, login, people, body, message
