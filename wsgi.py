@@ -21,8 +21,10 @@ except ConfigError as exc:  # a mistyped NIC_* setting: say which, without a tra
     sys.exit(f"nic: {exc}")
 
 if __name__ == "__main__":
+    from nic import jobs
     from nic.runtime import tune_gc
     from nic.serve import serve
 
     tune_gc()
+    jobs.start_consumer(app)  # the background jobs (mail) beside the web server
     serve(app, app.config["NIC_HOST"], app.config["NIC_PORT"], app.config["NIC_ASYNC_MODE"])

@@ -17,8 +17,6 @@ from typing import Any
 
 from flask import Flask
 
-from nic import jobs
-
 LISTEN_BACKLOG = 1024
 
 
@@ -53,7 +51,6 @@ def make_server(app: Flask, host: str, port: int, async_mode: str) -> Any:
 
 
 def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
-    """Serve `app` on host:port until the process is stopped, its job consumer beside it."""
-    server = make_server(app, host, port, async_mode)
-    jobs.start_consumer(app)
-    server.serve_forever()
+    """Serve `app` on host:port until the process is stopped (the server stack alone: the
+    benchmarks' bare app runs on it too; wsgi.py starts nic's job consumer beside it)."""
+    make_server(app, host, port, async_mode).serve_forever()
