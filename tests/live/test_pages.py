@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from nic.extensions import db
-from nic.models import LiveSession, LiveSessionThread
+from nic.models import LiveSession, LiveSessionThread, Post
+from nic.services import discussions
+from nic.services.live import attendance as live_attendance
+from nic.services.live import facilitation as live_facilitation
 from nic.services.live import sessions as live_sessions
 from tests.factories import in_session, make_group, make_thread, make_user
 
@@ -114,9 +117,6 @@ def test_linked_threads_are_offered_saved_and_shown(people, login):
     page = client.get(f"/sessions/{session.id}").text
     assert f'href="/threads/{thread.id}"' in page
     # A thread whose every post is deleted is gone: neither listed nor offered.
-    from nic.models import Post
-    from nic.services import discussions
-
     opening = db.session.scalars(db.select(Post.id).where(Post.thread_id == thread.id)).one()
     discussions.delete_post(member, opening)
     assert f'href="/threads/{thread.id}"' not in client.get(f"/sessions/{session.id}").text
@@ -305,9 +305,6 @@ def _composer(page: str) -> tuple[bool, str]:
 
 
 def test_the_room_says_before_anyone_types_why_they_cannot_write(people, login):
-    from nic.services.live import attendance as live_attendance
-    from nic.services.live import facilitation as live_facilitation
-
     facilitator, member, _outsider, group = people
     session = schedule(group, facilitator)
     url = f"/sessions/{session.id}"
