@@ -31,6 +31,9 @@ class Group(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # How the group is mentioned ("@principals-circle"): made from the name, and made
+    # again when the name changes (nic.services.handles). Group links use the id.
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     description: Mapped[str] = mapped_column(sa.String(2000), default="")
     # Comma-separated JobRole values the group is meant for ("" = everyone).
     job_roles_csv: Mapped[str] = mapped_column(sa.String(300), default="")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from nic.database import begin_write
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import db
 from nic.models import JobRole, School, User
-from nic.services import logins
+from nic.services import handles, logins
 from nic.services.org import require_admin
 from nic.services.validation import (
     check_characters,
@@ -65,28 +64,18 @@ def hash_password(password: str) -> str:
 
 
 def username_base(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
-    return (slug or "member")[:30].strip(".") or "member"
+    return handles.handle_base(name, ".", 30) or "member"
 
 
 def unique_username(name: str) -> str:
-    """A free handle derived from the name: maria.lopez, maria.lopez2, ..."""
+    """A free handle derived from the name: maria.lopez, maria.lopez2, ...
+
+    Free of the group slugs too: both are mentioned as @handle (nic.services.handles).
+    """
     base = username_base(name)
     if len(base) < 3:
         base = f"{base}.member"
-    taken = set(
-        db.session.scalars(
-            sa.select(User.username).where(
-                sa.or_(User.username == base, User.username.like(f"{base}%"))
-            )
-        )
-    )
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}{n}"
-    return candidate
+    return handles.first_free(base, handles.taken(base))
 
 
 def _check_school(school_id: int | None) -> int | None:
@@ -219,7 +208,7 @@ def update_profile(user: User, change: ProfileChange) -> User:
     taken = db.session.scalar(
         sa.select(User.id).where(User.username == username, User.id != user.id)
     )
-    if taken is not None:
+    if taken is not None or handles.is_group_slug(username):
         raise ValidationError("username", "That username is taken.")
     user.name = name
     user.username = username

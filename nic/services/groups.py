@@ -25,7 +25,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import read_state
+from nic.services import handles, read_state
 from nic.services.access import Access, load_in_group
 from nic.services.validation import clean_choice, clean_text
 
@@ -125,7 +125,10 @@ def create_group(actor: Actor | None, fields: GroupFields) -> Group:
     if actor is not None:
         may_create_group(actor)
     clean = _clean_group(fields)
-    group = Group(name=clean.name, description=clean.description, visibility=clean.visibility)
+    group = Group(
+        name=clean.name, slug=handles.unique_slug(clean.name), description=clean.description,
+        visibility=clean.visibility,
+    )  # fmt: skip
     group.job_roles = clean.job_roles
     db.session.add(group)
     try:
@@ -146,6 +149,9 @@ def update_group(actor: Actor, group_id: int, fields: GroupFields) -> Group:
     begin_write()
     group = get_group_to_manage(actor, group_id).group
     clean = _clean_group(fields, group_id=group.id)
+    if clean.name != group.name:
+        # Mentions written before keep linking to the group: they link by id.
+        group.slug = handles.unique_slug(clean.name, group.id)
     group.name, group.description, group.visibility = (
         clean.name,
         clean.description,

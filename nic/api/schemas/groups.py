@@ -13,6 +13,12 @@ from nic.services.groups import GROUP_ROLES, JOB_ROLES, VISIBILITIES
 class GroupSchema(ApiSchema):
     id = fields.Integer()
     name = fields.String()
+    slug = fields.String(
+        metadata={
+            "description": 'How its facilitators mention the whole group: "@" + slug. '
+            "Made from the name, and made again when the name changes."
+        }
+    )
     description = fields.String()
     job_roles = fields.List(
         fields.String(validate=validate.OneOf(JOB_ROLES)),
