@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import markdown
 import nh3
+
+from nic.markup_extensions import HANDLE, NO_MENTIONS, Mentions
 
 POST_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
@@ -36,7 +38,9 @@ ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
 # One forced attribute only: nh3 adds several in no fixed order, and the same text must
 # always give the same HTML (flask rerender-markdown counts what changed).
 FORCED_VALUES = {"input": {"disabled": ""}}
-CLASSES = {"ul": {"task-list"}, "li": {"task-list-item"}}
+# "mention" only ever comes from nic.markup_extensions.Mentions: raw HTML is shown as typed
+# and Markdown sets no classes, so nobody can make a link look like a mention.
+CLASSES = {"ul": {"task-list"}, "li": {"task-list-item"}, "a": {"mention"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # CommonMark with GitHub's additions, as people write on Discourse, GitHub and Slack:
 # bare links and emails, ~~strike~~, - [ ] tasks, no _emphasis_ inside snake_case,
@@ -66,12 +70,16 @@ class _Renderer:
             extensions=extensions, extension_configs=_CONFIGS, output_format="html"
         )
         self._lock = threading.Lock()
+        self._mentions: Mentions = self._md.inlinePatterns["mention"]
 
-    def convert(self, text: str) -> str:
+    def convert(self, text: str, mentions: Mapping[str, str]) -> tuple[str, frozenset[str]]:
+        """The HTML, and which of the `mentions` (handle: link) it links."""
         with self._lock:
+            found = self._mentions.start(mentions)
             try:
-                return self._md.convert(text)
+                return self._md.convert(text), frozenset(found)
             finally:
+                self._mentions.start(NO_MENTIONS)
                 self._md.reset()
 
 
@@ -100,17 +108,25 @@ def is_plain_line(text: str) -> bool:
     return _PLAIN_LINE.match(text) is not None
 
 
-def _render(text: str, tags: set[str], extensions: list[str]) -> str:
-    if is_plain_line(text):
-        return f"<p>{text}</p>"
-    return _render_markdown(text, tags, extensions)
+def _render(
+    text: str, tags: set[str], extensions: list[str], mentions: Mapping[str, str] = NO_MENTIONS
+) -> tuple[str, frozenset[str]]:
+    if is_plain_line(text):  # no "@": nothing to mention
+        return f"<p>{text}</p>", frozenset()
+    return _convert(text, tags, extensions, mentions)
 
 
 def _render_markdown(text: str, tags: set[str], extensions: list[str]) -> str:
     """Markdown, then the allow-list: the way for any text."""
+    return _convert(text, tags, extensions, NO_MENTIONS)[0]
+
+
+def _convert(
+    text: str, tags: set[str], extensions: list[str], mentions: Mapping[str, str]
+) -> tuple[str, frozenset[str]]:
     key = tuple(extensions)
     renderer = _RENDERERS.get(key) or _RENDERERS.setdefault(key, _Renderer(extensions))
-    html = renderer.convert(text)
+    html, mentioned = renderer.convert(text, mentions)
     html = nh3.clean(
         html,
         tags=tags,
@@ -122,17 +138,46 @@ def _render_markdown(text: str, tags: set[str], extensions: list[str]) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    return _DEAD_LINK.sub(r"\1", html)
+    return _DEAD_LINK.sub(r"\1", html), mentioned
 
 
 def render_markdown(text: str) -> str:
     """Full markdown for posts, agendas and write-ups."""
-    return _render(text, POST_TAGS, POST_EXTENSIONS)
+    return _render(text, POST_TAGS, POST_EXTENSIONS)[0]
 
 
 def render_chat(text: str) -> str:
     """Markdown-lite for live chat and questions: no headings or tables."""
-    return _render(text, CHAT_TAGS, CHAT_EXTENSIONS)
+    return _render(text, CHAT_TAGS, CHAT_EXTENSIONS)[0]
+
+
+def render_mentioning(
+    text: str, mentions: Mapping[str, str], *, chat: bool = False
+) -> tuple[str, frozenset[str]]:
+    """`render_markdown` (or, with `chat`, `render_chat`) with @mentions as links.
+
+    `mentions` maps lower-cased handles to the link each becomes (a path); an
+    "@handle" it lacks stays text. Returns the HTML and the handles it linked: those
+    written outside code, links and email addresses (nic.markup_extensions.Mentions).
+    """
+    if chat:
+        return _render(text, CHAT_TAGS, CHAT_EXTENSIONS, mentions)
+    return _render(text, POST_TAGS, POST_EXTENSIONS, mentions)
+
+
+def mention_handles(text: str) -> list[str]:
+    """Every handle (lower-cased) written after an "@" in a text, code and all, in order:
+    more than `render_mentioning` will link, never fewer, so they can be looked up first."""
+    return list(dict.fromkeys(match.lower() for match in _HANDLE.findall(text)))
+
+
+_HANDLE = re.compile(f"@({HANDLE})", re.IGNORECASE)
+_MENTION_LINK = re.compile(r'<a class="mention" href="([^"]+)"[^>]*>@([^<]+)</a>')
+
+
+def mention_links(html: str) -> dict[str, str]:
+    """The mentions a rendered text links, as `render_mentioning` takes them (handle: link)."""
+    return {handle.lower(): href for href, handle in _MENTION_LINK.findall(html)}
 
 
 # A practice of this site named in a text: a path, or a URL of one of its hosts, as a link

@@ -8,12 +8,17 @@ lists, emphasis and headings; this one extension covers what none does:
 - nested list items may be indented by two spaces or by four: each item's depth
   comes from the items above it, then is written the way Python-Markdown reads it;
 - raw HTML is shown as typed ("Dear <parent name>," keeps its words), not parsed;
-- task-list checkboxes get a name a screen reader can say.
+- task-list checkboxes get a name a screen reader can say;
+- "@handle" becomes a mention link when the renderer was given that handle's link
+  (nic.services.mentions looks them up), as on GitHub and Slack.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from markdown import Extension, inlinepatterns
@@ -170,6 +175,51 @@ class _BoundedLinkText:
         return "", index, False
 
 
+# The longest handle: Group.slug's 80 characters (usernames have at most 40).
+HANDLE_MAX = 80
+NO_MENTIONS: Mapping[str, str] = MappingProxyType({})
+# "@" then a handle (letters, digits, ".", "_", "-"; a letter or digit at each end, so
+# "@maria." "@maria," "(@maria)" leave the punctuation out), in any case. Not after a
+# letter, digit or "_" (an email address: maria@school.org), "/" (a path: x.org/@maria),
+# "@" ("@@x"), a backslash ("\@maria": written not to mention), "." "+" or "-"; nor
+# followed by more of a word, an "@" or a "/" (@scope/package).
+HANDLE = rf"[a-z0-9](?:[a-z0-9_.-]{{0,{HANDLE_MAX - 2}}}[a-z0-9])?"
+MENTION_RE = rf"(?i)(?<![\w@/.+\\-])@({HANDLE})(?![\w@/]|[.-][a-z0-9])"
+
+
+class Mentions(inlinepatterns.InlineProcessor):
+    """ "@handle" as `<a class="mention" href=...>` for the handles given to `start`.
+
+    Inline patterns never see code (spans and blocks are set aside first), and this one
+    runs after links, bare links and email addresses and not inside a link (as
+    GitHub does). What it linked is in the set `start` returned.
+    """
+
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def __init__(self, pattern: str, md: Markdown) -> None:
+        super().__init__(pattern, md)
+        self._links: Mapping[str, str] = NO_MENTIONS
+        self._found: set[str] = set()
+
+    def start(self, links: Mapping[str, str]) -> set[str]:
+        """Link these handles (lower-cased, to their paths) in the next conversion."""
+        self._links, self._found = links, set()
+        return self._found
+
+    def handleMatch(
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | None, int | None, int | None]:
+        handle = m.group(1).lower()
+        href = self._links.get(handle)
+        if href is None:
+            return None, None, None  # someone unknown: the text stays as written
+        self._found.add(handle)
+        link = etree.Element("a", {"class": "mention", "href": href})
+        link.text = m.group(0)  # as typed, case and all
+        return link, m.start(0), m.end(0)
+
+
 def _bounded(processor: type) -> type:
     return type(processor.__name__, (_BoundedLinkText, processor), {})
 
@@ -203,6 +253,8 @@ class CommonMarkHabits(Extension):
         md.postprocessors.register(TaskLabels(md), "task_labels", 10)
         for name, (processor, pattern, priority) in _LINK_PROCESSORS.items():
             md.inlinePatterns.register(_bounded(processor)(pattern, md), name, priority)
+        # After links (160-110), bare links (85) and emphasis (60), so "_@maria_" mentions.
+        md.inlinePatterns.register(Mentions(MENTION_RE, md), "mention", 55)
 
 
 def makeExtension(**kwargs: object) -> CommonMarkHabits:

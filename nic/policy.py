@@ -76,6 +76,11 @@ def is_group_facilitator(user: Actor, membership: Membership | None) -> bool:
     return is_admin(user) or (membership is not None and membership.is_facilitator)
 
 
+def can_mention_group(user: Actor, membership: Membership | None) -> bool:
+    """Mention a whole group (@slug) in what one writes: its facilitators, and admins."""
+    return is_group_facilitator(user, membership)
+
+
 def can_manage_group(user: Actor, group: Group, membership: Membership | None) -> bool:
     """Edit the group, add and remove members, pin, lock and hide, run sessions."""
     return can_view_group(user, group, membership) and is_group_facilitator(user, membership)

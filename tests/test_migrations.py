@@ -108,3 +108,15 @@ def test_altering_a_table_on_sqlite_never_deletes_what_refers_to_it(fresh_app):
     downgrade(revision="0004")
     upgrade()
     assert rows() == before
+
+
+def test_existing_groups_get_slugs_apart_from_each_other_and_usernames(fresh_app):
+    upgrade()
+    make_user("Data")  # username "data"
+    names = ["Principals' circle", "Principals circle!", "Data", "中文"]
+    made = [make_group(name).id for name in names]
+    db.session.remove()
+    downgrade(revision="0008")
+    upgrade()
+    slugs = [db.session.get(Group, group_id).slug for group_id in made]
+    assert slugs == ["principals-circle", "principals-circle-2", "data-2", "group"]

@@ -12,7 +12,6 @@ from nic import policy
 from nic.database import begin_write
 from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
-from nic.markup import render_markdown
 from nic.models import (
     Post,
     PostRevision,
@@ -23,6 +22,7 @@ from nic.policy import Actor
 from nic.services import read_state, reading
 from nic.services.access import Access, load_in_group, load_with_parent
 from nic.services.groups import GroupAccess, get_group_for
+from nic.services.mentions import render_with_mentions
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
 
 POST_NOT_FOUND = "No such post."
@@ -81,7 +81,8 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     db.session.add(thread)
     db.session.flush()
     read_state.thread_started(thread)
-    html = render_markdown(clean["body"])
+    rendered = render_with_mentions(clean["body"], user)
+    html = rendered.html
     post = Post(
         thread_id=thread.id,
         author_id=user.id,
@@ -121,7 +122,8 @@ def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | No
         .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
     )
-    html = render_markdown(text)
+    rendered = render_with_mentions(text, user)
+    html = rendered.html
     post = Post(
         thread_id=thread.id,
         parent_id=parent_id,
@@ -169,7 +171,8 @@ def edit_post(user: Actor, post: int | Post, body: object) -> Post:
             replaced_at=now,
         )
     )
-    post.body, post.body_html, post.edited_at = text, render_markdown(text), now
+    rendered = render_with_mentions(text, user)
+    post.body, post.body_html, post.edited_at = text, rendered.html, now
     post.practice_links = practice_links(post.body_html)
     db.session.commit()
     return post

@@ -18,7 +18,6 @@ from nic import policy
 from nic.database import begin_write
 from nic.errors import NotFound, PermissionDenied
 from nic.extensions import db
-from nic.markup import render_markdown
 from nic.models import (
     LabelKind,
     Membership,
@@ -34,6 +33,7 @@ from nic.models import (
 from nic.policy import Actor
 from nic.services import practice_discussion
 from nic.services.access import Access
+from nic.services.mentions import render_with_mentions
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
 from nic.services.validation import practice_links
 from nic.storage import storage
@@ -142,7 +142,8 @@ def _revise(practice: Practice, clean: CleanFields, author_id: int) -> None:
 def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) -> None:
     now = utcnow()
     practice.title, practice.summary, practice.body = clean.title, clean.summary, clean.body
-    practice.body_html = render_markdown(clean.body) if clean.body else ""
+    rendered = render_with_mentions(clean.body, user)
+    practice.body_html = rendered.html if clean.body else ""
     practice.practice_links = practice_links(practice.body_html)
     practice.group_id, practice.updated_at = clean.group_id, now
     db.session.flush()

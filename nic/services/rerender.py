@@ -8,6 +8,12 @@ writes only the rows whose HTML comes out different, and keeps their
 
 Revisions (a post's or a try report's earlier texts) are history: they stay
 as they were shown when written. A practice revision stores no HTML.
+
+Mentions were resolved when each text was written, and stay so: a text links
+exactly the @handles its stored HTML links, to the same people and groups (by
+id), and no others. Looking the handles up again would drop the mentions of
+anyone renamed since, or link a handle to whoever took it later; it would also
+link texts written before mentions were, whose people were never told.
 """
 
 from __future__ import annotations
@@ -19,7 +25,14 @@ import sqlalchemy as sa
 
 from nic.database import begin_write
 from nic.extensions import db
-from nic.markup import link_hosts, linked_practice_ids, render_chat, render_markdown
+from nic.markup import (
+    link_hosts,
+    linked_practice_ids,
+    mention_links,
+    render_chat,
+    render_markdown,
+    render_mentioning,
+)
 from nic.models import ChatMessage, LiveSession, Post, Practice, PracticeTry, Question
 from nic.services.validation import link_ids, site_hosts
 
@@ -28,27 +41,45 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of stored text: its model, (source, html) columns, and its renderer."""
+    """One kind of stored text: its model, (source, html) columns, and its renderer
+    (given the source and the HTML stored from it)."""
 
     label: str
     model: type
     columns: tuple[tuple[str, str], ...]
-    render: Callable[[str], str]
+    render: Callable[[str, str], str]
     links: bool = False  # keeps practice_links from its (first) html
 
 
+def _post(text: str, stored: str) -> str:
+    """Markdown with the mentions the stored HTML has (see the module's docstring)."""
+    return render_mentioning(text, mention_links(stored))[0]
+
+
+def _chat(text: str, stored: str) -> str:
+    return render_mentioning(text, mention_links(stored), chat=True)[0]
+
+
+def _agenda(text: str, _stored: str) -> str:
+    return render_markdown(text)
+
+
+def _question(text: str, _stored: str) -> str:
+    return render_chat(text)
+
+
 KINDS = (
-    Kind("posts", Post, (("body", "body_html"),), render_markdown, links=True),
-    Kind("practice write-ups", Practice, (("body", "body_html"),), render_markdown, links=True),
+    Kind("posts", Post, (("body", "body_html"),), _post, links=True),
+    Kind("practice write-ups", Practice, (("body", "body_html"),), _post, links=True),
     Kind(
         "try reports",
         PracticeTry,
         (("changes", "changes_html"), ("observations", "observations_html")),
-        render_markdown,
+        _post,
     ),
-    Kind("session agendas", LiveSession, (("agenda", "agenda_html"),), render_markdown),
-    Kind("chat messages", ChatMessage, (("body", "body_html"),), render_chat, links=True),
-    Kind("questions", Question, (("body", "body_html"),), render_chat),
+    Kind("session agendas", LiveSession, (("agenda", "agenda_html"),), _agenda),
+    Kind("chat messages", ChatMessage, (("body", "body_html"),), _chat, links=True),
+    Kind("questions", Question, (("body", "body_html"),), _question),
 )
 
 
@@ -63,7 +94,7 @@ def _changes(kind: Kind, row: sa.Row) -> dict[str, object]:
     values: dict[str, object] = {}
     for source, html in kind.columns:
         text, stored = getattr(row, source), getattr(row, html)
-        fresh = kind.render(text) if text else ""
+        fresh = kind.render(text, stored) if text else ""
         if fresh != stored:
             values[html] = fresh
     if kind.links:

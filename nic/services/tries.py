@@ -21,7 +21,6 @@ from nic import events, policy
 from nic.database import begin_write
 from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
-from nic.markup import render_markdown
 from nic.models import (
     Outcome,
     Practice,
@@ -33,6 +32,7 @@ from nic.models import (
     User,
     utcnow,
 )
+from nic.services.mentions import render_with_mentions
 from nic.services.practices import PracticeAccess
 from nic.services.validation import clean_choice, clean_text
 
@@ -143,8 +143,10 @@ def record_try(access: PracticeAccess, user: User, fields: TryFields) -> Practic
     report.tried_on, report.outcome = clean.tried_on, clean.outcome
     report.grade_band, report.participants = clean.grade_band, clean.participants
     report.changes, report.observations = clean.changes, clean.observations
-    report.changes_html = render_markdown(clean.changes) if clean.changes else ""
-    report.observations_html = render_markdown(clean.observations)
+    changes = render_with_mentions(clean.changes, user)
+    observations = render_with_mentions(clean.observations, user)
+    report.changes_html = changes.html if clean.changes else ""
+    report.observations_html = observations.html
     if earlier is None:
         db.session.add(report)
         _bump(practice.id, clean.outcome, 1, 1)

@@ -6,9 +6,9 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from nic.errors import ValidationError
-from nic.markup import render_markdown
 from nic.services import home as home_service
 from nic.services.live import sessions as live_sessions
+from nic.services.mentions import render_with_mentions
 from nic.services.validation import BODY_MAX, clean_text
 
 bp = Blueprint("main", __name__)
@@ -34,9 +34,10 @@ def favicon():
 @bp.route("/preview", methods=["POST"])
 @login_required
 def preview():
-    """Render markdown exactly as it will be saved (sanitised), for the editor."""
+    """Render markdown exactly as it will be saved (sanitised, mentions linked), for the
+    editor."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError("text", "Send JSON with a text field.")
     text = clean_text("text", data.get("text"), max_length=BODY_MAX, required=False)
-    return jsonify({"html": render_markdown(text)})
+    return jsonify({"html": render_with_mentions(text, current_user).html})

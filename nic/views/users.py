@@ -25,6 +25,15 @@ def profile(username: str):
     )  # fmt: skip
 
 
+@bp.route("/u/id/<int:user_id>")
+@login_required
+def profile_by_id(user_id: int):
+    """Where mentions link (nic.services.mentions.USER_PATH): the profile under the
+    person's username of today, so a mention written before a rename still finds them."""
+    user = accounts.get_user(user_id, active_only=True)
+    return redirect(url_for("users.profile", username=user.username))
+
+
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():

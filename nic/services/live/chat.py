@@ -22,12 +22,12 @@ from nic import events
 from nic.database import begin_write
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
-from nic.markup import render_chat
 from nic.models import ChatMessage, Group, LiveSession, Reaction, User, iso_utc, utcnow
 from nic.services import library
 from nic.services.library import PracticePreview
 from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.live.sessions import publish_state
+from nic.services.mentions import render_with_mentions
 from nic.services.validation import check_characters, clean_text, practice_links
 
 MESSAGE_MAX = 4_000
@@ -234,7 +234,8 @@ def send_message(
         quoted = _parent(reply_to_id) if isinstance(reply_to_id, int) else None
         if quoted is None or quoted.session_id != session_id or quoted.deleted_at is not None:
             raise NotFound("No such message to reply to.")
-    html = render_chat(text)
+    rendered = render_with_mentions(text, user, chat=True)
+    html = rendered.html
     values = {
         "session_id": session_id,
         "author_id": user.id,
