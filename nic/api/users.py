@@ -6,8 +6,14 @@ from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.pagination import paginate
 from nic.api.schemas.common import page_of
-from nic.api.schemas.users import MeSchema, UserListArgs, UserSchema
-from nic.services import accounts
+from nic.api.schemas.users import (
+    MentionCandidateArgs,
+    MentionCandidateListSchema,
+    MeSchema,
+    UserListArgs,
+    UserSchema,
+)
+from nic.services import accounts, mentions
 from nic.services.directory import DirectoryFilter, members_query
 
 bp = ApiBlueprint(
@@ -33,6 +39,18 @@ def list_users(args: dict):
         district_id=args.get("district_id"),
     )
     return paginate(members_query(filters), args)
+
+
+@bp.route("/users/mention-candidates")
+@bp.arguments(MentionCandidateArgs, location="query")
+@bp.response(200, MentionCandidateListSchema)
+@bp.errors(404)
+def mention_candidates(args: dict):
+    """Who to suggest after "@" + `q` (at most 8): people whose username, name or a later
+    word of their name starts with `q`, the members of group `group_id` first, then the
+    network; then the groups the caller may mention (those they facilitate)."""
+    found = mentions.mention_candidates(api_user, args["q"], args.get("group_id"))
+    return {"items": found}
 
 
 @bp.route("/users/<id:user_id>")

@@ -161,7 +161,7 @@ def _people(user: Actor, q: str, group_id: int | None, limit: int) -> list[Candi
         member = sa.and_(Membership.group_id == group_id, Membership.user_id == User.id)
         in_group = Membership.user_id.is_not(None)
         query = query.add_columns(in_group).outerjoin(Membership, member)
-        rows = db.session.execute(query.order_by(in_group.desc(), name, User.id)).tuples().all()
+        rows = db.session.execute(query.order_by(in_group.desc(), name, User.id)).all()
     return [
         Candidate(
             kind=USER,

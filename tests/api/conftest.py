@@ -17,6 +17,7 @@ ROLES = ["anonymous", "outsider", "member", "facilitator", "admin"]
 OPERATIONS = {
     ("get", "/api/v1/me"),
     ("get", "/api/v1/users"),
+    ("get", "/api/v1/users/mention-candidates"),
     ("get", "/api/v1/users/{user_id}"),
     ("get", "/api/v1/districts"),
     ("post", "/api/v1/districts"),

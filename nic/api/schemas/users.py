@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from nic.api.schemas.common import ApiSchema, Id, PageArgs, UtcDateTime
+from nic.api.schemas.common import ApiSchema, Id, PageArgs, Text, UtcDateTime
 from nic.services.accounts import JOB_ROLES
+from nic.services.mentions import GROUP, HANDLE_MAX, USER
 
 
 class DistrictRefSchema(ApiSchema):
@@ -48,3 +49,32 @@ class UserListArgs(PageArgs):
     job_role = fields.String(validate=validate.OneOf(JOB_ROLES))
     school_id = Id(strict=False)
     district_id = Id(strict=False)
+
+
+class MentionCandidateArgs(ApiSchema):
+    q = Text(
+        required=True,
+        validate=validate.Length(min=1, max=HANDLE_MAX + 1),
+        metadata={"description": 'What was typed after "@" (a leading "@" is allowed).'},
+    )
+    group_id = Id(
+        strict=False,
+        metadata={"description": "The group being written in: its members come first."},
+    )
+
+
+class MentionCandidateSchema(ApiSchema):
+    """Someone to mention, or a group the caller may mention."""
+
+    kind = fields.String(validate=validate.OneOf([USER, GROUP]))
+    id = fields.Integer()
+    handle = fields.String(metadata={"description": 'What to write after "@".'})
+    name = fields.String()
+    job_role = fields.String(allow_none=True, validate=validate.OneOf(JOB_ROLES))
+    job_role_label = fields.String(allow_none=True)
+    school = fields.String(allow_none=True, metadata={"description": "The school's name."})
+    in_group = fields.Boolean(metadata={"description": "A member of the group `group_id`."})
+
+
+class MentionCandidateListSchema(ApiSchema):
+    items = fields.List(fields.Nested(MentionCandidateSchema), required=True)
