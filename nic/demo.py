@@ -118,7 +118,8 @@ THREADS = [
        "question is the part teachers answer.", None),
       ("grace.adeyemi", "We started co-observing with coaches so feedback is calibrated. "
        "Teachers said the consistency mattered more than the format.", None),
-      ("susan.park", "Co-observing is a great idea. How do you keep coaches non-evaluative?", 1),
+      ("susan.park", "Co-observing is a great idea. @grace.adeyemi, how do you keep coaches "
+       "non-evaluative?", 1),
       ("grace.adeyemi", "Coaches never write anything down for evaluation; they only debrief "
        "with the teacher afterwards.", 2)]),
     ("Assistant Principals' Network", "david.cho", "Keeping discipline from eating the day",
@@ -128,7 +129,7 @@ THREADS = [
        "route non-urgent referrals to our dean until 10:30.", None),
       ("luis.martinez", "We shifted to a tiered referral flow: teachers handle tier 1 with a "
        "shared playbook, which cut referrals by about a third.", None),
-      ("david.cho", "Would you share the tier-1 playbook?", 1)]),
+      ("david.cho", "@luis.martinez would you share the tier-1 playbook?", 1)]),
     ("Instructional Coaches", "priya.raman", "Debrief protocol after a coaching cycle",
      "I'm refining the debrief at the end of a six-week coaching cycle. Right now it "
      "drifts into a chat. Does anyone use a structured protocol anchored to student work?",

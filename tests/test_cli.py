@@ -51,6 +51,8 @@ def test_seed_demo_loads_a_realistic_network_once(app):
         )
     )
     assert nested >= 3  # replies to replies
+    mentions = db.session.scalars(sa.select(Post.body_html).where(Post.body.contains("@")))
+    assert sum(html.count('class="mention"') for html in mentions) >= 2
     roles = set(db.session.scalars(sa.select(User.job_role)))
     assert {"principal", "assistant_principal", "instructional_coach", "teacher_leader",
             "district_leader", "facilitator"} <= roles  # fmt: skip

@@ -342,3 +342,46 @@ def test_the_group_page_tells_facilitators_how_to_mention_the_group(people, clie
     assert "@principals-circle" in client.get(url).get_data(as_text=True)
     login(people["maria"])
     assert "Mention this group as" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_fields_people_write_in_offer_suggestions(people, client, login):
+    group, maria = people["group"], people["maria"]
+    thread = make_thread(group, maria)
+    practice = make_practice(people["writer"], group=group)
+    change = accounts.ProfileChange(maria.name, maria.username, "principal", make_school().id,
+                                    "", maria.time_zone)  # fmt: skip
+    accounts.update_profile(maria, change)  # with a school, she may report a try
+    session = schedule(group.id, people["frank"])
+    api = 'data-mentions="/api/v1/users/mention-candidates"'
+    in_group = f'data-mentions-group="{group.id}"'
+    login(maria)
+    for url in (f"/threads/{thread.id}", f"/groups/{group.id}/threads/new",
+                f"/practices/{practice.id}"):  # fmt: skip
+        page = client.get(url).get_data(as_text=True)
+        assert api in page and in_group in page, url
+        assert "Type @ and the start of a name to mention someone." in page, url
+    assert api in client.get("/practices/new").get_data(as_text=True)
+    room = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert re.search(rf'<textarea id="live-message"[^>]*{api}[^>]*{in_group}', room)
+    # Without JavaScript a textarea is a textarea: the combobox role is the script's.
+    assert 'role="combobox"' not in room
+    login(people["writer"])
+    edit = client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert api in edit and in_group in edit
+
+
+def test_mentions_cost_a_thread_page_nothing(people, client, login, count_queries):
+    group, writer = people["group"], people["writer"]
+    plain, mentioning = make_thread(group, writer), make_thread(group, writer)
+    for n in range(5):
+        make_reply(plain, writer, f"Reply {n}")
+        make_reply(mentioning, writer, f"Reply {n}, @maria.lopez and @james.okafor")
+    urls = [f"/threads/{plain.id}", f"/threads/{mentioning.id}"]
+    login(people["maria"])
+    counts = []
+    for url in urls:
+        with count_queries() as counter:
+            page = client.get(url).get_data(as_text=True)
+        counts.append(counter.count)
+    assert page.count('class="mention"') == 10
+    assert counts[0] == counts[1], counts

@@ -64,14 +64,14 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     # The facilitator starts; the member's page goes live without a reload.
     fran.get_by_role("button", name="Start session").click()
     expect(mia.get_by_text("This session is live: the chat is open")).to_be_visible()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_enabled()
     expect(fran.locator("[data-live-participants]")).to_contain_text("Mia Member")
 
     # Chat both ways: author, role and school on each message; a linked practice's card.
-    fran.get_by_role("textbox", name="Message").fill(
+    fran.get_by_role("combobox", name="Message").fill(
         f"Welcome, **everyone**. We start from {live_server.url}/practices/{data['practice']}"
     )
-    fran.get_by_role("textbox", name="Message").press("Enter")
+    fran.get_by_role("combobox", name="Message").press("Enter")
     mia_log = mia.get_by_role("log")
     expect(mia_log.locator("strong", has_text="everyone")).to_be_visible()
     card = mia_log.get_by_role("list", name="Linked practices")
@@ -79,17 +79,17 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
         "href", f"/practices/{data['practice']}"
     )
     expect(card).to_contain_text("Not tried by another school yet")
-    mia.get_by_role("textbox", name="Message").fill("Glad to be here")
+    mia.get_by_role("combobox", name="Message").fill("Glad to be here")
     mia.get_by_role("button", name="Send").click()
     fran_log = fran.get_by_role("log")
     expect(fran_log).to_contain_text("Glad to be here")
     expect(fran_log).to_contain_text(f"Instructional coach · {data['school']}")
-    expect(mia.get_by_role("textbox", name="Message")).to_have_value("")
+    expect(mia.get_by_role("combobox", name="Message")).to_have_value("")
 
     # Reply (quoted) and react.
     mia.get_by_role("button", name="Reply to Fran Facilitator").click()
-    mia.get_by_role("textbox", name="Message").fill("Thanks for hosting")
-    mia.get_by_role("textbox", name="Message").press("Enter")
+    mia.get_by_role("combobox", name="Message").fill("Thanks for hosting")
+    mia.get_by_role("combobox", name="Message").press("Enter")
     expect(fran_log.locator(".chat__quote")).to_contain_text("Fran Facilitator: Welcome")
     fran.get_by_role("button", name="React to Mia Member's message").first.click()
     fran.get_by_role("button", name="React with 👍").first.click()
@@ -102,21 +102,21 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     expect(mia.locator("[data-live-hands-empty]")).to_contain_text("Called on: Mia Member")
 
     # Lock the chat: the member's box is disabled at once, saying why; her draft is kept.
-    mia.get_by_role("textbox", name="Message").fill("Can I still write?")
+    mia.get_by_role("combobox", name="Message").fill("Can I still write?")
     fran.get_by_role("button", name="Lock chat").click()
     expect(mia.locator("[data-live-locked]")).to_be_visible()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_disabled()
     expect(mia.get_by_role("button", name="Send")).to_be_disabled()
     expect(mia.locator("#live-message-blocked")).to_have_text(
         re.compile("The facilitator has locked the chat")
     )
-    expect(mia.get_by_role("textbox", name="Message")).to_have_value("Can I still write?")
+    expect(mia.get_by_role("combobox", name="Message")).to_have_value("Can I still write?")
     expect(mia.get_by_role("button", name="Raise hand")).to_be_enabled()  # hands stay open
-    expect(fran.get_by_role("textbox", name="Message")).to_be_enabled()  # never locked out
+    expect(fran.get_by_role("combobox", name="Message")).to_be_enabled()  # never locked out
     fran.get_by_role("button", name="Unlock chat").click()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_enabled()
     expect(mia.locator("#live-message-blocked")).to_be_hidden()
-    mia.get_by_role("textbox", name="Message").fill("")
+    mia.get_by_role("combobox", name="Message").fill("")
 
     # A question, upvoted by the facilitator and marked answered. On Mia's phone the
     # questions are a tab away; "Ask a question" beside the composer opens it.
@@ -128,15 +128,15 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     fran.get_by_role("button", name="Mark answered").click()
     expect(mia.locator("[data-live-questions]")).to_contain_text("1 vote")
     mia.get_by_role("tab", name="Chat").click()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_visible()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_visible()
 
     # Mia's connection drops; what she missed arrives once she is back, once.
     mia_messages = mia_log.locator("li.chat__message")
     expect(mia_messages).to_have_count(3)
     mia_sockets[-1].close()
     expect(mia.locator("[data-live-connection]")).to_contain_text("Reconnecting")
-    fran.get_by_role("textbox", name="Message").fill("Sent while Mia was away")
-    fran.get_by_role("textbox", name="Message").press("Enter")
+    fran.get_by_role("combobox", name="Message").fill("Sent while Mia was away")
+    fran.get_by_role("combobox", name="Message").press("Enter")
     expect(mia.locator("[data-live-connection]")).to_have_text("Connected.", timeout=15_000)
     expect(mia_log).to_contain_text("Sent while Mia was away")
     expect(mia_messages).to_have_count(4)
@@ -145,17 +145,17 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     offline.append(True)
     mia_sockets[-1].close()
     expect(mia.locator("[data-live-connection]")).to_contain_text("Reconnecting")
-    mia.get_by_role("textbox", name="Message").fill("Typed in the car park")
-    mia.get_by_role("textbox", name="Message").press("Enter")
+    mia.get_by_role("combobox", name="Message").fill("Typed in the car park")
+    mia.get_by_role("combobox", name="Message").press("Enter")
     expect(mia.get_by_role("alert").filter(has_text="You are offline")).to_contain_text(
         "will be sent when the page reconnects"
     )
-    expect(mia.get_by_role("textbox", name="Message")).to_have_value("Typed in the car park")
+    expect(mia.get_by_role("combobox", name="Message")).to_have_value("Typed in the car park")
     offline.clear()
     expect(fran_log.locator("li.chat__message", has_text="Typed in the car park")).to_have_count(
         1, timeout=15_000
     )
-    expect(mia.get_by_role("textbox", name="Message")).to_have_value("")
+    expect(mia.get_by_role("combobox", name="Message")).to_have_value("")
     expect(mia_messages).to_have_count(5)
 
     # The facilitator ends the session: both pages become the record without a reload.
@@ -164,7 +164,7 @@ def test_a_live_session_from_start_to_record(live_server, new_page):
     for page in (mia, fran):
         expect(page.get_by_text("This page is now its record")).to_be_visible(timeout=2_000)
         expect(page.get_by_role("heading", name="Who is here")).to_have_count(0)
-        expect(page.get_by_role("textbox", name="Message")).to_have_count(0)
+        expect(page.get_by_role("combobox", name="Message")).to_have_count(0)
         expect(page.get_by_role("link", name="Add to calendar (.ics)")).to_have_count(0)
     expect(fran.get_by_role("link", name="Edit session")).to_have_count(0)
     expect(fran.get_by_role("button", name="Post session notes to the group")).to_be_visible()
@@ -211,7 +211,7 @@ def test_a_late_arrival_on_a_phone_sees_the_room_as_it_is(live_server, new_page)
     expect(mia.locator("[data-live-connection]")).to_have_text("Connected.")
     # The first screen holds what a member needs: the message box, Send, Raise hand.
     for control in (
-        mia.get_by_role("textbox", name="Message"),
+        mia.get_by_role("combobox", name="Message"),
         mia.get_by_role("button", name="Send"),
         mia.get_by_role("button", name="Raise hand"),
     ):
@@ -223,20 +223,20 @@ def test_a_late_arrival_on_a_phone_sees_the_room_as_it_is(live_server, new_page)
     expect(mia.get_by_role("tab", name="Questions")).to_be_focused()
     mia.get_by_role("tab", name="People").click()
     expect(mia.get_by_role("heading", name="Who is here")).to_be_visible()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_hidden()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_hidden()
     mia.get_by_role("tab", name="Chat").click()
 
     # Muted: her box is disabled at once and says why, also after a reload.
     fran.get_by_role("button", name="Mute Mia Member").first.click()
     note = mia.locator("#live-message-blocked")
-    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_disabled()
     expect(note).to_contain_text("A facilitator has muted you")
     mia.reload()
     expect(mia.locator("[data-live-connection]")).to_have_text("Connected.")
-    expect(mia.get_by_role("textbox", name="Message")).to_be_disabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_disabled()
     expect(note).to_contain_text("A facilitator has muted you")
     fran.get_by_role("button", name="Unmute Mia Member").first.click()
-    expect(mia.get_by_role("textbox", name="Message")).to_be_enabled()
+    expect(mia.get_by_role("combobox", name="Message")).to_be_enabled()
     expect(note).to_be_hidden()
 
     # Nothing scrolls sideways on the narrowest phones.
