@@ -321,3 +321,17 @@ def test_a_refused_payload_names_every_bad_field_as_the_api_does(people, connect
     assert ack["error"]["message"].startswith("Some fields are not valid:")
     # Fields an event does not know are ignored, so a newer client still works.
     ok(client.call("raise_hand", {"session_id": people.session.id, "urgent": True}))
+
+
+def test_a_message_mentioning_people_broadcasts_their_links(app, people, joined):
+    sender, listener = joined(people.member), joined(people.other_member)
+    handle = people.other_member.username
+    body = f"Thanks @{handle}! Write to {handle}@example.org, or see `@{handle}`"
+    message = ok(send(sender, people.session.id, body, "mention-1"))["message"]
+    link = f'<a class="mention" href="/u/id/{people.other_member.id}" rel="nofollow noopener">'
+    assert message["body_html"].count(link) == 1  # not in the email address, not in code
+    assert message["body"] == body
+    [broadcast] = listener.received("message")
+    assert broadcast["body_html"] == message["body_html"]
+    [stored] = rows(app, people.session.id)
+    assert stored.body_html == message["body_html"]
