@@ -68,6 +68,7 @@ def mentioned(html: str) -> list[str]:
         ("**@maria.lopez** and _@james.okafor_", ["@maria.lopez", "@james.okafor"], "<strong>"),
         ("- [ ] ask @maria.lopez\n# @james.okafor", ["@maria.lopez", "@james.okafor"], "<h1>"),
         ("@maria.lopez @maria.lopez", ["@maria.lopez", "@maria.lopez"], "</a> <a"),
+        ("@x1 @maria.lopez @x2 @x3 @james.okafor", ["@maria.lopez", "@james.okafor"], "@x3 <a"),
     ],
 )
 def test_a_username_after_an_at_sign_links_the_person(people, text, links, shown):
