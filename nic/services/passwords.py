@@ -1,9 +1,9 @@
 """Forgotten passwords: a signed link by mail that sets a new one.
 
-The link carries the account id and a fingerprint of its current password
-hash, signed with SECRET_KEY (itsdangerous, salt `RESET_SALT`). It expires
-after `RESET_MAX_AGE`, and works once: setting a password (by this link or
-in settings) changes the hash, so every earlier link stops matching.
+The link (nic.services.signed_links, kind `RESET`) carries the account id
+and a fingerprint of its current password hash. It expires after
+`RESET_MAX_AGE`, and works once: setting a password (by this link or in
+settings) changes the hash, so every earlier link stops matching.
 
 Asking never reveals whether an address has an account: the request only
 enqueues `mail_reset_link` with whatever address was typed, the same for
@@ -12,19 +12,14 @@ every address, and the job looks the account up and mails only an account.
 
 from __future__ import annotations
 
-import hashlib
-
 import sqlalchemy as sa
-from flask import current_app
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from nic import mail
 from nic.database import begin_write
-from nic.errors import ValidationError
 from nic.extensions import db
 from nic.jobs import job
 from nic.models import User
-from nic.services import logins
+from nic.services import logins, signed_links
 from nic.services.accounts import check_password, hash_password
 
 RESET_SALT = "nic.password-reset"
@@ -41,24 +36,19 @@ UNUSABLE = (
 )
 
 
-class ResetLinkError(ValidationError):
-    """The reset link is expired, used, or not one nic made."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("token", message)
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
-
-
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+RESET = signed_links.LinkKind(
+    salt=RESET_SALT,
+    max_age=RESET_MAX_AGE,
+    binds=lambda user: {"password": signed_links.fingerprint(user.password_hash)},
+    expired=EXPIRED,
+    unusable=UNUSABLE,
+)
+ResetLinkError = signed_links.LinkError
 
 
 def reset_token(user: User) -> str:
     """A signed token for a reset link: good for an hour, and until the password changes."""
-    return _serializer().dumps({"user": user.id, "password": _fingerprint(user)})
+    return signed_links.make(RESET, user)
 
 
 def request_reset(email: object) -> None:
@@ -85,16 +75,7 @@ def mail_reset_link(email: str) -> None:
 
 def user_for_token(token: object) -> User:
     """The account a reset link is for; raises ResetLinkError (expired, used, tampered)."""
-    try:
-        data = _serializer().loads(str(token), max_age=RESET_MAX_AGE)
-    except SignatureExpired:
-        raise ResetLinkError(EXPIRED) from None
-    except BadData:
-        raise ResetLinkError(UNUSABLE) from None
-    user_id = data.get("user") if isinstance(data, dict) else None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active or data.get("password") != _fingerprint(user):
-        raise ResetLinkError(UNUSABLE)
+    user, _data = signed_links.load(RESET, token)
     return user
 
 
