@@ -40,7 +40,9 @@ def register_commands(app: Flask) -> None:
         password = password or secrets.token_urlsafe(12)
         try:
             user = accounts.create_user(
-                accounts.NewAccount(email, name, password, job_role, school_id, admin)
+                accounts.NewAccount(
+                    email, name, password, job_role, school_id, admin, confirmed=True
+                )
             )
         except ServiceError as exc:
             _fail(exc)

@@ -215,7 +215,13 @@ def load_demo() -> list[DemoSignIn]:
     for email, name, role, school, admin in PEOPLE:
         user = accounts.create_user(
             accounts.NewAccount(
-                email, name, DEMO_PASSWORD, role, schools.get(school) if school else None, admin
+                email,
+                name,
+                DEMO_PASSWORD,
+                role,
+                schools.get(school) if school else None,
+                admin,
+                confirmed=True,
             )
         )
         people[email.split("@")[0]] = user

@@ -35,6 +35,17 @@ class PermissionDenied(ServiceError):
     status = 403
 
 
+class EmailUnconfirmed(PermissionDenied):
+    """The account's email address is not confirmed yet, so it may not write (policy.may_write)."""
+
+    code = "email_unconfirmed"
+    status = 403
+    default_message = (
+        "Confirm your email address first: open the link we mailed you "
+        "(or ask for a new one in the banner at the top of the page), then try again."
+    )
+
+
 class NotFound(ServiceError):
     """Missing, or not this user's to see (outsiders must not learn it exists)."""
 

@@ -7,6 +7,7 @@ user's membership once), so asking costs no SQL queries.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from nic.models.accounts import JobRole
@@ -22,6 +23,7 @@ class Person(Protocol):
     is_admin: bool
     job_role: str
     school_id: int | None
+    email_confirmed_at: datetime | None
 
     @property
     def is_authenticated(self) -> bool: ...
@@ -53,6 +55,13 @@ def is_signed_in(user: Actor) -> TypeGuard[Person]:
     return bool(user is not None and user.is_authenticated)
 
 
+def may_write(user: Actor) -> bool:
+    """Write anything others read (threads, replies, practices, try reports, chat, groups):
+    only once the account's email address is confirmed. Every rule for writing asks this,
+    so pages, the API and sockets all refuse alike (nic.services.access.refusal)."""
+    return is_signed_in(user) and user.email_confirmed_at is not None
+
+
 def is_admin(user: Actor) -> bool:
     return is_signed_in(user) and bool(user.is_admin)
 
@@ -63,7 +72,7 @@ def can_administer_network(user: Actor) -> bool:
 
 
 def can_create_group(user: Actor) -> bool:
-    return is_admin(user) or (is_signed_in(user) and user.job_role == JobRole.FACILITATOR.value)
+    return may_write(user) and (is_admin(user) or user.job_role == JobRole.FACILITATOR.value)
 
 
 def can_view_group(user: Actor, group: Group, membership: Membership | None) -> bool:
@@ -94,11 +103,15 @@ def can_leave_group(user: Actor, membership: Membership | None) -> bool:
     return is_signed_in(user) and membership is not None
 
 
-def can_post_in_group(user: Actor, group: Group, membership: Membership | None) -> bool:
-    """Start threads and reply: members (and admins) of the group, anyone in an open one."""
+def _takes_part_in_group(user: Actor, group: Group, membership: Membership | None) -> bool:
     if not can_view_group(user, group, membership):
         return False
     return membership is not None or is_admin(user) or group.open_posting
+
+
+def can_post_in_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    """Start threads and reply: members (and admins) of the group, anyone in an open one."""
+    return may_write(user) and _takes_part_in_group(user, group, membership)
 
 
 def can_view_thread(user: Actor, thread: Thread, membership: Membership | None) -> bool:
@@ -141,8 +154,13 @@ def can_view_session(user: Actor, session: LiveSession, membership: Membership |
 def can_take_part_in_session(
     user: Actor, session: LiveSession, membership: Membership | None
 ) -> bool:
-    """Chat, raise a hand, ask and vote: members of the session's group."""
-    return can_post_in_group(user, session.group, membership)
+    """Attend, raise a hand and vote: members of the session's group."""
+    return _takes_part_in_group(user, session.group, membership)
+
+
+def can_speak_in_session(user: Actor, session: LiveSession, membership: Membership | None) -> bool:
+    """Chat and ask questions: those who take part, with a confirmed address."""
+    return may_write(user) and can_take_part_in_session(user, session, membership)
 
 
 def can_facilitate_session(
@@ -167,7 +185,12 @@ def can_view_practice(
 
 def can_edit_practice(user: Actor, is_author: bool) -> bool:
     """Write, publish, revise, attach: the practice's authors (co-authors included)."""
-    return is_signed_in(user) and is_author
+    return may_write(user) and is_author
+
+
+def can_write_practice(user: Actor) -> bool:
+    """Start a new practice write-up."""
+    return may_write(user)
 
 
 def can_share_practice_in(user: Actor, membership: Membership | None) -> bool:
@@ -179,7 +202,11 @@ def can_respond_to_practice(
     user: Actor, practice: Practice, membership: Membership | None, is_author: bool
 ) -> bool:
     """Mark it helpful, discuss it: anyone who may see it, once it is published."""
-    return practice.is_published and can_view_practice(user, practice, membership, is_author)
+    return (
+        may_write(user)
+        and practice.is_published
+        and can_view_practice(user, practice, membership, is_author)
+    )
 
 
 def can_report_try(

@@ -31,7 +31,9 @@ def make_user(
     school: School | None = None,
     admin: bool = False,
     password: str = PASSWORD,
+    confirmed: bool = True,
 ) -> User:
+    """A member; `confirmed=False` for one who registered and has not opened the mailed link."""
     n = next(_seq)
     return accounts.create_user(
         accounts.NewAccount(
@@ -41,6 +43,7 @@ def make_user(
             job_role=job_role,
             school_id=school.id if school else None,
             is_admin=admin,
+            confirmed=confirmed,
         )
     )
 

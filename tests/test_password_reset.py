@@ -116,11 +116,12 @@ def test_the_link_expires_after_an_hour(app, client, monkeypatch, age, status):
         assert accounts.authenticate("maria@example.org", PASSWORD) is not None
 
 
-@pytest.mark.parametrize(
-    "mangle",
-    [lambda t: t[:-2] + ("AA" if t[-2:] != "AA" else "BB"), lambda t: t[: len(t) // 2],
-     lambda t: "not-a-token", lambda t: t.replace(".", "", 1)],
-)  # fmt: skip
+# Ways a signed link gets broken: by hand, by a mail client cutting it, or forged.
+MANGLES = [lambda t: t[:-2] + ("AA" if t[-2:] != "AA" else "BB"), lambda t: t[: len(t) // 2],
+           lambda t: "not-a-token", lambda t: t.replace(".", "", 1)]  # fmt: skip
+
+
+@pytest.mark.parametrize("mangle", MANGLES)
 def test_a_tampered_link_is_refused_with_a_clear_page(app, client, mangle):
     maria = make_user("Maria Lopez", email="maria@example.org")
     page = client.get(f"/reset-password/{mangle(passwords.reset_token(maria))}")

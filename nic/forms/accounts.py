@@ -92,16 +92,15 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def _address(label: str, missing: str, description: str) -> EmailField:
+    return EmailField(
+        label, filters=[_strip], description=description,
+        validators=[DataRequired(missing), Email("Enter a valid email address.")],
+    )  # fmt: skip
+
+
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter a valid email address."),
-        ],
-        description="The address you sign in with.",
-    )
+    email = _address("Email", "Enter your email address.", "The address you sign in with.")
 
 
 class NewPasswordForm(FlaskForm):
@@ -122,6 +121,18 @@ class NewPasswordForm(FlaskForm):
 
 
 class PasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """A new address for the account; the current password proves it is the owner asking."""
+
+    email = _address(
+        "New email address", "Enter the new email address.",
+        "We mail a link there: your address changes when you open it.",
+    )  # fmt: skip
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )

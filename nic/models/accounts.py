@@ -70,6 +70,9 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # When the owner opened the link mailed to `email` (None: not yet, so they may not
+    # write; nic.policy.may_write). Changing the address needs a link to the new one.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     school: Mapped[School | None] = relationship(lazy="raise")
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from nic import policy
-from nic.errors import NotFound
+from nic.errors import EmailUnconfirmed, NotFound, PermissionDenied
 from nic.extensions import db
 from nic.models import Group, Membership
 from nic.policy import Actor
@@ -66,6 +66,14 @@ def load_in_group(
     if row is None or not can_view(user, row[0], row[1]):
         raise NotFound(missing)
     return Access(row[0], row[1])
+
+
+def refusal(user: Actor, message: str) -> PermissionDenied:
+    """What to raise when a rule for writing says no: EmailUnconfirmed while the user's
+    address waits for its link (policy.may_write), else PermissionDenied(message)."""
+    if policy.is_signed_in(user) and not policy.may_write(user):
+        return EmailUnconfirmed()
+    return PermissionDenied(message)
 
 
 A = TypeVar("A")

@@ -20,7 +20,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import read_state, reading
-from nic.services.access import Access, load_in_group, load_with_parent
+from nic.services.access import Access, load_in_group, load_with_parent, refusal
 from nic.services.groups import GroupAccess, get_group_for
 from nic.services.mentions import render_with_mentions
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
@@ -54,7 +54,7 @@ def _clean_body(body: object) -> str:
 def may_start_thread(user: Actor, access: GroupAccess) -> GroupAccess:
     """The group's access if this user may start a thread there; raises PermissionDenied."""
     if not policy.can_post_in_group(user, access.group, access.membership):
-        raise PermissionDenied("Join the group to start a thread.")
+        raise refusal(user, "Join the group to start a thread.")
     return access
 
 
@@ -107,7 +107,7 @@ def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | No
     if not policy.can_reply(user, thread, access.membership):
         if thread.locked and policy.can_post_in_group(user, thread.group, access.membership):
             raise PermissionDenied("This thread is locked: no new replies.")
-        raise PermissionDenied("Join the group to reply.")
+        raise refusal(user, "Join the group to reply.")
     if parent_id is not None:
         if not isinstance(parent_id, int) or isinstance(parent_id, bool):
             raise ValidationError("parent_id", "Must be a post id.")

@@ -26,7 +26,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import handles, read_state
-from nic.services.access import Access, load_in_group
+from nic.services.access import Access, load_in_group, refusal
 from nic.services.validation import clean_choice, clean_text
 
 T = TypeVar("T", bound=Any)
@@ -116,7 +116,7 @@ def _clean_group(fields: GroupFields, group_id: int | None = None) -> GroupField
 def may_create_group(actor: Actor) -> None:
     """Raises PermissionDenied unless this person may create groups."""
     if not policy.can_create_group(actor):
-        raise PermissionDenied("Only facilitators and administrators can create groups.")
+        raise refusal(actor, "Only facilitators and administrators can create groups.")
 
 
 def create_group(actor: Actor | None, fields: GroupFields) -> Group:

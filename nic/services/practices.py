@@ -32,7 +32,7 @@ from nic.models import (
 )
 from nic.policy import Actor
 from nic.services import practice_discussion
-from nic.services.access import Access
+from nic.services.access import Access, refusal
 from nic.services.mentions import render_with_mentions
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
 from nic.services.validation import practice_links
@@ -161,8 +161,8 @@ def create_practice(user: Actor, fields: PracticeFields, *, publish: bool = Fals
     A draft needs only a title; publishing needs the summary, the body, a
     lever and a school level too. Raises ValidationError with every problem.
     """
-    if not policy.is_signed_in(user):
-        raise PermissionDenied("Sign in to write a practice.")
+    if not policy.can_write_practice(user):
+        raise refusal(user, "Sign in to write a practice.")
     begin_write()
     clean = clean_fields(user, fields, user.id, publish)
     practice = Practice(title=clean.title, summary="", body="", body_html="", created_by_id=user.id)

@@ -32,6 +32,7 @@ from nic.models import (
     User,
     utcnow,
 )
+from nic.services.access import refusal
 from nic.services.mentions import render_with_mentions
 from nic.services.practices import PracticeAccess
 from nic.services.validation import clean_choice, clean_text
@@ -96,7 +97,7 @@ def may_report_try(access: PracticeAccess, user: User) -> PracticeAccess:
     if not policy.can_report_try(user, access.item, access.membership, access.is_author):
         if user.school_id is None:
             raise PermissionDenied("Add your school to your profile to report a try.")
-        raise PermissionDenied("Only published practices can be tried.")
+        raise refusal(user, "Only published practices can be tried.")
     return access
 
 
@@ -217,7 +218,7 @@ def set_helpful(access: PracticeAccess, user: User, helpful: bool) -> Practice:
     """
     practice = access.item
     if not policy.can_respond_to_practice(user, practice, access.membership, access.is_author):
-        raise PermissionDenied("Only published practices can be marked helpful.")
+        raise refusal(user, "Only published practices can be marked helpful.")
     begin_write()
     mark = db.session.get(PracticeHelpful, (practice.id, user.id))
     change = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from nic.views import (
+    addresses,
     admin,
     auth,
     directory,
@@ -26,6 +27,7 @@ def blueprints() -> list[Blueprint]:
         users.bp,
         tokens.bp,
         security.bp,
+        addresses.bp,
         directory.bp,
         groups.bp,
         threads.bp,

@@ -19,12 +19,12 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from nic.errors import Conflict, NotFound, ValidationError
+from nic.errors import NotFound, ValidationError
 from nic.extensions import limiter
 from nic.forms.accounts import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
 from nic.forms.common import optional_int, school_choices, show_errors, time_zone_choices
 from nic.models import User
-from nic.services import accounts, logins, passwords
+from nic.services import accounts, addresses, logins, passwords
 from nic.views.helpers import current_login_id, form_status, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -72,7 +72,7 @@ def register():
     form.time_zone.choices = time_zone_choices()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user = addresses.register(
                 accounts.NewAccount(
                     email=form.email.data,
                     name=form.name.data,
@@ -84,15 +84,21 @@ def register():
             )
         except ValidationError as exc:
             show_errors(form, exc)
-        except Conflict as exc:
-            form.email.errors = [*form.email.errors, exc.message]
         else:
-            sign_in(user)
-            flash(f"Welcome to nic, {user.name}. Your username is @{user.username}.", "success")
+            # Word for word the same whether or not the address had an account already
+            # (then `user` is None and its owner gets a mail): the answer tells no one.
+            if user is not None:
+                sign_in(user)
+            flash(REGISTERED.format(email=accounts.normalize_email(form.email.data)), "success")
             return redirect(url_for("main.home"))
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
+
+REGISTERED = (
+    "Welcome to nic. We sent a link to {email}: open it to confirm your address, "
+    "then you can post. If no mail arrives in a few minutes, check your spam folder."
+)
 
 RESET_SENT = (
     "If an account uses that address, we have sent it a link to reset the password. "

@@ -22,6 +22,7 @@ from nic import policy
 from nic.database import begin_write
 from nic.errors import (
     ChatLocked,
+    EmailUnconfirmed,
     Muted,
     NotFound,
     NotLive,
@@ -31,7 +32,7 @@ from nic.errors import (
 from nic.extensions import db
 from nic.models import LiveSession, Membership, Participant, School, SessionStatus, User
 from nic.policy import Actor
-from nic.services.access import Access
+from nic.services.access import Access, refusal
 
 SESSION_NOT_FOUND = "No such session."
 
@@ -142,12 +143,15 @@ def may_take_part(access: LiveAccess, *, live: bool = True, speak: bool = False)
 
     `live` requires the session to be live; `speak` (chat messages,
     questions) also refuses muted participants and a locked chat, except
-    for facilitators, who are never muted or locked out (ChatLocked, Muted).
+    for facilitators, who are never muted or locked out (ChatLocked, Muted), and
+    anyone whose email address is not confirmed yet (EmailUnconfirmed).
     """
     if not policy.can_take_part_in_session(access.user, access.item, access.membership):
         raise PermissionDenied("Only members of this group can take part in its sessions.")
     if live and access.item.status != SessionStatus.LIVE.value:
         raise NotLive()
+    if speak and not policy.can_speak_in_session(access.user, access.item, access.membership):
+        raise refusal(access.user, "Only members of this group can take part in its sessions.")
     if speak and not access.is_facilitator:
         if access.participant is not None and access.participant.muted:
             raise Muted()
@@ -158,7 +162,7 @@ def may_take_part(access: LiveAccess, *, live: bool = True, speak: bool = False)
 
 def speaking_blocked(access: LiveAccess) -> str | None:
     """Why this member may not write in the chat or ask now, as the page says it before
-    anyone types: "scheduled", "ended", "muted", "locked"; None if they may.
+    anyone types: "scheduled", "ended", "muted", "locked", "unconfirmed"; None if they may.
 
     The same rule as `may_take_part(speak=True)`, which the events enforce.
     """
@@ -170,6 +174,8 @@ def speaking_blocked(access: LiveAccess) -> str | None:
         return "muted"
     except ChatLocked:
         return "locked"
+    except EmailUnconfirmed:
+        return "unconfirmed"
     return None
 
 

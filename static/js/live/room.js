@@ -27,6 +27,7 @@ export function createRoom(root) {
     sessionId: Number(root.dataset.sessionId),
     me: Number(root.dataset.userId),
     isFacilitator: root.dataset.facilitator === "true",
+    unconfirmed: root.dataset.unconfirmed === "true",
     canTakePart: root.dataset.canTakePart === "true",
     state: { status: root.dataset.status, locked: false, pinned: { message_id: null, text: null } },
     muted: false,
@@ -65,13 +66,14 @@ export function createRoom(root) {
     if (room.ui.notice) room.ui.notice.textContent = text;
   };
 
-  /* Why this person cannot write now ("scheduled", "ended", "muted",
-     "locked"), or "" if they can: live_access.speaking_blocked's rule, which
+  /* Why this person cannot write now ("scheduled", "ended", "unconfirmed",
+     "muted", "locked"), or "" if they can: live_access.speaking_blocked's rule, which
      the server enforces. Facilitators are never locked out or muted. The
      words are the template's (data-* of the note). */
   room.blockedReason = () => {
     const status = room.state.status;
     if (status !== "live") return status;
+    if (room.unconfirmed) return "unconfirmed";
     if (room.isFacilitator) return "";
     if (room.muted) return "muted";
     if (room.state.locked) return "locked";
