@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from nic.services import attachments, discussions, practices, reading, tries
 from tests.factories import (
@@ -95,7 +96,8 @@ MEMBER_PAGES = [
     "/threads/{long}?page=2", "/threads/{thread}?reply_to={post}",
     "/groups/{group}/threads/new", "/directory", "/directory?job_role=principal",
     "/u/maria.lopez", "/settings/profile",
-    "/settings/tokens", "/settings/password", "/settings/devices", "/sessions/{upcoming}",
+    "/settings/tokens", "/settings/password", "/settings/email", "/settings/devices",
+    "/sessions/{upcoming}",
     "/sessions/{live}", "/sessions/{ended}",
     "/posts/{post}/history", "/api/v1/docs", "/no-such-page",
     "/practices", "/practices/new", "/practices/drafts", "/practices/{practice}",
@@ -152,6 +154,25 @@ def test_signed_out_forms_with_errors_meet_wcag_aa(live_server, new_page, path, 
     page.locator("main").get_by_role("button", name=button).click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
+    assert audit(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_confirm_your_email_banner_meets_wcag_aa(live_server, new_page, width):
+    """Just signed up: every page carries the banner with its Resend button."""
+    page = new_page(width=width)
+    page.goto(live_server.url + "/register")
+    page.get_by_label("Your name").fill("Rosa Banner")
+    page.get_by_label("Email").fill(f"a11y.banner{width}@example.org")
+    page.get_by_label("Password").fill("a long enough password")
+    page.locator("main").get_by_role("button", name="Sign up").click()
+    page.wait_for_url(lambda url: "/register" not in url)
+    banner = page.locator("[data-email-banner]")
+    expect(banner).to_contain_text("Confirm your email: we sent a link to")
+    assert audit(page) == []
+    banner.get_by_role("button", name="Resend").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".flash--info").last).to_contain_text("We sent a new link")
     assert audit(page) == []
 
 
