@@ -17,6 +17,13 @@ from nic.models.live import (
     SessionStatus,
 )
 from nic.models.logins import LoginSession
+from nic.models.notifications import (
+    FollowLevel,
+    GroupFollow,
+    Notification,
+    NotificationKind,
+    ThreadFollow,
+)
 from nic.models.org import District, School
 from nic.models.practices import (
     EVIDENCE_LABELS,
@@ -52,7 +59,9 @@ __all__ = [
     "ChatMessage",
     "District",
     "EvidenceKind",
+    "FollowLevel",
     "Group",
+    "GroupFollow",
     "GroupRole",
     "JobRole",
     "LabelKind",
@@ -61,6 +70,8 @@ __all__ = [
     "LiveSessionThread",
     "LoginSession",
     "Membership",
+    "Notification",
+    "NotificationKind",
     "Outcome",
     "Participant",
     "Poll",
@@ -83,6 +94,7 @@ __all__ = [
     "SchoolLevel",
     "SessionStatus",
     "Thread",
+    "ThreadFollow",
     "ThreadRead",
     "User",
     "Visibility",

@@ -11,6 +11,7 @@ from nic.views import (
     groups,
     live,
     main,
+    notifications,
     practices,
     security,
     threads,
@@ -31,5 +32,6 @@ def blueprints() -> list[Blueprint]:
         threads.bp,
         practices.bp,
         live.bp,
+        notifications.bp,
         admin.bp,
     ]
