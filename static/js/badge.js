@@ -4,8 +4,8 @@
    session page shares the same connection). The server puts each socket in
    its owner's personal room and sends {"unread": n} there whenever that
    person's count changes, and once on every (re)connect, so a page that was
-   offline shows the true count again. The link's text carries the number
-   for screen readers ("Notifications, 3 unread"); it is not announced as it
+   offline shows the true count again. Screen readers hear the number in the
+   link's name ("Notifications 3 unread"); it is not announced as it
    changes (a live region on every page would interrupt reading).
    Without JavaScript the count is the one the page was served with. */
 
@@ -14,8 +14,7 @@ const link = document.querySelector("[data-notifications]");
 function show(unread) {
   if (!link || typeof unread !== "number" || unread < 0) return;
   const count = link.querySelector("[data-unread]");
-  const number = link.querySelector("[data-unread-number]");
-  number.textContent = String(unread);
+  link.querySelector("[data-unread-number]").textContent = String(unread);
   count.hidden = unread === 0;
   link.dataset.count = String(unread);
   const title = document.title.replace(/^\(\d+\) /, "");
