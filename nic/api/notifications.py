@@ -12,8 +12,15 @@ from nic.api.schemas.notifications import (
     MarkReadSchema,
     NotificationListArgs,
     NotificationSchema,
+    PreferencesSchema,
 )
-from nic.services import discussions, following, groups, notification_feed
+from nic.services import (
+    discussions,
+    email_preferences,
+    following,
+    groups,
+    notification_feed,
+)
 
 bp = ApiBlueprint(
     "api_notifications", __name__, tag="Notifications",
@@ -80,3 +87,18 @@ def get_group_follow(group_id: int):
 def put_group_follow(args: dict, group_id: int):
     """Set your level on a group."""
     return {"level": following.set_group_level(api_user, group_id, args["level"])}
+
+
+@bp.route("/users/me/preferences")
+@bp.response(200, PreferencesSchema)
+def get_preferences():
+    """How each kind of your notifications reaches you by email."""
+    return {"email": email_preferences.preferences(api_user.id)}
+
+
+@bp.route("/users/me/preferences", methods=["PATCH"])
+@bp.arguments(PreferencesSchema)
+@bp.response(200, PreferencesSchema)
+def patch_preferences(args: dict):
+    """Change how some kinds reach you by email; answers with every kind."""
+    return {"email": email_preferences.set_preferences(api_user, args["email"])}

@@ -18,6 +18,9 @@ from nic.models.live import (
 )
 from nic.models.logins import LoginSession
 from nic.models.notifications import (
+    DigestSent,
+    EmailFrequency,
+    EmailPreference,
     FollowLevel,
     GroupFollow,
     Notification,
@@ -57,7 +60,10 @@ __all__ = [
     "OUTCOME_LABELS",
     "ApiToken",
     "ChatMessage",
+    "DigestSent",
     "District",
+    "EmailFrequency",
+    "EmailPreference",
     "EvidenceKind",
     "FollowLevel",
     "Group",

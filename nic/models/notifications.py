@@ -24,8 +24,20 @@ class NotificationKind(enum.StrEnum):
     REPLIED = "replied"
     WATCHED_POST = "watched_post"
     NEW_THREAD = "new_thread"
+    PRACTICE_TRIED = "practice_tried"
+    PRACTICE_COMMENTED = "practice_commented"
+    PRACTICE_HELPFUL = "practice_helpful"
+    SESSION_SOON = "session_soon"
+    SESSION_LIVE = "session_live"
     GROUP_ADDED = "group_added"
     MADE_FACILITATOR = "made_facilitator"
+
+
+class EmailFrequency(enum.StrEnum):
+    IMMEDIATELY = "immediately"  # batched: at most one mail per thread per 10 minutes
+    DAILY = "daily"  # a digest (the default)
+    WEEKLY = "weekly"
+    NEVER = "never"
 
 
 class FollowLevel(enum.StrEnum):
@@ -57,11 +69,18 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("post.id", ondelete="CASCADE"), index=True
     )
+    practice_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_session.id", ondelete="CASCADE"), index=True
+    )
     count: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # When it went out by email (immediately or in a digest); None: not yet.
+    # When it last went out by email (immediately or in a digest); None: not yet. An entry
+    # that folded in more events since (updated_at later) has news to mail again.
     emailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
@@ -93,3 +112,30 @@ class GroupFollow(_Follow, db.Model):
     group_id: Mapped[int] = mapped_column(
         sa.ForeignKey("peer_group.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class EmailPreference(db.Model):
+    """How one kind of notification reaches a person by email; no row is the default."""
+
+    __tablename__ = "email_preference"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
+    frequency: Mapped[str] = mapped_column(sa.String(12))
+
+
+class DigestSent(db.Model):
+    """A digest that went out: one per person, frequency and period ("2026-12-02",
+    "2026-W49"), so sending the same period again sends nothing."""
+
+    __tablename__ = "digest_sent"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    frequency: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

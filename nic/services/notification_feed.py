@@ -24,10 +24,12 @@ from nic.extensions import db
 from nic.models import (
     Group,
     GroupRole,
+    LiveSession,
     Membership,
     Notification,
     NotificationKind,
     Post,
+    Practice,
     Thread,
     User,
     Visibility,
@@ -40,7 +42,7 @@ TOPICS_PER_PAGE = 20
 MARK_MAX_IDS = 100
 Kind = NotificationKind
 
-_Owner = aliased(User, name="owner")
+Owner = aliased(User, name="owner")  # whose notification it is
 _Actor = aliased(User, name="actor")
 
 
@@ -48,10 +50,12 @@ def _joined(query: sa.Select) -> sa.Select:
     """`query` on Notification with what the visibility rule reads joined in."""
     return (
         query.select_from(Notification)
-        .join(_Owner, _Owner.id == Notification.user_id)
+        .join(Owner, Owner.id == Notification.user_id)
         .outerjoin(Group, Group.id == Notification.group_id)
         .outerjoin(Thread, Thread.id == Notification.thread_id)
         .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(Practice, Practice.id == Notification.practice_id)
+        .outerjoin(LiveSession, LiveSession.id == Notification.session_id)
         .outerjoin(
             Membership,
             sa.and_(
@@ -62,9 +66,9 @@ def _joined(query: sa.Select) -> sa.Select:
     )
 
 
-def _visible() -> sa.ColumnElement[bool]:
+def visible() -> sa.ColumnElement[bool]:
     """The owner may still see it (mirrors nic.policy; needs `_joined`)."""
-    admin = _Owner.is_admin.is_(True)
+    admin = Owner.is_admin.is_(True)
     facilitator = sa.or_(admin, Membership.role == GroupRole.FACILITATOR.value)
     return sa.and_(
         sa.or_(
@@ -81,13 +85,17 @@ def _visible() -> sa.ColumnElement[bool]:
             Notification.post_id.is_(None),
             sa.and_(Post.deleted_at.is_(None), sa.or_(Post.hidden.is_(False), facilitator)),
         ),
+        # Practices and sessions: the group rule above, and the row still there (they are
+        # told only to authors, who may always see their practice, and to members).
+        sa.or_(Notification.practice_id.is_(None), Practice.id.is_not(None)),
+        sa.or_(Notification.session_id.is_(None), LiveSession.id.is_not(None)),
     )
 
 
 def _unread_of(user_ids: list[int]) -> sa.Select:
     return _joined(
         sa.select(Notification.user_id, sa.func.count()).group_by(Notification.user_id)
-    ).where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None), _visible())
+    ).where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None), visible())
 
 
 def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
@@ -123,6 +131,16 @@ class Entry:
     post_id: int | None
     updated_at: datetime
     read: bool
+    practice_id: int | None = None
+    session_id: int | None = None
+    # The practice's or session's title, quoted in the summary.
+    practice_title: str | None = None
+    session_title: str | None = None
+
+    @property
+    def subject(self) -> str:
+        title = self.practice_title or self.session_title or ""
+        return f"“{title}”"
 
     @property
     def summary(self) -> str:
@@ -137,6 +155,22 @@ class Entry:
             return f"{self.count} new posts" if many else f"{who} posted"
         if self.kind == Kind.NEW_THREAD:
             return f"{who} started a new thread in {self.group_name}"
+        if self.kind == Kind.PRACTICE_TRIED:
+            if many:
+                return f"{self.count} schools tried your practice {self.subject}"
+            return f"{who}'s school tried your practice {self.subject}"
+        if self.kind == Kind.PRACTICE_COMMENTED:
+            if many:
+                return f"{self.count} new comments on your practice {self.subject}"
+            return f"{who} commented on your practice {self.subject}"
+        if self.kind == Kind.PRACTICE_HELPFUL:
+            if many:
+                return f"{self.count} people found your practice {self.subject} helpful"
+            return f"{who} found your practice {self.subject} helpful"
+        if self.kind == Kind.SESSION_SOON:
+            return f"{self.subject} starts in 15 minutes ({self.group_name})"
+        if self.kind == Kind.SESSION_LIVE:
+            return f"{self.subject} is live now ({self.group_name})"
         if self.kind == Kind.GROUP_ADDED:
             return f"{who} added you to {self.group_name}"
         if self.kind == Kind.MADE_FACILITATOR:
@@ -170,21 +204,23 @@ def _topic_key() -> sa.ColumnElement[int]:
     return sa.func.coalesce(Notification.thread_id, -Notification.id)
 
 
-def _entry(row: sa.Row) -> Entry:
+def entry_of(row: sa.Row) -> Entry:
     n = row.Notification
     return Entry(
         id=n.id, kind=n.kind, count=n.count, actor_name=row.actor_name,
         group_id=n.group_id, group_name=row.group_name, thread_id=n.thread_id,
         thread_title=row.thread_title, post_id=n.post_id, updated_at=n.updated_at,
-        read=n.read_at is not None,
+        read=n.read_at is not None, practice_id=n.practice_id, session_id=n.session_id,
+        practice_title=row.practice_title, session_title=row.session_title,
     )  # fmt: skip
 
 
-def _entries_query(*extra: sa.ColumnElement) -> sa.Select:
+def entries_query(*extra: sa.ColumnElement) -> sa.Select:
     """Entries with the names they show and what the visibility rule reads."""
     columns = (
         Notification, _Actor.name.label("actor_name"),
-        Group.name.label("group_name"), Thread.title.label("thread_title"), *extra,
+        Group.name.label("group_name"), Thread.title.label("thread_title"),
+        Practice.title.label("practice_title"), LiveSession.title.label("session_title"), *extra,
     )  # fmt: skip
     return _joined(sa.select(*columns)).outerjoin(_Actor, _Actor.id == Notification.actor_id)
 
@@ -195,7 +231,7 @@ def feed_page(user: Person, page: int = 1, unread_only: bool = False) -> FeedPag
     Three queries whatever the page holds: the page's topics (with the total),
     their entries, the unread count.
     """
-    mine = sa.and_(Notification.user_id == user.id, _visible())
+    mine = sa.and_(Notification.user_id == user.id, visible())
     if unread_only:
         mine = sa.and_(mine, Notification.read_at.is_(None))
     key = _topic_key().label("key")
@@ -216,17 +252,18 @@ def feed_page(user: Person, page: int = 1, unread_only: bool = False) -> FeedPag
     entries: dict[int, list[Entry]] = {k: [] for k in keys}
     if keys:
         rows = db.session.execute(
-            _entries_query(_topic_key().label("key"))
+            entries_query(_topic_key().label("key"))
             .where(mine, _topic_key().in_(keys))
             .order_by(Notification.updated_at.desc(), Notification.id.desc())
         )  # fmt: skip
         for row in rows:
-            entries[row.key].append(_entry(row))
+            entries[row.key].append(entry_of(row))
     topics = []
     for k in keys:
         first = entries[k][0]
-        title = first.thread_title if first.thread_id is not None else (first.group_name or "")
-        topics.append(Topic(first.thread_id, title or "", first.group_name, entries[k]))
+        title = first.thread_title or first.practice_title or first.session_title
+        topics.append(Topic(first.thread_id, title or first.group_name or "", first.group_name,
+                            entries[k]))  # fmt: skip
     pagination = KnownTotalPagination(
         page=page, per_page=TOPICS_PER_PAGE, items=topics, total=total
     )
@@ -237,18 +274,18 @@ def entries_page(
     user: Person, page: int, per_page: int, unread_only: bool = False
 ) -> tuple[list[Entry], int]:
     """A flat page of entries, newest first, and their total (the API). Two queries."""
-    mine = sa.and_(Notification.user_id == user.id, _visible())
+    mine = sa.and_(Notification.user_id == user.id, visible())
     if unread_only:
         mine = sa.and_(mine, Notification.read_at.is_(None))
     total = db.session.scalar(_joined(sa.select(sa.func.count())).where(mine)) or 0
     rows = db.session.execute(
-        _entries_query()
+        entries_query()
         .where(mine)
         .order_by(Notification.updated_at.desc(), Notification.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     )  # fmt: skip
-    return [_entry(row) for row in rows], total
+    return [entry_of(row) for row in rows], total
 
 
 def _ids(values: object) -> list[int]:
@@ -319,11 +356,11 @@ def thread_seen(user: Person, thread_id: int) -> None:
 def open_entry(user: Person, notification_id: int) -> Entry:
     """One of the user's entries they may still see, marked read; raises NotFound."""
     row = db.session.execute(
-        _entries_query()
-        .where(Notification.id == notification_id, Notification.user_id == user.id, _visible())
+        entries_query()
+        .where(Notification.id == notification_id, Notification.user_id == user.id, visible())
     ).first()  # fmt: skip
     if row is None:
         raise NotFound("No such notification.")
     if row.Notification.read_at is None:
         mark_read(user, ids=[notification_id])
-    return _entry(row)
+    return entry_of(row)

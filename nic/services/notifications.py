@@ -23,10 +23,13 @@ from nic.extensions import db
 from nic.models import (
     FollowLevel,
     GroupFollow,
+    LiveSession,
     Membership,
     Notification,
     NotificationKind,
     Post,
+    Practice,
+    PracticeAuthor,
     Thread,
     ThreadFollow,
     User,
@@ -36,7 +39,9 @@ from nic.services import upsert
 
 Kind = NotificationKind
 # A person told of a post once, by the strongest reason (a mention beats a reply...).
-_STRONGEST_FIRST = (Kind.MENTIONED, Kind.REPLIED, Kind.NEW_THREAD, Kind.WATCHED_POST)
+_STRONGEST_FIRST = (
+    Kind.MENTIONED, Kind.REPLIED, Kind.PRACTICE_COMMENTED, Kind.NEW_THREAD, Kind.WATCHED_POST,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class Event:
     group_id: int | None = None
     thread_id: int | None = None
     post_id: int | None = None
+    practice_id: int | None = None
+    session_id: int | None = None
 
 
 def levels_in_thread(user_ids: Iterable[int] | None, thread: Thread) -> dict[int, str]:
@@ -96,6 +103,21 @@ def _group_members(group_ids: Iterable[int]) -> set[int]:
     )
 
 
+def _fold_on(event: Event) -> sa.ColumnElement[bool] | None:
+    """Which unread entry a new event of its kind folds into: the thread's (while the post
+    it opens on is still shown), or the practice's; None: it stands alone."""
+    if event.thread_id is not None and event.kind != Kind.NEW_THREAD:
+        return sa.and_(
+            Notification.thread_id == event.thread_id,
+            sa.exists().where(
+                Post.id == Notification.post_id, Post.deleted_at.is_(None), Post.hidden.is_(False)
+            ),
+        )
+    if event.practice_id is not None:
+        return Notification.practice_id == event.practice_id
+    return None
+
+
 def tell(user_ids: Iterable[int], event: Event) -> set[int]:
     """Add `event` to each person's notifications (folded into an unread entry of the
     same kind on the same thread). Returns who was told. At most two statements."""
@@ -104,21 +126,16 @@ def tell(user_ids: Iterable[int], event: Event) -> set[int]:
         return set()
     now = utcnow()
     folded: set[int] = set()
-    if event.thread_id is not None and event.kind != Kind.NEW_THREAD:
+    fold_on = _fold_on(event)
+    if fold_on is not None:
         folded = set(
             db.session.scalars(
                 sa.update(Notification)
                 .where(
                     Notification.user_id.in_(ids),
-                    Notification.thread_id == event.thread_id,
+                    fold_on,
                     Notification.kind == event.kind.value,
                     Notification.read_at.is_(None),
-                    # An entry whose post was deleted or hidden is not shown: start anew.
-                    sa.exists().where(
-                        Post.id == Notification.post_id,
-                        Post.deleted_at.is_(None),
-                        Post.hidden.is_(False),
-                    ),
                 )
                 .values(count=Notification.count + 1, updated_at=now, actor_id=event.actor_id)
                 .returning(Notification.user_id)
@@ -137,6 +154,8 @@ def tell(user_ids: Iterable[int], event: Event) -> set[int]:
                     "group_id": event.group_id,
                     "thread_id": event.thread_id,
                     "post_id": event.post_id,
+                    "practice_id": event.practice_id,
+                    "session_id": event.session_id,
                     "count": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -161,7 +180,8 @@ def post_written(
     - mentioned: the people and the members of the groups its text mentions;
     - replied: the author of the post it answers (`replied_to`: that author's id);
     - new_thread: for an opening post, whoever watches the group;
-    - watched_post: for a reply, whoever watches the thread or its group.
+    - watched_post: for a reply, whoever watches the thread or its group;
+    - practice_commented: for a reply in a practice's discussion, its authors.
     Muted (on the thread, else on the group) hears nothing; the author never
     hears of their own post; nobody hears of what they may not see.
     Returns who was told (for the badge).
@@ -170,6 +190,8 @@ def post_written(
         Kind.MENTIONED: set(mentioned_users) | _group_members(mentioned_groups),
         Kind.REPLIED: {replied_to} if replied_to is not None else set(),
     }
+    practice_id, authors = _practice_discussed(thread.id) if not new_thread else (None, set())
+    reasons[Kind.PRACTICE_COMMENTED] = authors
     all_levels = levels_in_thread(None, thread)
     watchers = {u for u, level in all_levels.items() if level == FollowLevel.WATCHING}
     reasons[Kind.NEW_THREAD if new_thread else Kind.WATCHED_POST] = watchers
@@ -181,9 +203,44 @@ def post_written(
         audience = (reasons.get(kind, set()) & allowed) - told
         told |= tell(
             audience,
-            Event(kind, post.author_id, thread.group_id, thread.id, post.id),
-        )
+            Event(kind, post.author_id, thread.group_id, thread.id, post.id,
+                  practice_id=practice_id if kind == Kind.PRACTICE_COMMENTED else None),
+        )  # fmt: skip
     return told
+
+
+def _practice_discussed(thread_id: int) -> tuple[int | None, set[int]]:
+    """The practice a thread discusses, and its authors (none: not a practice's)."""
+    rows = db.session.execute(
+        sa.select(Practice.id, PracticeAuthor.user_id)
+        .join(PracticeAuthor, PracticeAuthor.practice_id == Practice.id)
+        .where(Practice.thread_id == thread_id)
+    ).all()
+    return (rows[0][0] if rows else None), {user_id for _practice, user_id in rows}
+
+
+def practice_response(practice: Practice, actor_id: int, kind: Kind) -> set[int]:
+    """Tell a practice's authors (not the actor) that it was tried or marked helpful."""
+    authors = set(
+        db.session.scalars(
+            sa.select(PracticeAuthor.user_id).where(PracticeAuthor.practice_id == practice.id)
+        )
+    )
+    return tell(authors - {actor_id}, Event(kind, actor_id, practice.group_id,
+                                            practice_id=practice.id))  # fmt: skip
+
+
+def session_news(session: LiveSession, kind: Kind, actor_id: int | None) -> set[int]:
+    """Tell a session's group members (not the actor) it starts soon or went live."""
+    members = set(
+        db.session.scalars(
+            sa.select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.group_id == session.group_id, User.is_active_account.is_(True))
+        )
+    )
+    members.discard(actor_id)
+    return tell(members, Event(kind, actor_id, session.group_id, session_id=session.id))
 
 
 def watch_written(user_id: int, thread_id: int) -> None:

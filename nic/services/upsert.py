@@ -15,9 +15,11 @@ def upsert(model: Any, values: dict[str, Any], index: list[str], update: dict[st
     db.session.execute(statement.on_conflict_do_update(index_elements=index, set_=update))
 
 
-def insert_missing(model: Any, values: dict[str, Any], index: list[str]) -> None:
-    """Insert a row unless one with the same key is there (then leave it as it is)."""
-    db.session.execute(_insert(model, values).on_conflict_do_nothing(index_elements=index))
+def insert_missing(model: Any, values: dict[str, Any], index: list[str]) -> bool:
+    """Insert a row unless one with the same key is there (then leave it as it is).
+    Returns whether it inserted."""
+    statement = _insert(model, values).on_conflict_do_nothing(index_elements=index)
+    return db.session.execute(statement).rowcount == 1
 
 
 def _insert(model: Any, values: dict[str, Any]) -> Any:

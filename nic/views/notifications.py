@@ -6,9 +6,10 @@ from flask import Blueprint, flash, g, jsonify, redirect, render_template, reque
 from flask_login import current_user, login_required
 
 from nic.errors import ValidationError
+from nic.extensions import csrf
 from nic.forms.common import optional_int
 from nic.responses import wants_json
-from nic.services import following, notification_feed
+from nic.services import email_preferences, following, notification_feed
 from nic.views.helpers import page_arg, safe_next
 from nic.views.threads import post_url
 
@@ -78,6 +79,10 @@ def open_entry(notification_id: int):
     entry = notification_feed.open_entry(current_user, notification_id)
     if entry.post_id is not None and entry.thread_id is not None:
         return redirect(post_url(entry.thread_id, entry.post_id))
+    if entry.practice_id is not None:
+        return redirect(url_for("practices.show", practice_id=entry.practice_id))
+    if entry.session_id is not None:
+        return redirect(url_for("live.show", session_id=entry.session_id))
     if entry.group_id is not None:
         return redirect(url_for("groups.show", group_id=entry.group_id))
     return redirect(url_for("notifications.index"))
@@ -113,3 +118,36 @@ def follow_group(group_id: int):
 def followed():
     listed = following.followed(current_user)
     return render_template("notifications/following.html", followed=listed)
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def email_settings():
+    """How each kind of notification reaches you by email."""
+    chosen = email_preferences.preferences(current_user.id)
+    status = 200
+    if request.method == "POST":
+        wanted = {kind: request.form.get(kind, chosen[kind]) for kind in email_preferences.KINDS}
+        try:
+            chosen = email_preferences.set_preferences(current_user, wanted)
+        except ValidationError as exc:
+            flash(exc.message, "error")
+            chosen, status = {**chosen, **wanted}, 400
+        else:
+            flash("Email settings saved.", "success")
+            return redirect(url_for("notifications.email_settings"))
+    return render_template(
+        "notifications/email.html", chosen=chosen, kinds=email_preferences.KIND_LABELS,
+        frequencies=email_preferences.FREQUENCY_LABELS,
+    ), status  # fmt: skip
+
+
+@bp.route("/email/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed link is the proof; mail programs POST it (RFC 8058 one-click)
+def unsubscribe(token: str):
+    """A mail's unsubscribe link: GET asks (link scanners open links), POST stops the mails."""
+    if request.method == "POST":
+        done = email_preferences.unsubscribe(token)
+        return render_template("notifications/unsubscribed.html", found=done, done=True)
+    found = email_preferences.read_unsubscribe(token)
+    return render_template("notifications/unsubscribed.html", found=found, done=False)

@@ -63,6 +63,8 @@ OPERATIONS = {
     ("put", "/api/v1/threads/{thread_id}/follow"),
     ("get", "/api/v1/groups/{group_id}/follow"),
     ("put", "/api/v1/groups/{group_id}/follow"),
+    ("get", "/api/v1/users/me/preferences"),
+    ("patch", "/api/v1/users/me/preferences"),
 }
 
 

@@ -102,3 +102,15 @@ def test_anonymous_callers_are_refused(network, as_role):
         client.put(f"threads/{network.open_thread.id}/follow", {"level": "muted"}).status_code
         == 401
     )
+
+
+def test_the_api_reads_and_patches_preferences(network, api_client):
+    client = api_client(network.member)
+    assert client.get("users/me/preferences").get_json()["email"]["replied"] == "daily"
+    answer = client.patch("users/me/preferences", {"email": {"replied": "weekly"}})
+    assert answer.status_code == 200 and answer.get_json()["email"]["replied"] == "weekly"
+    for body in ({"email": {"replied": "hourly"}}, {"email": {"nope": "daily"}}, {}, {"x": 1}):
+        response = client.patch("users/me/preferences", body)
+        assert response.status_code == 400, body
+        assert response.get_json()["error"]["code"] == "invalid"
+    assert api_client(None).get("users/me/preferences").status_code == 401

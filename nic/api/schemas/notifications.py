@@ -6,6 +6,8 @@ from marshmallow import fields, validate
 
 from nic.api.schemas.common import ApiSchema, Flag, Id, PageArgs, UtcDateTime
 from nic.models import NotificationKind
+from nic.services.email_preferences import FREQUENCIES
+from nic.services.email_preferences import KINDS as EMAIL_KINDS
 from nic.services.following import LEVELS
 from nic.services.notification_feed import MARK_MAX_IDS
 
@@ -55,5 +57,18 @@ class FollowSchema(ApiSchema):
         metadata={
             "description": "watching: every post; normal: replies to you and mentions "
             "(the default); muted: nothing."
+        },
+    )
+
+
+class PreferencesSchema(ApiSchema):
+    email = fields.Dict(
+        required=True,
+        keys=fields.String(validate=validate.OneOf(EMAIL_KINDS)),
+        values=fields.String(validate=validate.OneOf(FREQUENCIES)),
+        metadata={
+            "description": "How each kind of notification is emailed: immediately (at most "
+            "one mail per thread every 10 minutes), daily or weekly (a digest; daily is the "
+            "default) or never. A PATCH may name only the kinds it changes."
         },
     )
