@@ -71,3 +71,12 @@ def signed_out(user_id: int, credentials: list[str] | None) -> None:
     disconnected by the server and does not reconnect on its own.
     """
     publish(SIGNED_OUT, {"user_id": user_id, "credentials": credentials}, SERVERS_ROOM)
+
+
+NOTIFICATIONS = "notifications"
+
+
+def notifications_changed(user_id: int, unread: int, to: str | None = None) -> None:
+    """Tell one person's pages their unread count (the header badge): their room, or
+    `to`, one of their sockets (a connection just made)."""
+    publish(NOTIFICATIONS, {"unread": unread}, to or user_room(user_id))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_app_context
-from huey import Huey
+from huey import Huey, crontab
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -48,6 +48,17 @@ def install(app: Flask, name: str) -> None:
     _installed[:] = [app]
 
 
+def _in_app(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def in_app(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return func(*args, **kwargs)
+        with _installed[0].app_context():
+            return func(*args, **kwargs)
+
+    return in_app
+
+
 def job(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """Make a function a Huey task (`options`: retries, retry_delay, retry_backoff) run in the app.
 
@@ -55,18 +66,17 @@ def job(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     immediate mode it runs in the caller's context; in a consumer, in a
     fresh app context of the installed app.
     """
+    return lambda func: huey.task(**options)(_in_app(func))
 
-    def decorate(func: Callable[..., Any]) -> Any:
-        @functools.wraps(func)
-        def in_app(*args: Any, **kwargs: Any) -> Any:
-            if has_app_context():
-                return func(*args, **kwargs)
-            with _installed[0].app_context():
-                return func(*args, **kwargs)
 
-        return huey.task(**options)(in_app)
+def periodic(**when: str) -> Callable[[Callable[..., Any]], Any]:
+    """Make a function a periodic Huey task: `when` is a crontab (minute="*/5", hour="7").
 
-    return decorate
+    Every consumer that runs periodic tasks starts it on schedule, so each one
+    must be safe to run twice at once (claim its work in the database first).
+    Calling the function runs it at once (the tests, `flask send-digests`).
+    """
+    return lambda func: huey.periodic_task(crontab(**when))(_in_app(func))
 
 
 class InProcessConsumer(Consumer):

@@ -45,8 +45,12 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send(to: str, template: str, subject: str, /, **context: Any) -> None:
-    """Render mail/<template>.txt and .html for `to` and queue it (see `send_mail`)."""
+def send(
+    to: str, template: str, subject: str, /, headers: dict[str, str] | None = None,
+    **context: Any,
+) -> None:  # fmt: skip
+    """Render mail/<template>.txt and .html for `to` and queue it (see `send_mail`);
+    `headers` are extra ones (List-Unsubscribe)."""
     context = {"base_url": current_app.config["NIC_BASE_URL"].rstrip("/"), **context}
     send_mail(
         {
@@ -54,6 +58,7 @@ def send(to: str, template: str, subject: str, /, **context: Any) -> None:
             "subject": subject,
             "text": render_template(f"mail/{template}.txt", **context),
             "html": render_template(f"mail/{template}.html", **context),
+            "headers": headers or {},
         }
     )
 
@@ -62,8 +67,9 @@ def send(to: str, template: str, subject: str, /, **context: Any) -> None:
 def send_mail(message: dict[str, str]) -> None:
     """Hand one rendered message to the mail backend; an error makes Huey retry it later."""
     email = EmailMultiAlternatives(
-        subject=message["subject"], body=message["text"], to=[message["to"]]
-    )
+        subject=message["subject"], body=message["text"], to=[message["to"]],
+        headers=message.get("headers") or None,
+    )  # fmt: skip
     email.attach_alternative(message["html"], "text/html")
     # Opened here so a refused send still closes the connection (the backend leaves it open).
     with mail.get_connection(fail_silently=False) as connection:

@@ -25,6 +25,8 @@ from nic.realtime.packets import LimitedJSON, LimitedPacket
 from nic.realtime.queue import client_manager
 from nic.responses import ERROR_TEXT, HTTP_CODES, error_response
 from nic.services import logins
+from nic.services.email_delivery import mail_digests, mail_immediately
+from nic.services.reminders import remind_sessions
 from nic.timezones import zone_label
 from nic.views import blueprints
 
@@ -53,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     storage.install(app)
     mail.install(app)
     jobs.install(app, f"nic:{installation_scope(app.config)}:jobs")
+    app.extensions["nic_periodic_jobs"] = [mail_immediately, mail_digests, remind_sessions]
     install_listeners()
     with app.app_context():
         configure_engine(db.engine)

@@ -13,7 +13,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from nic.api import groups, org, practices, reference, sessions, threads, users
+from nic.api import (
+    groups,
+    notifications,
+    org,
+    practices,
+    reference,
+    sessions,
+    threads,
+    users,
+)
 from nic.api.base import API_PREFIX, IdConverter
 from nic.api.schemas.common import ErrorSchema
 from nic.extensions import csrf
@@ -66,7 +75,9 @@ def register_api(app: Flask) -> None:
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A personal access token."},
     )
-    for blueprint in (users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp):
+    for blueprint in (
+        users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
+    ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.
         csrf.exempt(blueprint)

@@ -17,6 +17,16 @@ from nic.models.live import (
     SessionStatus,
 )
 from nic.models.logins import LoginSession
+from nic.models.notifications import (
+    DigestSent,
+    EmailFrequency,
+    EmailPreference,
+    FollowLevel,
+    GroupFollow,
+    Notification,
+    NotificationKind,
+    ThreadFollow,
+)
 from nic.models.org import District, School
 from nic.models.practices import (
     EVIDENCE_LABELS,
@@ -50,9 +60,14 @@ __all__ = [
     "OUTCOME_LABELS",
     "ApiToken",
     "ChatMessage",
+    "DigestSent",
     "District",
+    "EmailFrequency",
+    "EmailPreference",
     "EvidenceKind",
+    "FollowLevel",
     "Group",
+    "GroupFollow",
     "GroupRole",
     "JobRole",
     "LabelKind",
@@ -61,6 +76,8 @@ __all__ = [
     "LiveSessionThread",
     "LoginSession",
     "Membership",
+    "Notification",
+    "NotificationKind",
     "Outcome",
     "Participant",
     "Poll",
@@ -83,6 +100,7 @@ __all__ = [
     "SchoolLevel",
     "SessionStatus",
     "Thread",
+    "ThreadFollow",
     "ThreadRead",
     "User",
     "Visibility",

@@ -18,6 +18,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
+from nic import events
 from nic.errors import Conflict, NotFound, NotLive
 from nic.events import (
     LIVE_NAMESPACE,
@@ -41,6 +42,7 @@ from nic.realtime.payloads import (
 )
 from nic.realtime.presence import Presence, current_presence, keep_counted
 from nic.realtime.roster import Beat
+from nic.services import notification_feed
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
 from nic.services.live import facilitation as live_facilitation
@@ -118,6 +120,8 @@ class LiveNamespace(Namespace):
         presence = current_presence()
         presence.connect(request.sid, user.id, credential)
         join_room(user_room(user.id))
+        # The header badge's true count, on every (re)connect, to this socket only.
+        events.notifications_changed(user.id, notification_feed.unread_count(user.id), request.sid)
         _keep_counted(presence)
 
     def on_disconnect(self, reason: Any = None) -> None:

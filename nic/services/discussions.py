@@ -19,10 +19,10 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import read_state, reading
+from nic.services import notification_feed, notifications, read_state, reading
 from nic.services.access import Access, load_in_group, load_with_parent, refusal
 from nic.services.groups import GroupAccess, get_group_for
-from nic.services.mentions import render_with_mentions
+from nic.services.mentions import Rendered, render_with_mentions
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
 
 POST_NOT_FOUND = "No such post."
@@ -80,6 +80,7 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     )
     db.session.add(thread)
     db.session.flush()
+    set_committed_value(thread, "group", access.group)  # the rules read it (notifications)
     read_state.thread_started(thread)
     rendered = render_with_mentions(clean["body"], user)
     html = rendered.html
@@ -95,7 +96,9 @@ def start_thread(user: Actor, group: int | GroupAccess, title: object, body: obj
     db.session.flush()
     read_state.post_added(thread, post)
     read_state.mark_read(user.id, thread, post.id)
+    told = _tell_of(post, thread, rendered, replied_to=None)
     db.session.commit()
+    notification_feed.publish_counts(told)
     return thread
 
 
@@ -111,9 +114,14 @@ def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | No
     if parent_id is not None:
         if not isinstance(parent_id, int) or isinstance(parent_id, bool):
             raise ValidationError("parent_id", "Must be a post id.")
-        parent_thread = db.session.scalar(sa.select(Post.thread_id).where(Post.id == parent_id))
-        if parent_thread != thread.id:
+        parent = db.session.execute(
+            sa.select(Post.thread_id, Post.author_id).where(Post.id == parent_id)
+        ).first()
+        if parent is None or parent.thread_id != thread.id:
             raise ValidationError("parent_id", "That post is not in this thread.")
+        replied_to = parent.author_id
+    else:
+        replied_to = thread.author_id  # a reply to the thread answers its opening post
     text = _clean_body(body)
     now = utcnow()
     # Lock the thread's row first, so its posts get their ids in commit order (read_state).
@@ -137,8 +145,20 @@ def reply(user: Actor, to: int | ThreadAccess, body: object, parent_id: int | No
     db.session.flush()
     read_state.post_added(thread, post)
     read_state.mark_read(user.id, thread, post.id)
+    told = _tell_of(post, thread, rendered, replied_to=replied_to)
     db.session.commit()
+    notification_feed.publish_counts(told)
     return post
+
+
+def _tell_of(post: Post, thread: Thread, rendered: Rendered, replied_to: int | None) -> set[int]:
+    """The writer watches the thread; whoever should hear of the post is told (in this
+    transaction: the caller publishes the badge counts after it commits)."""
+    notifications.watch_written(post.author_id, thread.id)
+    return notifications.post_written(
+        post, thread, mentioned_users=rendered.user_ids, mentioned_groups=rendered.group_ids,
+        replied_to=replied_to, new_thread=replied_to is None,
+    )  # fmt: skip
 
 
 def get_post_to_edit(user: Actor, post_id: int) -> tuple[Post, ThreadAccess]:

@@ -18,6 +18,7 @@ from nic.models import (
     GroupRole,
     JobRole,
     Membership,
+    NotificationKind,
     School,
     User,
     Visibility,
@@ -25,7 +26,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import handles, read_state
+from nic.services import handles, notification_feed, notifications, read_state
 from nic.services.access import Access, load_in_group, refusal
 from nic.services.validation import clean_choice, clean_text
 
@@ -218,14 +219,33 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
     if not person.is_active_account:
         raise ValidationError("user_id", "That account is deactivated: it cannot join groups.")
     membership = db.session.get(Membership, (group_id, user_id))
+    was = membership.role if membership is not None else None
     if membership is None:
         membership = Membership(group_id=group_id, user_id=user_id, role=role)
         read_state.member_joined(membership)
         db.session.add(membership)
     else:
         membership.role = role
+    told = _tell_of_role(group_id, user_id, actor, was, role)
     db.session.commit()
+    notification_feed.publish_counts(told)
     return membership
+
+
+def _tell_of_role(
+    group_id: int, user_id: int, actor: Actor, was: str | None, role: str
+) -> set[int]:
+    """Tell someone they were added, or made a facilitator, by someone else (not by the
+    set-up: the CLI or the demo loader, `actor` None)."""
+    if not policy.is_signed_in(actor):
+        return set()
+    if role == GroupRole.FACILITATOR.value and was != role:
+        kind = NotificationKind.MADE_FACILITATOR
+    elif was is None:
+        kind = NotificationKind.GROUP_ADDED
+    else:
+        return set()
+    return notifications.group_role_given(group_id, user_id, actor.id, kind)
 
 
 def remove_member(actor: Actor, group_id: int, user_id: int) -> None:

@@ -22,6 +22,7 @@ from nic.database import begin_write
 from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import (
+    NotificationKind,
     Outcome,
     Practice,
     PracticeAuthor,
@@ -32,6 +33,7 @@ from nic.models import (
     User,
     utcnow,
 )
+from nic.services import notification_feed, notifications
 from nic.services.access import refusal
 from nic.services.mentions import render_with_mentions
 from nic.services.practices import PracticeAccess
@@ -154,6 +156,9 @@ def record_try(access: PracticeAccess, user: User, fields: TryFields) -> Practic
     elif earlier != clean.outcome:
         _bump(practice.id, earlier, -1, 0)
         _bump(practice.id, clean.outcome, 1, 0)
+    told: set[int] = set()
+    if existing is None:  # a new school's try (an update of it tells them live only)
+        told = notifications.practice_response(practice, user.id, NotificationKind.PRACTICE_TRIED)
     try:
         db.session.commit()
     except IntegrityError:
@@ -164,6 +169,7 @@ def record_try(access: PracticeAccess, user: User, fields: TryFields) -> Practic
         ) from None
     db.session.refresh(practice)
     _tell_authors(practice, report, user, updated=existing is not None)
+    notification_feed.publish_counts(told)
     return report
 
 
@@ -234,9 +240,14 @@ def set_helpful(access: PracticeAccess, user: User, helpful: bool) -> Practice:
             .where(Practice.id == practice.id)
             .values(helpful_count=Practice.helpful_count + change)
         )
+    told: set[int] = set()
+    if change == 1:
+        told = notifications.practice_response(practice, user.id, NotificationKind.PRACTICE_HELPFUL)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same mark, from another tab at the same moment: it stands
+        told = set()
     db.session.refresh(practice)
+    notification_feed.publish_counts(told)
     return practice

@@ -11,7 +11,18 @@ from nic.extensions import db
 
 def upsert(model: Any, values: dict[str, Any], index: list[str], update: dict[str, Any]) -> None:
     """Insert a row, or update the given columns of the row it clashes with."""
+    statement = _insert(model, values)
+    db.session.execute(statement.on_conflict_do_update(index_elements=index, set_=update))
+
+
+def insert_missing(model: Any, values: dict[str, Any], index: list[str]) -> bool:
+    """Insert a row unless one with the same key is there (then leave it as it is).
+    Returns whether it inserted."""
+    statement = _insert(model, values).on_conflict_do_nothing(index_elements=index)
+    return db.session.execute(statement).rowcount == 1
+
+
+def _insert(model: Any, values: dict[str, Any]) -> Any:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=index, set_=update))
+    return insert(model).values(**values)

@@ -12,6 +12,7 @@ from nic.views import (
     groups,
     live,
     main,
+    notifications,
     practices,
     security,
     threads,
@@ -33,5 +34,6 @@ def blueprints() -> list[Blueprint]:
         threads.bp,
         practices.bp,
         live.bp,
+        notifications.bp,
         admin.bp,
     ]

@@ -9,7 +9,16 @@ from nic.errors import PermissionDenied, ValidationError
 from nic.forms.common import optional_int, show_errors
 from nic.forms.discussions import EditPostForm, ReplyForm, ThreadForm
 from nic.responses import wants_json
-from nic.services import discussions, groups, library, read_state, reading, thread_page
+from nic.services import (
+    discussions,
+    following,
+    groups,
+    library,
+    notification_feed,
+    read_state,
+    reading,
+    thread_page,
+)
 from nic.views import post_cards
 from nic.views.helpers import page_arg, refused
 
@@ -54,6 +63,7 @@ def render_thread(
     if page > max(shown.pagination.pages, 1):
         abort(404)
     first_unread = read_state.read_thread(current_user, thread, shown=shown.shown)
+    notification_feed.thread_seen(current_user, thread.id)
     cards = post_cards.render_cards(
         thread, access.membership, shown.opening, shown.replies, page, first_unread
     )
@@ -64,6 +74,7 @@ def render_thread(
         "threads/show.html", thread=thread, group=thread.group, membership=access.membership,
         opening=shown.opening, replies=shown.replies, pagination=shown.pagination, form=form,
         cards=cards, reply_to=reply_to,
+        follow_level=following.thread_level(current_user, thread.id),
         # The post the form answers, quoted above it (when it is on this page).
         reply_parent=next((post for post in shown.shown if post.id == reply_to), None),
         previews={post.id: cards for post, cards in zip(linking, found, strict=True) if cards},

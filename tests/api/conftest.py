@@ -57,6 +57,14 @@ OPERATIONS = {
     ("post", "/api/v1/practices/{practice_id}/attachments"),
     ("delete", "/api/v1/attachments/{attachment_id}"),
     ("get", "/api/v1/attachments/{attachment_id}/download"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/read"),
+    ("get", "/api/v1/threads/{thread_id}/follow"),
+    ("put", "/api/v1/threads/{thread_id}/follow"),
+    ("get", "/api/v1/groups/{group_id}/follow"),
+    ("put", "/api/v1/groups/{group_id}/follow"),
+    ("get", "/api/v1/users/me/preferences"),
+    ("patch", "/api/v1/users/me/preferences"),
 }
 
 
@@ -124,6 +132,9 @@ class ApiClient:
 
     def patch(self, path: str, json: Any = None, **kwargs: Any):
         return self.request("PATCH", path, json, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any):
+        return self.request("PUT", path, json, **kwargs)
 
     def delete(self, path: str, **kwargs: Any):
         return self.request("DELETE", path, **kwargs)

@@ -104,6 +104,7 @@ MEMBER_PAGES = [
     "/practices/{practice}/edit", "/practices/{practice}/revisions",
     "/practices/{practice}/compare?from=1&to=2",
     "/practices/{practice}/compare?from=1&to=2&view=inline", "/schools/{school}",
+    "/notifications", "/notifications?unread=1", "/settings/following", "/settings/notifications",
 ]  # fmt: skip
 
 

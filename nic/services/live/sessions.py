@@ -23,12 +23,14 @@ from nic.markup import render_markdown
 from nic.models import (
     LiveSession,
     LiveSessionThread,
+    NotificationKind,
     SessionStatus,
     Thread,
     as_utc,
     utcnow,
 )
 from nic.policy import Actor
+from nic.services import notification_feed, notifications
 from nic.services.groups import get_group_for
 from nic.services.live.access import LiveAccess, may_facilitate
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, clean_url
@@ -260,15 +262,20 @@ def publish_state(session: LiveSession) -> None:
 
 def _move(access: LiveAccess, expected: SessionStatus, to: SessionStatus, stamp: str,
           refusal: str) -> LiveSession:  # fmt: skip
-    """Move a session from one status to the next, stamp when, publish `state`."""
+    """Move a session from one status to the next, stamp when, publish `state`; going
+    live tells the group's members (in the same transaction)."""
     begin_write()
     session = may_facilitate(access, live=False).item
     if session.status != expected.value:
         raise Conflict(refusal)
     session.status = to.value
     setattr(session, stamp, utcnow())
+    told: set[int] = set()
+    if to == SessionStatus.LIVE:
+        told = notifications.session_news(session, NotificationKind.SESSION_LIVE, access.user.id)
     db.session.commit()
     publish_state(session)
+    notification_feed.publish_counts(told)
     return session
 
 
