@@ -6,6 +6,7 @@ Reading them (the tree, read state, listings) is nic.services.reading.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import policy
@@ -192,9 +193,13 @@ def edit_post(user: Actor, post: int | Post, body: object) -> Post:
         )
     )
     rendered = render_with_mentions(text, user)
+    before = post.body_html
     post.body, post.body_html, post.edited_at = text, rendered.html, now
     post.practice_links = practice_links(post.body_html)
+    thread = db.session.get(Thread, post.thread_id, options=[joinedload(Thread.group)])
+    told = notifications.post_edited(post, thread, rendered, before) if thread else set()
     db.session.commit()
+    notification_feed.publish_counts(told)
     return post
 
 

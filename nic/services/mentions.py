@@ -24,7 +24,13 @@ from sqlalchemy.orm import joinedload
 from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
-from nic.markup import mention_handles, render_chat, render_markdown, render_mentioning
+from nic.markup import (
+    mention_handles,
+    mention_links,
+    render_chat,
+    render_markdown,
+    render_mentioning,
+)
 from nic.markup_extensions import HANDLE_MAX
 from nic.models import Group, GroupRole, Membership, User
 from nic.models.accounts import job_role_label
@@ -104,6 +110,17 @@ def render_with_mentions(text: str, author: Actor, *, chat: bool = False) -> Ren
         frozenset(t.id for t in mentioned if t.kind == USER),
         frozenset(t.id for t in mentioned if t.kind == GROUP),
     )
+
+
+def mentioned_in(html: str) -> tuple[set[int], set[int]]:
+    """The people and groups a stored text's mention links name, by id (from their paths)."""
+    found: dict[str, set[int]] = {USER_PATH: set(), GROUP_PATH: set()}
+    for href in mention_links(html).values():
+        base, _, ident = href.rpartition("/")
+        path = base + "/{}"
+        if ident.isdigit() and path in found:
+            found[path].add(int(ident))
+    return found[USER_PATH], found[GROUP_PATH]
 
 
 # --- Suggestions while writing -------------------------------------------------------

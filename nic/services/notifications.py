@@ -13,8 +13,9 @@ count grows), one multi-row INSERT adds the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -35,7 +36,10 @@ from nic.models import (
     User,
     utcnow,
 )
-from nic.services import upsert
+from nic.services import mentions, upsert
+
+if TYPE_CHECKING:
+    from nic.services.mentions import Rendered
 
 Kind = NotificationKind
 # A person told of a post once, by the strongest reason (a mention beats a reply...).
@@ -74,24 +78,30 @@ def levels_in_thread(user_ids: Iterable[int] | None, thread: Thread) -> dict[int
     return levels
 
 
-def _who_may_see(user_ids: set[int], thread: Thread, post: Post | None) -> set[int]:
-    """The people among `user_ids` who may see the thread (and the post): policy's answer."""
-    if not user_ids:
+def _who_may(
+    user_ids: Iterable[int], group_id: int | None, rule: Callable[[User, Membership | None], bool]
+) -> set[int]:
+    """The active people among `user_ids` for whom `rule(user, their membership of the
+    group)` holds: the policy's answer, for everyone at once (one query)."""
+    ids = sorted(set(user_ids))
+    if not ids:
         return set()
+    mine = sa.and_(Membership.user_id == User.id, Membership.group_id == group_id)
     rows = db.session.execute(
         sa.select(User, Membership)
-        .outerjoin(
-            Membership,
-            sa.and_(Membership.user_id == User.id, Membership.group_id == thread.group_id),
-        )
-        .where(User.id.in_(sorted(user_ids)), User.is_active_account.is_(True))
+        .outerjoin(Membership, mine)
+        .where(User.id.in_(ids), User.is_active_account.is_(True))
     )
-    return {
-        user.id
-        for user, membership in rows
-        if policy.can_view_thread(user, thread, membership)
-        and (post is None or policy.can_view_post_body(user, post, membership))
-    }
+    return {user.id for user, membership in rows if rule(user, membership)}
+
+
+def _who_may_see(user_ids: set[int], thread: Thread, post: Post | None) -> set[int]:
+    """The people among `user_ids` who may see the thread (and the post)."""
+    return _who_may(
+        user_ids, thread.group_id,
+        lambda user, membership: policy.can_view_thread(user, thread, membership)
+        and (post is None or policy.can_view_post_body(user, post, membership)),
+    )  # fmt: skip
 
 
 def _group_members(group_ids: Iterable[int]) -> set[int]:
@@ -115,6 +125,8 @@ def _fold_on(event: Event) -> sa.ColumnElement[bool] | None:
         )
     if event.practice_id is not None:
         return Notification.practice_id == event.practice_id
+    if event.session_id is not None and event.kind == Kind.MENTIONED:
+        return Notification.session_id == event.session_id
     return None
 
 
@@ -262,3 +274,56 @@ def group_role_given(group_id: int, user_id: int, actor_id: int, kind: Kind) -> 
     if actor_id == user_id:
         return set()
     return tell([user_id], Event(kind, actor_id, group_id))
+
+
+def _mentioned(rendered: Rendered, before: str | None) -> set[int]:
+    """Who a text mentions (people, and the members of groups), less those its earlier
+    version (`before`, stored HTML) mentioned already: an edit tells only the new ones."""
+    users, groups = set(rendered.user_ids), set(rendered.group_ids)
+    if before:
+        old_users, old_groups = mentions.mentioned_in(before)
+        users, groups = users - old_users, groups - old_groups
+    return users | _group_members(groups)
+
+
+def post_edited(post: Post, thread: Thread, rendered: Rendered, before: str) -> set[int]:
+    """An edit tells the people it newly mentions (who may see the post)."""
+    audience = _mentioned(rendered, before) - {post.author_id}
+    audience -= {u for u, level in levels_in_thread(audience, thread).items()
+                 if level == FollowLevel.MUTED}  # fmt: skip
+    allowed = _who_may_see(audience, thread, post)
+    return tell(allowed, Event(Kind.MENTIONED, post.author_id, thread.group_id, thread.id, post.id))
+
+
+def practice_written(
+    practice: Practice, author_id: int, rendered: Rendered, before: str | None
+) -> set[int]:
+    """A published practice's write-up tells the people it (newly) mentions who may see it."""
+    if not practice.is_published:
+        return set()  # a draft: nobody else may see it yet; publishing tells them
+    authors = set(
+        db.session.scalars(
+            sa.select(PracticeAuthor.user_id).where(PracticeAuthor.practice_id == practice.id)
+        )
+    )
+    audience = _mentioned(rendered, before) - {author_id}
+    allowed = _who_may(
+        audience, practice.group_id,
+        lambda user, membership: policy.can_view_practice(
+            user, practice, membership, user.id in authors
+        ),
+    )  # fmt: skip
+    return tell(allowed, Event(Kind.MENTIONED, author_id, practice.group_id,
+                               practice_id=practice.id))  # fmt: skip
+
+
+def chat_written(session: LiveSession, author_id: int, rendered: Rendered) -> set[int]:
+    """A live chat message tells the people it mentions who may see the session."""
+    audience = _mentioned(rendered, None) - {author_id}
+    allowed = _who_may(
+        audience,
+        session.group_id,
+        lambda user, membership: policy.can_view_session(user, session, membership),
+    )
+    return tell(allowed, Event(Kind.MENTIONED, author_id, session.group_id,
+                               session_id=session.id))  # fmt: skip

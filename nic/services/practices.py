@@ -31,7 +31,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import practice_discussion
+from nic.services import notification_feed, notifications, practice_discussion
 from nic.services.access import Access, refusal
 from nic.services.mentions import render_with_mentions
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
@@ -139,8 +139,11 @@ def _revise(practice: Practice, clean: CleanFields, author_id: int) -> None:
     )  # fmt: skip
 
 
-def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) -> None:
+def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) -> set[int]:
+    """Write the fields; returns who was told of a mention (to publish after commit)."""
     now = utcnow()
+    # What the readers could see before: a draft's mentions told nobody yet.
+    before = practice.body_html if practice.is_published else None
     practice.title, practice.summary, practice.body = clean.title, clean.summary, clean.body
     rendered = render_with_mentions(clean.body, user)
     practice.body_html = rendered.html if clean.body else ""
@@ -153,6 +156,7 @@ def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) ->
         practice.status, practice.published_at = PracticeStatus.PUBLISHED.value, now
     if practice.is_published:
         _revise(practice, clean, user.id)
+    return notifications.practice_written(practice, user.id, rendered, before)
 
 
 def create_practice(user: Actor, fields: PracticeFields, *, publish: bool = False) -> Practice:
@@ -169,8 +173,9 @@ def create_practice(user: Actor, fields: PracticeFields, *, publish: bool = Fals
     db.session.add(practice)
     db.session.flush()
     db.session.add(PracticeAuthor(practice_id=practice.id, user_id=user.id, position=0))
-    _apply(practice, clean, user, publish)
+    told = _apply(practice, clean, user, publish)
     db.session.commit()
+    notification_feed.publish_counts(told)
     practice_discussion.open_discussion(practice, user)
     return practice
 
@@ -187,8 +192,9 @@ def update_practice(
     clean = clean_fields(
         user, fields, practice.created_by_id, publish or practice.is_published, practice.group_id
     )
-    _apply(practice, clean, user, publish)
+    told = _apply(practice, clean, user, publish)
     db.session.commit()
+    notification_feed.publish_counts(told)
     if practice.thread_id is None:
         writer = db.session.get(User, practice.created_by_id)
         practice_discussion.open_discussion(practice, *(u for u in (writer, user) if u))

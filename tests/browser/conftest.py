@@ -43,6 +43,7 @@ class LiveServer:
     url: str
     database_url: str
     log_path: Path
+    secret_key: str = ""  # the server's: links signed in set-up (unsubscribe) work there
     _app: Any = None
 
     def run(self, fn: Callable[[], Any]) -> Any:
@@ -54,7 +55,7 @@ class LiveServer:
             self._app = create_app(
                 {
                     "SQLALCHEMY_DATABASE_URI": self.database_url,
-                    "SECRET_KEY": "in-process-setup-only",
+                    "SECRET_KEY": self.secret_key,
                     "NIC_ASYNC_MODE": "threading",
                     # Mail from set-up, if any, goes where the server's goes (not instance/).
                     "NIC_JOBS_IMMEDIATE": True,
@@ -91,10 +92,11 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("live_server")
     database_url = f"sqlite:///{folder / 'b.sqlite3'}"
     port = free_port()
+    secret_key = secrets.token_hex(32)
     env = server_env(
         database_url,
         NIC_PORT=str(port),
-        NIC_SECRET_KEY=secrets.token_hex(32),
+        NIC_SECRET_KEY=secret_key,
         NIC_ASYNC_MODE="gevent",
         PYTHONUNBUFFERED="1",
     )
@@ -104,7 +106,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", database_url, log_path)
+    server = LiveServer(f"http://127.0.0.1:{port}", database_url, log_path, secret_key)
     try:
         _wait_until_up(server.url, process, log_path)
         yield server

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from nic.services.email_preferences import unsubscribe_token
 from tests.browser.test_accessibility import audit
 from tests.factories import make_group, make_thread, make_user
 
@@ -23,7 +24,8 @@ def people(live_server):
         group = make_group("Peer coaches (notify)", members=[maria, james])
         other = make_thread(group, james, "Walkthrough look-fors", "What do you look for?")
         thread = make_thread(group, maria, "Protecting PLC time", "How do you protect it?")
-        return {"thread": thread.id, "other": other.id, "james": james.username}
+        return {"thread": thread.id, "other": other.id, "james": james.username,
+                "unsubscribe": unsubscribe_token(james.id, "mentioned")}  # fmt: skip
 
     return live_server.run(setup)
 
@@ -57,3 +59,16 @@ def test_a_mention_reaches_james_live_and_opens_on_the_post(live_server, new_pag
     expect(link).to_have_accessible_name("Notifications")
     assert james.problems == []
     assert maria.problems == []
+
+
+def test_a_mails_unsubscribe_link_asks_then_stops_without_signing_in(live_server, new_page, people):
+    page = new_page()
+    page.goto(f"{live_server.url}/email/unsubscribe/{people['unsubscribe']}")
+    expect(
+        page.get_by_text("Stop sending james.notify@example.org emails when someone mentions you?")
+    ).to_be_visible()
+    assert audit(page) == []
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
+    assert audit(page) == []
+    assert page.problems == []

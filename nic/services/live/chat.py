@@ -23,7 +23,7 @@ from nic.database import begin_write
 from nic.errors import ChatLocked, Muted, NotFound, NotLive, ValidationError
 from nic.extensions import db
 from nic.models import ChatMessage, Group, LiveSession, Reaction, User, iso_utc, utcnow
-from nic.services import library
+from nic.services import library, notification_feed, notifications
 from nic.services.library import PracticePreview
 from nic.services.live.access import LiveAccess, may_facilitate, may_take_part, person
 from nic.services.live.sessions import publish_state
@@ -251,6 +251,11 @@ def send_message(
         # A Core insert, not the unit of work: on the path of every chat
         # message, an ORM flush cost several times the INSERT it runs.
         inserted = db.session.execute(_INSERT_MESSAGE, values).inserted_primary_key
+        told = (
+            notifications.chat_written(access.item, user.id, rendered)
+            if rendered.user_ids or rendered.group_ids
+            else set()
+        )
         db.session.commit()
     except IntegrityError:
         # The same client_msg_id was stored before (a resend racing the first
@@ -264,6 +269,7 @@ def send_message(
     message.author = user
     data = _serialize_new(room, message, quoted)
     events.publish("message", data, events.session_room(session_id))
+    notification_feed.publish_counts(told)
     return data
 
 
