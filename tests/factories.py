@@ -99,6 +99,19 @@ def in_session(user: User, session_id: int) -> LiveAccess:
     return live_access.get_session_for(user, session_id, lock=True)
 
 
+def make_session(
+    facilitator: User, group: Group, title: str = "Check-in", *,
+    starts_in: timedelta = timedelta(days=1), live: bool = False,
+) -> LiveSession:  # fmt: skip
+    """A session of the group an hour long, starting `starts_in` from now (started: `live`)."""
+    starts = datetime.now(UTC) + starts_in
+    fields = live_sessions.SessionFields(title, "", starts, starts + timedelta(hours=1))
+    session = live_sessions.schedule_session(facilitator, group.id, fields)
+    if live:
+        live_sessions.start_session(in_session(facilitator, session.id))
+    return session
+
+
 def make_sessions(
     facilitator: User, group: Group, live_member: User, ended_member: User, tag: str
 ) -> tuple[LiveSession, LiveSession, LiveSession]:

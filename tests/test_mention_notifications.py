@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -11,12 +10,12 @@ from nic.extensions import db
 from nic.models import Notification
 from nic.services import discussions, notification_feed, practices
 from nic.services.live import chat as live_chat
-from nic.services.live import sessions as live_sessions
 from tests.factories import (
     in_session,
     make_group,
     make_practice,
     make_reply,
+    make_session,
     make_thread,
     make_user,
 )
@@ -87,12 +86,7 @@ def test_a_chat_mention_tells_members_and_opens_on_the_session(app, client, logi
     outsider = make_user("Olu Outsider")
     group = make_group("Principals only", visibility="private", facilitator=facilitator,
                        members=[maria, james])  # fmt: skip
-    starts = datetime.now(UTC) + timedelta(days=1)
-    session = live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Check-in", "", starts, starts + timedelta(hours=1)),
-    )  # fmt: skip
-    live_sessions.start_session(in_session(facilitator, session.id))
+    session = make_session(facilitator, group, live=True)
     before = {u.id: kinds(u) for u in (maria, james)}
     live_chat.send_message(
         in_session(maria, session.id),
@@ -116,12 +110,7 @@ def test_a_chat_message_without_mentions_runs_no_notification_queries(app, count
     facilitator = make_user("Fay Facilitator", job_role="facilitator")
     maria = make_user("Maria Lopez")
     group = make_group("Coaches", facilitator=facilitator, members=[maria])
-    starts = datetime.now(UTC) + timedelta(days=1)
-    session = live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Check-in", "", starts, starts + timedelta(hours=1)),
-    )  # fmt: skip
-    live_sessions.start_session(in_session(facilitator, session.id))
+    session = make_session(facilitator, group, live=True)
     access = in_session(maria, session.id)
     with count_queries() as counter:
         live_chat.send_message(access, "Hello from Lincoln", "m-1")

@@ -11,7 +11,14 @@ from nic.models import Notification
 from nic.services import notification_feed, practices, reminders, tries
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
-from tests.factories import in_session, make_group, make_practice, make_school, make_user
+from tests.factories import (
+    in_session,
+    make_group,
+    make_practice,
+    make_school,
+    make_session,
+    make_user,
+)
 
 
 def kinds(user) -> list[tuple[str, int]]:
@@ -76,17 +83,8 @@ def test_members_hear_a_session_starts_soon_once_and_when_it_goes_live(app, clie
     outsider = make_user("Olu Outsider")
     group = make_group("Principals only", visibility="private", facilitator=facilitator,
                        members=[maria, james])  # fmt: skip
-    starts = datetime.now(UTC) + timedelta(minutes=10)
-    session = live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Network check-in", "- Wins", starts,
-                                    starts + timedelta(hours=1)),
-    )  # fmt: skip
-    later = live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Next month", "", starts + timedelta(days=30),
-                                    starts + timedelta(days=30, hours=1)),
-    )  # fmt: skip
+    session = make_session(facilitator, group, "Network check-in", starts_in=timedelta(minutes=10))
+    later = make_session(facilitator, group, "Next month", starts_in=timedelta(days=30))
     assert reminders.remind_soon() == [session.id]
     assert reminders.remind_soon() == []  # once
     for member in (maria, james, facilitator):
@@ -110,11 +108,7 @@ def test_members_hear_a_session_starts_soon_once_and_when_it_goes_live(app, clie
 def test_a_session_long_past_its_start_is_not_called_soon(app):
     facilitator = make_user("Fay Facilitator", job_role="facilitator")
     group = make_group("Coaches", facilitator=facilitator, members=[make_user("Maria Lopez")])
-    starts = datetime.now(UTC) + timedelta(minutes=5)
-    live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Check-in", "", starts, starts + timedelta(hours=1)),
-    )  # fmt: skip
+    make_session(facilitator, group, starts_in=timedelta(minutes=5))
     assert reminders.remind_soon(datetime.now(UTC) + timedelta(hours=2)) == []
 
 
@@ -123,11 +117,7 @@ def test_leaving_a_private_group_hides_its_session_news(app):
     maria = make_user("Maria Lopez")
     group = make_group("Principals only", visibility="private", facilitator=facilitator,
                        members=[maria])  # fmt: skip
-    starts = datetime.now(UTC) + timedelta(minutes=10)
-    live_sessions.schedule_session(
-        facilitator, group.id,
-        live_sessions.SessionFields("Check-in", "", starts, starts + timedelta(hours=1)),
-    )  # fmt: skip
+    make_session(facilitator, group, starts_in=timedelta(minutes=10))
     reminders.remind_soon()
     assert notification_feed.unread_count(maria.id) == 1
     from nic.services import groups
