@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from nic.config import suite_config
 from nic.extensions import db
 from nic.models import User
 from tests.factories import PASSWORD, make_school, make_user
+from tests.mailserver import outbox, parts
 
 
 def register(client, **overrides):
@@ -24,15 +27,18 @@ def register(client, **overrides):
     return client.post_form("/register", data)
 
 
-def test_sign_up_creates_account_and_signs_in(client):
+def test_sign_up_creates_the_account_and_its_mailed_link_signs_in(app, client):
     school = make_school("Lincoln Elementary")
     response = register(client, school_id=str(school.id))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     user = db.session.scalar(sa.select(User))
     assert user.email == "maria.lopez@example.org"  # stored lower-cased
     assert user.username == "maria.lopez"
     assert user.school_id == school.id
     assert user.password_hash.startswith("scrypt:")
+    [mail] = outbox(app)
+    link = re.search(r"http://127\.0\.0\.1:5000(/confirm-email/\S+)", parts(mail)[0]).group(1)
+    client.get(link)
     home = client.get("/")
     assert "Welcome, Maria Lopez" in home.get_data(as_text=True)
 
@@ -70,7 +76,7 @@ def test_a_duplicate_email_makes_no_account_and_answers_like_any_sign_up(client)
     """Case-insensitively; tests/test_email_addresses.py checks the answer word for word."""
     make_user(email="maria.lopez@example.org")
     response = register(client, email="MARIA.LOPEZ@example.org")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
     assert "already exists" not in client.get("/", follow_redirects=True).get_data(as_text=True)
 

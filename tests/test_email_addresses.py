@@ -67,15 +67,15 @@ def page_text(response) -> str:
 # Registration
 
 
-def test_signing_up_signs_in_unconfirmed_shows_the_banner_and_mails_a_link(app, client):
+def test_signing_up_mails_a_link_that_confirms_and_signs_in(app, client):
     response = register(client)
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    # Nobody is signed in by registering (a taken address must answer the same).
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    login_page = page_text(client.get("/login"))
+    assert REGISTERED.format(email="maria.lopez@example.org") in login_page
+    assert client.get("/").status_code == 302  # not signed in
     maria = user_by_email("maria.lopez@example.org")
     assert maria.email_confirmed_at is None and not policy.may_write(maria)
-    home = page_text(client.get("/"))
-    assert "Confirm your email: we sent a link to <strong>maria.lopez@example.org</strong>" in home
-    assert 'action="/confirm-email/resend"' in home
-    assert REGISTERED.format(email="maria.lopez@example.org") in home
     [mail] = outbox(app)
     assert mail["To"] == "maria.lopez@example.org"
     path = link_in(mail, "/confirm-email/")
@@ -83,8 +83,22 @@ def test_signing_up_signs_in_unconfirmed_shows_the_banner_and_mails_a_link(app, 
     assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/"
     home = page_text(client.get("/"))
     assert CONFIRMED in home and "data-email-banner" not in home
+    assert "Welcome, Maria Lopez" in home  # signed in by the link
     assert user_by_email("maria.lopez@example.org").email_confirmed_at is not None
     assert client.get(path).status_code == 302  # opened again: still confirmed, no error
+    # Opened again in another browser: it confirms nothing new and signs nobody in.
+    other = app.test_client()
+    again = other.get(path)
+    assert again.status_code == 302 and again.headers["Location"] == "/login"
+
+
+def test_signing_in_before_confirming_shows_the_banner(app, client):
+    register(client)
+    client.post_form("/login", {"email": "maria.lopez@example.org",
+                                "password": NEW_ACCOUNT["password"]})  # fmt: skip
+    home = page_text(client.get("/"))
+    assert "Confirm your email: we sent a link to <strong>maria.lopez@example.org</strong>" in home
+    assert 'action="/confirm-email/resend"' in home
 
 
 def test_a_taken_address_gets_the_same_answer_creates_nothing_and_mails_the_owner(app, client):
@@ -94,7 +108,7 @@ def test_a_taken_address_gets_the_same_answer_creates_nothing_and_mails_the_owne
         client = app.test_client()  # a fresh browser for each
         response = register(client, email=address)
         answers.append((response.status_code, response.headers["Location"], flashed(client)))
-    assert answers[0][:2] == answers[1][:2] == (302, "/")
+    assert answers[0][:2] == answers[1][:2] == (302, "/login")
     assert [re.sub(r"\S+@example\.org", "x", m) for m in answers[0][2]] == [
         re.sub(r"\S+@example\.org", "x", m) for m in answers[1][2]
     ]

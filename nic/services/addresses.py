@@ -119,17 +119,19 @@ def resend_confirmation(user: User) -> bool:
     return True
 
 
-def confirm(token: object) -> User:
-    """Confirm the address a CONFIRM link was made for; raises signed_links.LinkError.
+def confirm(token: object) -> tuple[User, bool]:
+    """Confirm the address a CONFIRM link was made for: the account, and whether this
+    confirmed it (False: it was confirmed already). Raises signed_links.LinkError.
 
     Opening it again later changes nothing: the address stays confirmed.
     """
     begin_write()
     user, _data = signed_links.load(CONFIRM, token)
-    if user.email_confirmed_at is None:
+    newly = user.email_confirmed_at is None
+    if newly:
         user.email_confirmed_at = utcnow()
     db.session.commit()
-    return user
+    return user, newly
 
 
 def request_change(user: User, new_email: object, password: object) -> str:

@@ -11,6 +11,7 @@ from nic.forms.accounts import EmailChangeForm
 from nic.forms.common import show_errors
 from nic.services import addresses
 from nic.services.signed_links import LinkError
+from nic.views.auth import sign_in
 from nic.views.helpers import form_status
 
 bp = Blueprint("addresses", __name__)
@@ -32,9 +33,13 @@ def _link_problem(message: str, status: int = 400):
 @bp.route("/confirm-email/<token>")
 def confirm(token: str):
     try:
-        addresses.confirm(token)
+        user, newly = addresses.confirm(token)
     except LinkError as exc:
         return _link_problem(exc.message)
+    # Registering signs nobody in (it must not tell who already has an account): the
+    # link does, once, when it confirms, unless someone else is signed in in this browser.
+    if newly and not current_user.is_authenticated:
+        sign_in(user)
     flash(CONFIRMED, "success")
     return _after_link()
 

@@ -72,7 +72,7 @@ def register():
     form.time_zone.choices = time_zone_choices()
     if form.validate_on_submit():
         try:
-            user = addresses.register(
+            addresses.register(
                 accounts.NewAccount(
                     email=form.email.data,
                     name=form.name.data,
@@ -85,19 +85,18 @@ def register():
         except ValidationError as exc:
             show_errors(form, exc)
         else:
-            # Word for word the same whether or not the address had an account already
-            # (then `user` is None and its owner gets a mail): the answer tells no one.
-            if user is not None:
-                sign_in(user)
+            # The same answer whether or not the address had an account already (then
+            # `user` is None and its owner gets a mail), and nobody is signed in either
+            # way: the confirmation link signs the newcomer in. Nothing tells who is a member.
             flash(REGISTERED.format(email=accounts.normalize_email(form.email.data)), "success")
-            return redirect(url_for("main.home"))
+            return redirect(url_for("auth.login"))
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 
 REGISTERED = (
-    "Welcome to nic. We sent a link to {email}: open it to confirm your address, "
-    "then you can post. If no mail arrives in a few minutes, check your spam folder."
+    "Welcome to nic. We sent a link to {email}: open it to confirm your address and sign in. "
+    "If no mail arrives in a few minutes, check your spam folder."
 )
 
 RESET_SENT = (
