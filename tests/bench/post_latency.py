@@ -56,7 +56,11 @@ BODY = (
     "We moved our data meeting to Tuesday mornings and gave each grade-level team "
     "**one question** to bring: which students moved, and what did we change?"
 )
-CASES = ("bare insert", "first, 0", "first, 500", "later, 0", "later, 500")
+
+
+def case_names(watchers: int) -> tuple[str, ...]:
+    """The cases in table order; the 0-watcher ones are the baselines of the others."""
+    return ("bare insert", "first, 0", f"first, {watchers}", "later, 0", f"later, {watchers}")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -275,12 +279,13 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
         sa.Column("n", sa.Integer),
         sa.Column("at", sa.DateTime(timezone=True)),
     )
-    samples: dict[str, list[float]] = {case: [] for case in CASES}
-    publish_ms: dict[str, list[float]] = {case: [] for case in CASES}
+    cases = case_names(args.watchers)
+    samples: dict[str, list[float]] = {case: [] for case in cases}
+    publish_ms: dict[str, list[float]] = {case: [] for case in cases}
     publish_statements: dict[str, int] = {}
     texts: dict[str, list[str]] = {}
-    statements: dict[str, Counter] = {case: Counter() for case in CASES}
-    rows_written: dict[str, list[int]] = {case: [] for case in CASES}
+    statements: dict[str, Counter] = {case: Counter() for case in cases}
+    rows_written: dict[str, list[int]] = {case: [] for case in cases}
     with app.app_context():
         scratch.create(db.engine)
         t0 = time.monotonic()
@@ -315,10 +320,9 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
                 ids = watchers[:n]
                 thread_id = new_thread(writer_id, group_id, ids, rnd)
                 record("bare insert", timed(counter, bare), keep)
-                label = "500" if n else "0"
                 for i in range(1 + args.later):
                     seen = timed(counter, reply(thread_id))
-                    record(f"{'first' if i == 0 else 'later'}, {label}", seen, keep)
+                    record(f"{'first' if i == 0 else 'later'}, {n}", seen, keep)
                 # Every watcher has one unread entry on the thread, counting every reply.
                 entries = db.session.execute(
                     sa.select(sa.func.count(), sa.func.min(Notification.count)).where(
@@ -342,7 +346,7 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
         "samples_ms": {c: [round(v, 3) for v in s] for c, s in samples.items()},
         # Statements per call (the same every call: the total over the rounds / calls).
         "statements": {
-            c: {v: n / len(samples[c]) for v, n in sorted(statements[c].items())} for c in CASES
+            c: {v: n / len(samples[c]) for v, n in sorted(statements[c].items())} for c in cases
         },
         "largest_executemany": {c: max(r, default=0) for c, r in rows_written.items()},
         "publish_ms": {c: [round(v, 3) for v in s] for c, s in publish_ms.items()},
@@ -355,7 +359,7 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reporting
 
 
-def table(result: dict[str, Any], watchers: int) -> str:
+def table(result: dict[str, Any]) -> str:
     """One row per case: p50/p95, the ratios to the 0-watcher reply and to the bare INSERT."""
     p50 = {c: statistics.median(s) for c, s in result["samples_ms"].items()}
     head = ["case", "n", "p50 ms", "p95 ms", "÷ 0 watchers (p50)", "÷ bare insert (p50)"]
@@ -363,13 +367,12 @@ def table(result: dict[str, Any], watchers: int) -> str:
     head += ["largest executemany"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, values in result["samples_ms"].items():
-        base = {"first, 500": "first, 0", "later, 500": "later, 0"}.get(case, case)
+        base = case.split(",")[0] + ", 0" if "," in case else case
         per_call = result["statements"][case]
         count = sum(per_call.values())
         verbs = ", ".join(f"{v} {n:g}" for v, n in per_call.items())
-        name = case.replace("500", str(watchers))
         row = [
-            name,
+            case,
             len(values),
             f"{p50[case]:.2f}",
             f"{percentile(values, 95):.2f}",
@@ -425,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="nic-post-"))
     tree = tree_description()
+    load_before = os.getloadavg()
     print(f"measuring {tree}; work directory {work}", flush=True)
     try:
         with scratch_database(args.database_url, work) as db_url:
@@ -436,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result |= {
+        "load_average": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "tree": tree,
         "args": {k: str(v) for k, v in vars(args).items()},
         "started": datetime.now(UTC).isoformat(),
@@ -445,8 +451,12 @@ def main(argv: list[str] | None = None) -> int:
         f"\n## Reply latency: {tree}, {result['dialect']}, {args.rounds} rounds "
         f"(+{args.warmup} warm-up), 1 first + {args.later} later replies per thread\n"
     )
-    print(table(result, args.watchers))
-    print(f"\nbuild {result['build_s']} s, total {result['total_s']} s")
+    print(table(result))
+    print(
+        f"\nbuild {result['build_s']} s, total {result['total_s']} s; load average "
+        f"{result['load_average'][0]} before, {result['load_average_after'][0]} after "
+        f"({os.cpu_count()} cores)"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
         print(f"raw figures: {args.json}")
