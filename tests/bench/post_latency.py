@@ -8,16 +8,20 @@ created on that server and dropped afterwards), for four cases:
 - first reply, 0 watchers: a fresh thread that only its author (the writer)
   follows: no notification is written (the baseline of the reply itself);
 - first reply, 500 watchers: a fresh thread with 500 ThreadFollow rows
-  (level "watching", bulk-inserted): one multi-row INSERT of 500 entries;
+  (level "watching", bulk-inserted): one INSERT of 500 entries (executemany);
 - later reply, 0 / 500 watchers: the next replies to the same threads, which
   fold into the unread entries (one UPDATE ... RETURNING, their count grows).
 
 Each round makes a fresh thread per watcher case, replies once (first) and
 `--later` times (later), in alternating order (0 then 500, then 500 then 0),
-and times a bare INSERT of one row into a scratch table of the same database
-(one statement and a commit), so the figures can be compared across
-machines and runs as ratios. Every statement the reply sends is counted with
-a SQLAlchemy `before_cursor_execute` listener.
+and times a bare INSERT of one row into a scratch table of the same
+database (one statement and a commit) beside them, so the figures can be
+compared across machines and runs as ratios. At the end of a round every
+entry is marked read (not timed), so each reply's recipients have one
+unread entry and the badge count after the commit does the same work every
+round; `--keep-unread` leaves them (each watcher gains one per round), to
+see that count grow. Every statement the reply sends is counted with a
+SQLAlchemy `before_cursor_execute` listener.
 
     python tests/bench/post_latency.py                            # SQLite, ~20 s
     python tests/bench/post_latency.py --rounds 100 --json /tmp/post.json
@@ -334,6 +338,15 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
                     raise SystemExit(
                         f"thread {thread_id}: entries {tuple(entries)}, not {expected}"
                     )
+            if not args.keep_unread:
+                # Watchers read them (not timed): each reply's recipients then have one
+                # unread entry, this thread's, and the badge count stays the same size.
+                db.session.execute(
+                    sa.update(Notification)
+                    .where(Notification.read_at.is_(None))
+                    .values(read_at=datetime.now(UTC))
+                )
+                db.session.commit()
             if keep and (rnd - args.warmup + 1) % 10 == 0:
                 print(f"  round {rnd - args.warmup + 1}/{args.rounds}", flush=True)
         db.session.remove()
@@ -416,6 +429,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server to measure on, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test"
         f" (a scratch database {SCRATCH_DB} is created there and dropped)",
     )
+    parser.add_argument(
+        "--keep-unread",
+        action="store_true",
+        help="leave every round's entries unread (each watcher gains one per round)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
     if args.rounds < 2 or args.later < 1 or args.watchers < 1 or args.warmup < 0:
@@ -449,7 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(
         f"\n## Reply latency: {tree}, {result['dialect']}, {args.rounds} rounds "
-        f"(+{args.warmup} warm-up), 1 first + {args.later} later replies per thread\n"
+        f"(+{args.warmup} warm-up), 1 first + {args.later} later replies per thread"
+        f"{', entries left unread' if args.keep_unread else ''}\n"
     )
     print(table(result))
     print(
