@@ -236,33 +236,53 @@ class StatementCounter:
 
 
 def timed(counter: StatementCounter, call: Callable[[], Any]) -> dict[str, Any]:
-    """Run `call` once: its wall time in ms, the statements it sent, and of those the
-    time and statements of the badge counts published after the commit."""
-    from nic.services import notification_feed
+    """Run `call` once: its wall time in ms and the statements it sent; of those, the
+    time and statements of telling people (`notifications.post_written`, in the
+    transaction; within it, who may see the post and writing the entries) and of the
+    badge counts published after the commit (`notification_feed.publish_counts`),
+    each wrapped for the call (a part the tree does not have is left out)."""
+    from nic.services import notification_feed, notifications
 
-    original = notification_feed.publish_counts
-    after = {"ms": 0.0, "statements": 0}
+    parts = {
+        "tell": (notifications, "post_written"),
+        # Inside post_written (looked up in its module's globals at call time): loading the
+        # candidates and asking the policy, and writing the entries.
+        "see": (notifications, "_who_may_see"),
+        "write": (notifications, "tell"),
+        "publish": (notification_feed, "publish_counts"),
+    }
+    parts = {name: found for name, found in parts.items() if hasattr(*found)}
+    spent = {name: {"ms": 0.0, "statements": 0} for name in parts}
+    originals = {name: getattr(module, attr) for name, (module, attr) in parts.items()}
 
-    def publish_counts(user_ids: Any) -> None:
-        begin, t0 = len(counter.statements), time.perf_counter()
-        original(user_ids)
-        after["ms"] += (time.perf_counter() - t0) * 1000
-        after["statements"] += len(counter.statements) - begin
+    def wrapped(name: str) -> Callable[..., Any]:
+        def part(*args: Any, **kwargs: Any) -> Any:
+            begin, t0 = len(counter.statements), time.perf_counter()
+            try:
+                return originals[name](*args, **kwargs)
+            finally:
+                spent[name]["ms"] += (time.perf_counter() - t0) * 1000
+                spent[name]["statements"] += len(counter.statements) - begin
 
-    notification_feed.publish_counts = publish_counts  # discussions calls it by the module
+        return part
+
+    # discussions calls both through their modules (`notifications.post_written(...)`).
+    for name, (module, attr) in parts.items():
+        setattr(module, attr, wrapped(name))
     try:
         with counter.counting() as statements:
             t0 = time.perf_counter()
             call()
             elapsed = (time.perf_counter() - t0) * 1000
     finally:
-        notification_feed.publish_counts = original
+        for name, (module, attr) in parts.items():
+            setattr(module, attr, originals[name])
     return {
         "ms": elapsed,
         "sent": list(statements),
         "texts": list(counter.texts),
-        "publish_ms": after["ms"],
-        "publish_statements": after["statements"],
+        "parts_ms": {name: spent[name]["ms"] for name in parts},
+        "parts_statements": {name: spent[name]["statements"] for name in parts},
     }
 
 
@@ -285,8 +305,8 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
     )
     cases = case_names(args.watchers)
     samples: dict[str, list[float]] = {case: [] for case in cases}
-    publish_ms: dict[str, list[float]] = {case: [] for case in cases}
-    publish_statements: dict[str, int] = {}
+    parts_ms: dict[str, dict[str, list[float]]] = {case: {} for case in cases}
+    parts_statements: dict[str, dict[str, int]] = {case: {} for case in cases}
     texts: dict[str, list[str]] = {}
     statements: dict[str, Counter] = {case: Counter() for case in cases}
     rows_written: dict[str, list[int]] = {case: [] for case in cases}
@@ -311,8 +331,9 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
         def record(case: str, seen: dict[str, Any], keep: bool) -> None:
             if keep:
                 samples[case].append(seen["ms"])
-                publish_ms[case].append(seen["publish_ms"])
-                publish_statements[case] = seen["publish_statements"]
+                for name, ms in seen["parts_ms"].items():
+                    parts_ms[case].setdefault(name, []).append(ms)
+                parts_statements[case] = seen["parts_statements"]
                 texts[case] = seen["texts"]
                 statements[case].update(verb for verb, _sets in seen["sent"])
                 rows_written[case].append(max((sets for _v, sets in seen["sent"]), default=0))
@@ -362,8 +383,12 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
             c: {v: n / len(samples[c]) for v, n in sorted(statements[c].items())} for c in cases
         },
         "largest_executemany": {c: max(r, default=0) for c, r in rows_written.items()},
-        "publish_ms": {c: [round(v, 3) for v in s] for c, s in publish_ms.items()},
-        "publish_statements": publish_statements,
+        # Per case, per part (tell, see, write, publish): ms per call, statements of one.
+        "parts_ms": {
+            c: {name: [round(v, 3) for v in values] for name, values in by.items()}
+            for c, by in parts_ms.items()
+        },
+        "parts_statements": parts_statements,
         "statement_texts": texts,
         "rounds": rounds,
     }
@@ -372,31 +397,64 @@ def run(db_url: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reporting
 
 
+PART_LABELS = {
+    "tell": "telling (post_written)",
+    "see": "of it: who may see",
+    "write": "of it: writing entries",
+    "publish": "after commit (publish_counts)",
+}
+
+
+def _row(cells: list[Any]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def table(result: dict[str, Any]) -> str:
-    """One row per case: p50/p95, the ratios to the 0-watcher reply and to the bare INSERT."""
+    """One row per case: p50/p95, the ratios to the 0-watcher reply and to the bare INSERT,
+    the statements; then where the reply's time went (p50 of each part, its statements)."""
     p50 = {c: statistics.median(s) for c, s in result["samples_ms"].items()}
     head = ["case", "n", "p50 ms", "p95 ms", "÷ 0 watchers (p50)", "÷ bare insert (p50)"]
-    head += ["after commit p50 ms", "statements per call", "of them after commit"]
-    head += ["largest executemany"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    head += ["statements per call", "largest executemany"]
+    lines = [_row(head), "|" + "---|" * len(head)]
     for case, values in result["samples_ms"].items():
         base = case.split(",")[0] + ", 0" if "," in case else case
         per_call = result["statements"][case]
-        count = sum(per_call.values())
         verbs = ", ".join(f"{v} {n:g}" for v, n in per_call.items())
-        row = [
-            case,
-            len(values),
-            f"{p50[case]:.2f}",
-            f"{percentile(values, 95):.2f}",
-            "" if case == "bare insert" else f"{p50[case] / p50[base]:.2f}",
-            f"{p50[case] / p50['bare insert']:.1f}",
-            f"{statistics.median(result['publish_ms'][case]):.2f}",
-            f"{count:g} ({verbs})",
-            result["publish_statements"][case],
-            result["largest_executemany"][case],
+        lines.append(
+            _row(
+                [
+                    case,
+                    len(values),
+                    f"{p50[case]:.2f}",
+                    f"{percentile(values, 95):.2f}",
+                    "" if case == "bare insert" else f"{p50[case] / p50[base]:.2f}",
+                    f"{p50[case] / p50['bare insert']:.1f}",
+                    f"{sum(per_call.values()):g} ({verbs})",
+                    result["largest_executemany"][case],
+                ]
+            )
+        )
+    cases = [c for c in result["samples_ms"] if c != "bare insert"]
+    parts = [name for name in PART_LABELS if name in result["parts_ms"][cases[0]]]
+    lines += ["", _row(["part: p50 ms (statements)", *cases]), "|" + "---|" * (1 + len(cases))]
+    lines.append(_row(["whole reply", *(f"{p50[c]:.2f}" for c in cases)]))
+    for name in parts:
+        cells = [
+            f"{statistics.median(result['parts_ms'][c][name]):.2f} "
+            f"({result['parts_statements'][c][name]})"
+            for c in cases
         ]
-        lines.append("| " + " | ".join(str(c) for c in row) + " |")
+        lines.append(_row([PART_LABELS[name], *cells]))
+    if {"tell", "publish"} <= set(parts):
+        rest = []
+        for c in cases:
+            by = result["parts_ms"][c]
+            spent = [
+                w - t - p
+                for w, t, p in zip(result["samples_ms"][c], by["tell"], by["publish"], strict=True)
+            ]
+            rest.append(f"{statistics.median(spent):.2f}")
+        lines.append(_row(["the rest (post, counters, commit)", *rest]))
     return "\n".join(lines)
 
 
