@@ -74,7 +74,7 @@ def periodic(**when: str) -> Callable[[Callable[..., Any]], Any]:
 
     Every consumer that runs periodic tasks starts it on schedule, so each one
     must be safe to run twice at once (claim its work in the database first).
-    Calling the function runs it at once (the tests, `flask send-digests`).
+    Calling the function enqueues it like any job (run at once in the tests).
     """
     return lambda func: huey.periodic_task(crontab(**when))(_in_app(func))
 

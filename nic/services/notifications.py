@@ -8,7 +8,7 @@ the candidates with their membership of the group.
 
 Writing is a bounded number of statements whatever the audience: one UPDATE
 folds the event into each recipient's unread entry for the thread (its
-count grows), one multi-row INSERT adds the rest.
+count grows), one INSERT with every remaining row (executemany) adds the rest.
 """
 
 from __future__ import annotations
