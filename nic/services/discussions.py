@@ -23,7 +23,7 @@ from nic.policy import Actor
 from nic.services import notification_feed, notifications, read_state, reading
 from nic.services.access import Access, load_in_group, load_with_parent, refusal
 from nic.services.groups import GroupAccess, get_group_for
-from nic.services.mentions import Rendered, render_with_mentions
+from nic.services.mentions import Rendered, mentioned_in, render_with_mentions
 from nic.services.validation import BODY_MAX, TITLE_MAX, clean_text, practice_links
 
 POST_NOT_FOUND = "No such post."
@@ -193,7 +193,7 @@ def edit_post(user: Actor, post: int | Post, body: object) -> Post:
         )
     )
     rendered = render_with_mentions(text, user)
-    before = post.body_html
+    before = mentioned_in(post.body_html)
     post.body, post.body_html, post.edited_at = text, rendered.html, now
     post.practice_links = practice_links(post.body_html)
     thread = db.session.get(Thread, post.thread_id, options=[joinedload(Thread.group)])

@@ -36,7 +36,7 @@ from nic.models import (
     User,
     utcnow,
 )
-from nic.services import mentions, upsert
+from nic.services import upsert
 
 if TYPE_CHECKING:
     from nic.services.mentions import Rendered
@@ -276,17 +276,19 @@ def group_role_given(group_id: int, user_id: int, actor_id: int, kind: Kind) -> 
     return tell([user_id], Event(kind, actor_id, group_id))
 
 
-def _mentioned(rendered: Rendered, before: str | None) -> set[int]:
+Mentions = tuple[set[int], set[int]]  # (people, groups), as mentions.mentioned_in gives them
+
+
+def _mentioned(rendered: Rendered, before: Mentions | None) -> set[int]:
     """Who a text mentions (people, and the members of groups), less those its earlier
-    version (`before`, stored HTML) mentioned already: an edit tells only the new ones."""
+    version mentioned already (`before`): an edit tells only the new ones."""
     users, groups = set(rendered.user_ids), set(rendered.group_ids)
     if before:
-        old_users, old_groups = mentions.mentioned_in(before)
-        users, groups = users - old_users, groups - old_groups
+        users, groups = users - before[0], groups - before[1]
     return users | _group_members(groups)
 
 
-def post_edited(post: Post, thread: Thread, rendered: Rendered, before: str) -> set[int]:
+def post_edited(post: Post, thread: Thread, rendered: Rendered, before: Mentions) -> set[int]:
     """An edit tells the people it newly mentions (who may see the post)."""
     audience = _mentioned(rendered, before) - {post.author_id}
     audience -= {u for u, level in levels_in_thread(audience, thread).items()
@@ -296,7 +298,7 @@ def post_edited(post: Post, thread: Thread, rendered: Rendered, before: str) -> 
 
 
 def practice_written(
-    practice: Practice, author_id: int, rendered: Rendered, before: str | None
+    practice: Practice, author_id: int, rendered: Rendered, before: Mentions | None
 ) -> set[int]:
     """A published practice's write-up tells the people it (newly) mentions who may see it."""
     if not practice.is_published:

@@ -33,7 +33,7 @@ from nic.models import (
 from nic.policy import Actor
 from nic.services import notification_feed, notifications, practice_discussion
 from nic.services.access import Access, refusal
-from nic.services.mentions import render_with_mentions
+from nic.services.mentions import mentioned_in, render_with_mentions
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
 from nic.services.validation import practice_links
 from nic.storage import storage
@@ -143,7 +143,7 @@ def _apply(practice: Practice, clean: CleanFields, user: User, publish: bool) ->
     """Write the fields; returns who was told of a mention (to publish after commit)."""
     now = utcnow()
     # What the readers could see before: a draft's mentions told nobody yet.
-    before = practice.body_html if practice.is_published else None
+    before = mentioned_in(practice.body_html) if practice.is_published else None
     practice.title, practice.summary, practice.body = clean.title, clean.summary, clean.body
     rendered = render_with_mentions(clean.body, user)
     practice.body_html = rendered.html if clean.body else ""
