@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from nic.extensions import db
@@ -19,7 +20,8 @@ def insert_missing(model: Any, values: dict[str, Any], index: list[str]) -> bool
     """Insert a row unless one with the same key is there (then leave it as it is).
     Returns whether it inserted."""
     statement = _insert(model, values).on_conflict_do_nothing(index_elements=index)
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports no count for ON CONFLICT DO NOTHING here.
+    return db.session.execute(statement.returning(sa.literal_column("1"))).first() is not None
 
 
 def _insert(model: Any, values: dict[str, Any]) -> Any:
