@@ -3,9 +3,13 @@ shown what they may not see. Runs on SQLite (FTS5) and PostgreSQL alike."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
+from nic.errors import ValidationError
 from nic.extensions import db
 from nic.models import Post
 from nic.services import discussions
@@ -115,3 +119,78 @@ def test_filters_and_pagination(corpus):
     assert in_thread.total == 0
     coaches = search(maria, "coach ", Filters(job_role="instructional_coach"), per_page=50)
     assert {hit.author_name for hit in coaches.hits} == {"James Chen"}
+
+
+def test_phrases_exclusion_and_prefix(corpus):
+    maria = corpus["maria"]
+    make_thread(corpus["open_group"], maria, "Look-fors", "student work protocol every Friday")
+    make_thread(corpus["open_group"], maria, "Other", "work with a student protocol")
+    phrase = search(maria, '"student work" ')
+    [hit] = [h for h in phrase.hits if h.kind == "post"]
+    # (SQLite marks the phrase as one, PostgreSQL word by word.)
+    assert re.search(r"<mark>student(</mark> <mark>| )work</mark>", hit.snippet)
+    excluded = search(maria, "protocol -friday ")
+    assert [h.kind for h in excluded.hits] == ["post"]
+    assert "Friday" not in excluded.hits[0].snippet
+    # While typing: "fam" finds "families" (a prefix), "fam " (a word) does not.
+    assert found(maria, "fam") == [("post", opening_post_id(corpus["absence"]))]
+    assert found(maria, "fam ") == []
+
+
+def test_sorting_by_newest_and_dates(corpus):
+    maria = corpus["maria"]
+    newest = make_reply(corpus["absence"], corpus["james"], "More on coaching attendance teams")
+    by_date = search(maria, "coaching ", Filters(sort="newest"))
+    assert (by_date.hits[0].kind, by_date.hits[0].id) == ("post", newest.id)
+    today = newest.created_at.date()
+    assert search(maria, "coaching ", Filters(date_to=today - timedelta(days=1))).total == 0
+    assert search(maria, "coaching ", Filters(date_from=today)).total == by_date.total
+
+
+def test_bad_filters_and_queries_are_refused_with_a_message(corpus):
+    for filters, field in ((Filters(kind="people"), "kind"), (Filters(sort="best"), "sort")):
+        with pytest.raises(ValidationError) as refused:
+            search(corpus["maria"], "coaching", filters)
+        assert field in refused.value.fields
+    with pytest.raises(ValidationError):
+        search(corpus["maria"], "x" * 5000)
+    with pytest.raises(ValidationError):
+        search(corpus["maria"], "coach\x00ing")
+    assert search(corpus["maria"], "!!! ").total == 0  # nothing to search for: no results
+
+
+def test_anonymous_finds_nothing(corpus):
+    from flask_login import AnonymousUserMixin
+
+    assert search(AnonymousUserMixin(), "coaching ").total == 0
+
+
+# ── the page ───────────────────────────────────────────────────────────────
+
+
+def test_the_page_shows_results_with_kinds_and_keeps_the_query(corpus, client, login):
+    login(corpus["maria"])
+    page = client.get("/search?q=coaching").get_data(as_text=True)
+    assert "<mark>Coaching</mark> cycles that stick" in page
+    assert "Threads (" in page and "Posts (" in page
+    assert 'value="coaching"' in page
+    assert client.get("/search?q=coaching&kind=post").status_code == 200
+    bad = client.get("/search?q=" + "x" * 600)
+    assert bad.status_code == 400 and "Search for at most 500 characters." in bad.get_data(
+        as_text=True
+    )
+    assert client.get("/search?q=a&from=yesterday").status_code == 400
+    assert client.get("/search").status_code == 200
+    assert client.get("/search?q=coaching&page=99").status_code == 200
+
+
+def test_the_page_runs_constant_queries(corpus, client, login, count_queries):
+    login(corpus["maria"])
+    counts = []
+    for n in (1, 30):
+        while search(corpus["maria"], "rubric ", Filters(kind="post")).total < n:
+            make_reply(corpus["coaching"], corpus["james"], "A rubric for coaching")
+        with count_queries() as counter:
+            assert client.get("/search?q=rubric").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
