@@ -194,3 +194,30 @@ def test_the_page_runs_constant_queries(corpus, client, login, count_queries):
             assert client.get("/search?q=rubric").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_searching_within_a_group_or_a_thread_from_its_page(corpus, client, login):
+    login(corpus["maria"])
+    group_page = client.get(f"/groups/{corpus['open_group'].id}").get_data(as_text=True)
+    assert f'name="group_id" value="{corpus["open_group"].id}"' in group_page
+    thread_page = client.get(f"/threads/{corpus['coaching'].id}").get_data(as_text=True)
+    assert f'name="thread_id" value="{corpus["coaching"].id}"' in thread_page
+    within = client.get(f"/search?q=debrief&thread_id={corpus['coaching'].id}").get_data(
+        as_text=True
+    )
+    assert "1 result for" in within
+    elsewhere = client.get(f"/search?q=debrief&thread_id={corpus['absence'].id}")
+    assert "0 results for" in elsewhere.get_data(as_text=True)
+
+
+def test_the_index_can_be_rebuilt(app, corpus):
+    if db.session.get_bind().dialect.name != "sqlite":
+        result = app.test_cli_runner().invoke(args=["rebuild-search"])
+        assert "nothing to rebuild" in result.output
+        return
+    db.session.execute(sa.text("INSERT INTO post_fts(post_fts) VALUES ('delete-all')"))
+    db.session.commit()
+    assert found(corpus["maria"], "debrief ") == []
+    result = app.test_cli_runner().invoke(args=["rebuild-search"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert found(corpus["maria"], "debrief ") == [("post", corpus["reply"].id)]

@@ -29,7 +29,7 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.models import Group, Membership, Post, Thread, User
-from nic.models.search import PG_CONFIG
+from nic.models.search import INDEXED, PG_CONFIG
 from nic.policy import Actor
 from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
@@ -258,6 +258,17 @@ def _snippets(user: Actor, expression: str, rows: list) -> dict[tuple[str, int],
 
 def _url(kind: str, item_id: int) -> str:
     return f"/posts/{item_id}" if kind == "post" else f"/threads/{item_id}"
+
+
+def rebuild_index() -> str:
+    """Build the full-text index again from the rows (FTS5's 'rebuild'): after a restore
+    from a backup made without it, say. PostgreSQL's GIN indexes are the database's own."""
+    if _dialect() != "sqlite":
+        return "PostgreSQL keeps its search indexes itself: nothing to rebuild."
+    for _table, fts, _column in INDEXED:
+        db.session.execute(sa.text(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"))  # noqa: S608 (a constant name)
+    db.session.commit()
+    return "Search index rebuilt."
 
 
 def clean_filters(filters: Filters) -> Filters:
