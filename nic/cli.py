@@ -13,7 +13,7 @@ from nic.demo import demo_sign_ins, load_demo, network_is_empty
 from nic.errors import ServiceError
 from nic.extensions import db
 from nic.models import District, JobRole, User
-from nic.services import accounts, groups, org, read_state, rerender, tokens
+from nic.services import accounts, groups, org, read_state, rerender, search, tokens
 
 
 def _fail(exc: ServiceError) -> None:
@@ -62,6 +62,11 @@ def register_commands(app: Flask) -> None:
         """Rebuild the unread counters of every thread, group and reader from the posts."""
         read_state.recount_all()
         click.echo("Unread counts rebuilt.")
+
+    @app.cli.command("rebuild-search")
+    def rebuild_search():
+        """Rebuild the full-text index from the rows (SQLite; PostgreSQL's needs nothing)."""
+        click.echo(search.rebuild_index())
 
     @app.cli.command("rerender-markdown")
     @click.option("--dry-run", is_flag=True, help="Only count what would change.")

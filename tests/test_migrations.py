@@ -16,6 +16,7 @@ from nic import create_app
 from nic.config import suite_config
 from nic.extensions import db
 from nic.models import Group, Membership, Thread
+from nic.models.search import include_object
 from nic.services import discussions, read_state
 from tests.conftest import PG_URL, with_search_path
 from tests.factories import make_group, make_practice, make_reply, make_thread, make_user
@@ -54,7 +55,8 @@ def fresh_app(tmp_path) -> Iterator[Flask]:
 def test_upgrade_from_empty_matches_models_and_downgrades(fresh_app):
     upgrade()
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
         tables = set(sa.inspect(conn).get_table_names())
     assert diff == []
     assert {"user", "peer_group", "thread", "post", "chat_message"} <= tables

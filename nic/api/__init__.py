@@ -19,6 +19,7 @@ from nic.api import (
     org,
     practices,
     reference,
+    search,
     sessions,
     threads,
     users,
@@ -77,6 +78,7 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
+        search.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from nic.models.search import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -81,6 +83,7 @@ def run_migrations_online():
             # migrating (set outside any transaction, where SQLite honours it), and checked
             # once done.
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -49,7 +49,11 @@ from nic.models.practices import (
     PracticeTryRevision,
     SchoolLevel,
 )
+from nic.models.search import is_index_table  # and the full-text index's DDL
 from nic.models.tokens import ApiToken
+
+# The full-text index's DDL hooks (no models of its own).
+import nic.models.search  # noqa: F401  isort: skip
 
 __all__ = [
     "EVIDENCE_LABELS",
@@ -105,6 +109,7 @@ __all__ = [
     "User",
     "Visibility",
     "as_utc",
+    "is_index_table",
     "iso_utc",
     "utcnow",
 ]

@@ -23,7 +23,6 @@ from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.models import (
     Group,
-    GroupRole,
     LiveSession,
     Membership,
     Notification,
@@ -32,10 +31,10 @@ from nic.models import (
     Practice,
     Thread,
     User,
-    Visibility,
     utcnow,
 )
 from nic.policy import Person
+from nic.services import visibility
 from nic.services.pagination import KnownTotalPagination
 
 TOPICS_PER_PAGE = 20
@@ -67,24 +66,12 @@ def _joined(query: sa.Select) -> sa.Select:
 
 
 def visible() -> sa.ColumnElement[bool]:
-    """The owner may still see it (mirrors nic.policy; needs `_joined`)."""
+    """The owner may still see it (nic.services.visibility's rules; needs `_joined`)."""
     admin = Owner.is_admin.is_(True)
-    facilitator = sa.or_(admin, Membership.role == GroupRole.FACILITATOR.value)
     return sa.and_(
-        sa.or_(
-            Notification.group_id.is_(None),
-            admin,
-            Group.visibility == Visibility.NETWORK.value,
-            Membership.user_id.is_not(None),
-        ),
-        sa.or_(
-            Notification.thread_id.is_(None),
-            sa.and_(Thread.post_count > 0, sa.or_(Thread.hidden.is_(False), facilitator)),
-        ),
-        sa.or_(
-            Notification.post_id.is_(None),
-            sa.and_(Post.deleted_at.is_(None), sa.or_(Post.hidden.is_(False), facilitator)),
-        ),
+        sa.or_(Notification.group_id.is_(None), visibility.group_seen(admin, Membership)),
+        sa.or_(Notification.thread_id.is_(None), visibility.thread_seen(admin, Membership)),
+        sa.or_(Notification.post_id.is_(None), visibility.post_seen(admin, Membership)),
         # Practices and sessions: the group rule above, and the row still there (they are
         # told only to authors, who may always see their practice, and to members).
         sa.or_(Notification.practice_id.is_(None), Practice.id.is_not(None)),

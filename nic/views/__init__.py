@@ -14,6 +14,7 @@ from nic.views import (
     main,
     notifications,
     practices,
+    search,
     security,
     threads,
     tokens,
@@ -35,5 +36,6 @@ def blueprints() -> list[Blueprint]:
         practices.bp,
         live.bp,
         notifications.bp,
+        search.bp,
         admin.bp,
     ]

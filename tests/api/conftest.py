@@ -65,6 +65,7 @@ OPERATIONS = {
     ("put", "/api/v1/groups/{group_id}/follow"),
     ("get", "/api/v1/users/me/preferences"),
     ("patch", "/api/v1/users/me/preferences"),
+    ("get", "/api/v1/search"),
 }
 
 

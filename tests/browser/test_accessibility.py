@@ -106,6 +106,7 @@ MEMBER_PAGES = [
     "/practices/{practice}/compare?from=1&to=2",
     "/practices/{practice}/compare?from=1&to=2&view=inline", "/schools/{school}",
     "/notifications", "/notifications?unread=1", "/settings/following", "/settings/notifications",
+    "/search?q=coaching", "/search?q=zzzz", "/search?q=" + "x" * 600,
 ]  # fmt: skip
 
 

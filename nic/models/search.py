@@ -1,0 +1,82 @@
+"""The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL GIN indexes.
+
+On SQLite, `post_fts` and `thread_fts` are external-content FTS5 tables over
+post.body and thread.title (porter stemming, diacritics folded); triggers
+keep them in step with every insert, edit and delete, in the same
+transaction. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
+the same columns serve the same queries (nic.services.search). Who may see
+a match is never in the index: the search query joins it to the rows and
+asks the visibility rules there, so hiding, deleting, moving and leaving a
+group show in the very next search.
+
+`create_all` (the tests) gets the same DDL through the metadata events below;
+migration 0012 has its own frozen copy.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from nic.models.discussions import Post, Thread
+
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+PG_CONFIG = "english"
+# (table, FTS table, column): what is indexed.
+INDEXED = (("post", "post_fts", "body"), ("thread", "thread_fts", "title"))
+SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _column in INDEXED}  # PostgreSQL's
+
+
+def sqlite_ddl(table: str, fts: str, column: str) -> list[str]:
+    """The FTS5 table over `table.column` and the triggers that keep it."""
+    # The names are this module's constants, never input.
+    insert = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
+    delete = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "
+        f"content_rowid='id', tokenize='{TOKENIZE}')",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def pg_index_ddl(table: str, column: str) -> str:
+    return (
+        f"CREATE INDEX ix_{table}_search ON {table} "
+        f"USING gin (to_tsvector('{PG_CONFIG}', {column}))"
+    )
+
+
+def is_index_table(name: str) -> bool:
+    """FTS5's own tables (post_fts, post_fts_data, ...): not models, for Alembic to skip."""
+    return any(name == fts or name.startswith(f"{fts}_") for _t, fts, _c in INDEXED)
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:  # fmt: skip
+    """Alembic's filter: the index is migration 0012's (FTS5's tables, and the GIN indexes,
+    which the models do not declare: Alembic cannot compare expressions)."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not is_index_table(name)
+    return not (type_ == "index" and name in SEARCH_INDEXES)
+
+
+def _install() -> None:
+    for model, (table, fts, column) in zip((Post, Thread), INDEXED, strict=True):
+        for statement in sqlite_ddl(table, fts, column):
+            sa.event.listen(
+                model.__table__, "after_create", sa.DDL(statement).execute_if(dialect="sqlite")
+            )
+        sa.event.listen(
+            model.__table__, "before_drop",
+            sa.DDL(f"DROP TABLE IF EXISTS {fts}").execute_if(dialect="sqlite"),
+        )  # fmt: skip
+        sa.event.listen(
+            model.__table__, "after_create",
+            sa.DDL(pg_index_ddl(table, column)).execute_if(dialect="postgresql"),
+        )  # fmt: skip
+
+
+_install()
