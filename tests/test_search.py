@@ -14,8 +14,16 @@ from nic.extensions import db
 from nic.models import Post
 from nic.services import discussions
 from nic.services import groups as groups_service
+from nic.services.live import sessions as live_sessions
 from nic.services.search import Filters, search
-from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.factories import (
+    in_session,
+    make_group,
+    make_reply,
+    make_session,
+    make_thread,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -221,3 +229,21 @@ def test_the_index_can_be_rebuilt(app, corpus):
     result = app.test_cli_runner().invoke(args=["rebuild-search"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert found(corpus["maria"], "debrief ") == [("post", corpus["reply"].id)]
+
+
+def test_live_sessions_by_title_and_agenda_only_for_who_may_see_them(corpus):
+    open_session = make_session(corpus["facilitator"], corpus["open_group"], "Walkthrough norms")
+    private_session = make_session(corpus["facilitator"], corpus["private"], "Budget walkthrough")
+    fields = live_sessions.SessionFields(
+        open_session.title, "1. Calibrate on the look-for rubric", open_session.starts_at,
+        open_session.ends_at,
+    )  # fmt: skip
+    live_sessions.update_session(in_session(corpus["facilitator"], open_session.id), fields)
+    assert found(corpus["james"], "calibrate ") == [("session", open_session.id)]
+    assert found(corpus["james"], "walkthrough ", kind="session") == [("session", open_session.id)]
+    assert set(found(corpus["maria"], "walkthrough ", kind="session")) == {
+        ("session", open_session.id), ("session", private_session.id),
+    }  # fmt: skip
+    assert found(corpus["outsider"], "budget ", kind="session") == []
+    hit = search(corpus["james"], "calibrate ").hits[0]
+    assert hit.url == f"/sessions/{open_session.id}" and "<mark>Calibrate</mark>" in hit.snippet

@@ -16,7 +16,7 @@ bp = ApiBlueprint("api_search", __name__, tag="Search", description="Find what y
 @bp.arguments(SearchArgs, location="query")
 @bp.response(200, page_of(SearchHitSchema))
 def search_all(args: dict):
-    """Threads and posts you may see matching `q`, best first (or newest), a page at a time."""
+    """Threads, posts and live sessions you may see matching `q`, best first (or newest)."""
     filters = search.Filters(
         kind=args.get("kind"), group_id=args.get("group_id"), thread_id=args.get("thread_id"),
         author_id=args.get("author_id"), job_role=args.get("job_role"),
