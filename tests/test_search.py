@@ -19,6 +19,7 @@ from nic.services.search import Filters, search
 from tests.factories import (
     in_session,
     make_group,
+    make_practice,
     make_reply,
     make_session,
     make_thread,
@@ -247,3 +248,21 @@ def test_live_sessions_by_title_and_agenda_only_for_who_may_see_them(corpus):
     assert found(corpus["outsider"], "budget ", kind="session") == []
     hit = search(corpus["james"], "calibrate ").hits[0]
     assert hit.url == f"/sessions/{open_session.id}" and "<mark>Calibrate</mark>" in hit.snippet
+
+
+def test_practices_published_and_shared_with_the_viewer(corpus):
+    body = "## What we did\n\nA two-question exit ticket, daily."
+    network_wide = make_practice(corpus["maria"], "Exit tickets that teach", body=body)
+    group_only = make_practice(corpus["maria"], "Private exit ticket routine",
+                               group=corpus["private"])  # fmt: skip
+    draft = make_practice(corpus["maria"], "Exit ticket draft", publish=False)
+    assert set(found(corpus["james"], "exit ticket ", kind="practice")) == {
+        ("practice", network_wide.id)
+    }
+    assert set(found(corpus["maria"], "exit ticket ", kind="practice")) == {
+        ("practice", network_wide.id), ("practice", group_only.id),
+    }  # fmt: skip
+    assert ("practice", draft.id) not in found(corpus["maria"], "draft ")
+    hit = next(h for h in search(corpus["james"], "daily ").hits if h.kind == "practice")
+    assert hit.url == f"/practices/{network_wide.id}" and hit.group_name == "Whole network"
+    assert "<mark>daily</mark>" in hit.snippet

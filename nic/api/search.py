@@ -27,7 +27,8 @@ def search_all(args: dict):
     items = [
         {
             "kind": hit.kind, "id": hit.id, "title": hit.title, "snippet": str(hit.snippet),
-            "url": hit.url, "group": {"id": hit.group_id, "name": hit.group_name},
+            "url": hit.url,
+            "group": {"id": hit.group_id, "name": hit.group_name} if hit.group_id else None,
             "author": {"id": hit.author_id, "name": hit.author_name},
             "created_at": hit.created_at, "score": hit.score,
         }

@@ -1,8 +1,9 @@
 """The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL GIN indexes.
 
-On SQLite, `post_fts`, `thread_fts` and `live_session_fts` are external-content
-FTS5 tables over post.body, thread.title and a session's title and agenda (porter
-stemming, diacritics folded); triggers
+On SQLite, `post_fts`, `thread_fts`, `live_session_fts` and `practice_fts` are
+external-content FTS5 tables over post.body, thread.title, a session's title and
+agenda and a practice's title, summary and write-up (porter stemming, diacritics
+folded); triggers
 keep them in step with every insert, edit and delete, in the same
 transaction. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
 the same columns serve the same queries (nic.services.search). Who may see
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from nic.models.discussions import Post, Thread
 from nic.models.live import LiveSession
+from nic.models.practices import Practice
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
@@ -28,6 +30,7 @@ INDEXED = (
     ("post", "post_fts", ("body",)),
     ("thread", "thread_fts", ("title",)),
     ("live_session", "live_session_fts", ("title", "agenda")),
+    ("practice", "practice_fts", ("title", "summary", "body")),
 )
 SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _columns in INDEXED}  # PostgreSQL's
 
@@ -80,7 +83,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool,
 
 
 def _install() -> None:
-    for model, (table, fts, columns) in zip((Post, Thread, LiveSession), INDEXED, strict=True):
+    models = (Post, Thread, LiveSession, Practice)
+    for model, (table, fts, columns) in zip(models, INDEXED, strict=True):
         for statement in sqlite_ddl(table, fts, columns):
             sa.event.listen(
                 model.__table__, "after_create", sa.DDL(statement).execute_if(dialect="sqlite")

@@ -28,16 +28,28 @@ from sqlalchemy.orm import aliased
 from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
-from nic.models import Group, LiveSession, Membership, Post, Thread, User
+from nic.models import (
+    Group,
+    LiveSession,
+    Membership,
+    Post,
+    Practice,
+    PracticeAuthor,
+    Thread,
+    User,
+)
 from nic.models.search import INDEXED, PG_CONFIG
 from nic.policy import Actor
 from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
 
 PER_PAGE = 20
-KINDS = ("thread", "post", "session")
-KIND_LABELS = {"thread": "Threads", "post": "Posts", "session": "Live sessions"}
+KINDS = ("thread", "post", "practice", "session")
+KIND_LABELS = {
+    "thread": "Threads", "post": "Posts", "practice": "Practices", "session": "Live sessions",
+}  # fmt: skip
 SORTS = ("relevance", "newest")
+WHOLE_NETWORK = "Whole network"
 _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control characters
 SNIPPET_WORDS = 24
 TITLE_WEIGHT = 2.0
@@ -64,7 +76,7 @@ class Hit:
     title: str
     snippet: Markup
     url: str
-    group_id: int
+    group_id: int | None  # None: a practice shared with the whole network
     group_name: str
     author_id: int
     author_name: str
@@ -173,9 +185,16 @@ class _Source:
             query = query.select_from(self.model)
         if self.model is Post:
             query = query.join(Thread, Thread.id == Post.thread_id)
-        return query.join(Group, Group.id == self.group_id).where(condition), relevance
+        # A network-wide practice belongs to no group.
+        join = query.outerjoin if self.model is Practice else query.join
+        return join(Group, Group.id == self.group_id).where(condition), relevance
 
-    def seen(self, admin: bool, mine) -> list[sa.ColumnElement[bool]]:
+    def seen(self, admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+        if self.model is Practice:
+            is_author = sa.exists().where(
+                PracticeAuthor.practice_id == Practice.id, PracticeAuthor.user_id == viewer_id
+            )
+            return [visibility.practice_seen(admin, mine, is_author)]
         clauses = [visibility.group_seen(admin, mine)]
         if self.model in (Post, Thread):
             clauses.append(visibility.thread_seen(admin, mine))
@@ -192,6 +211,9 @@ _SOURCES = {
     "session": _Source("session", LiveSession, "live_session_fts",
                        (LiveSession.title, LiveSession.agenda), 1, TITLE_WEIGHT,
                        LiveSession.starts_at, LiveSession.created_by_id, LiveSession.group_id),
+    "practice": _Source("practice", Practice, "practice_fts",
+                        (Practice.title, Practice.summary, Practice.body), 2, 1.5,
+                        Practice.published_at, Practice.created_by_id, Practice.group_id),
 }  # fmt: skip
 
 
@@ -212,7 +234,7 @@ def _selects(user: Actor, expression: str, filters: Filters, kinds: tuple[str, .
         query = (
             query.outerjoin(mine, sa.and_(mine.group_id == Group.id, mine.user_id == user.id))
             .join(author, author.id == source.author_id)
-            .where(*source.seen(admin, mine))
+            .where(*source.seen(admin, mine, user.id))
             .where(*_filter_clauses(filters, source, author))
         )
         parts.append(query)
@@ -249,7 +271,9 @@ def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
             continue
-        title = LiveSession.title if source.model is LiveSession else Thread.title
+        title = {LiveSession: LiveSession.title, Practice: Practice.title}.get(
+            source.model, Thread.title
+        )
         query, _relevance = source.base(
             expression, source.model.id, title, source.snippet(expression).label("snippet"),
             Group.id, Group.name, author.id, author.name,
@@ -260,7 +284,10 @@ def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
     return found
 
 
-_URLS = {"post": "/posts/{}", "thread": "/threads/{}", "session": "/sessions/{}"}
+_URLS = {
+    "post": "/posts/{}", "thread": "/threads/{}", "session": "/sessions/{}",
+    "practice": "/practices/{}",
+}  # fmt: skip
 
 
 def _url(kind: str, item_id: int) -> str:
@@ -329,7 +356,8 @@ def search(
         hits.append(
             Hit(
                 kind=row.kind, id=row.id, title=title, snippet=mark(snippet or ""),
-                url=_url(row.kind, row.id), group_id=group_id, group_name=group_name,
+                url=_url(row.kind, row.id), group_id=group_id,
+                group_name=group_name or WHOLE_NETWORK,
                 author_id=author_id, author_name=author_name, created_at=row.created_at,
                 score=round(float(row.score or 0), 6), thread_id=row.thread_id,
             )

@@ -1,7 +1,8 @@
-"""search: the full-text index of posts, thread titles and live sessions
+"""search: the full-text index of posts, thread titles, live sessions and practices
 
 SQLite: external-content FTS5 tables post_fts (post.body), thread_fts
-(thread.title) and live_session_fts (title, agenda), porter stemming with diacritics folded, kept by triggers,
+(thread.title), live_session_fts (title, agenda) and practice_fts (title,
+summary, body), porter stemming with diacritics folded, kept by triggers,
 built from the rows there are. PostgreSQL: GIN indexes on
 to_tsvector('english', ...) of the same columns. (The DDL as nic.models.search
 makes it as of this revision.)
@@ -25,6 +26,7 @@ INDEXED = (
     ("post", "post_fts", ("body",)),
     ("thread", "thread_fts", ("title",)),
     ("live_session", "live_session_fts", ("title", "agenda")),
+    ("practice", "practice_fts", ("title", "summary", "body")),
 )
 
 
