@@ -14,8 +14,17 @@ from nic.extensions import db
 from nic.models import Post
 from nic.services import discussions
 from nic.services import groups as groups_service
+from nic.services.live import sessions as live_sessions
 from nic.services.search import Filters, search
-from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.factories import (
+    in_session,
+    make_group,
+    make_practice,
+    make_reply,
+    make_session,
+    make_thread,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -221,3 +230,39 @@ def test_the_index_can_be_rebuilt(app, corpus):
     result = app.test_cli_runner().invoke(args=["rebuild-search"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert found(corpus["maria"], "debrief ") == [("post", corpus["reply"].id)]
+
+
+def test_live_sessions_by_title_and_agenda_only_for_who_may_see_them(corpus):
+    open_session = make_session(corpus["facilitator"], corpus["open_group"], "Walkthrough norms")
+    private_session = make_session(corpus["facilitator"], corpus["private"], "Budget walkthrough")
+    fields = live_sessions.SessionFields(
+        open_session.title, "1. Calibrate on the look-for rubric", open_session.starts_at,
+        open_session.ends_at,
+    )  # fmt: skip
+    live_sessions.update_session(in_session(corpus["facilitator"], open_session.id), fields)
+    assert found(corpus["james"], "calibrate ") == [("session", open_session.id)]
+    assert found(corpus["james"], "walkthrough ", kind="session") == [("session", open_session.id)]
+    assert set(found(corpus["maria"], "walkthrough ", kind="session")) == {
+        ("session", open_session.id), ("session", private_session.id),
+    }  # fmt: skip
+    assert found(corpus["outsider"], "budget ", kind="session") == []
+    hit = search(corpus["james"], "calibrate ").hits[0]
+    assert hit.url == f"/sessions/{open_session.id}" and "<mark>Calibrate</mark>" in hit.snippet
+
+
+def test_practices_published_and_shared_with_the_viewer(corpus):
+    body = "## What we did\n\nA two-question exit ticket, daily."
+    network_wide = make_practice(corpus["maria"], "Exit tickets that teach", body=body)
+    group_only = make_practice(corpus["maria"], "Private exit ticket routine",
+                               group=corpus["private"])  # fmt: skip
+    draft = make_practice(corpus["maria"], "Exit ticket draft", publish=False)
+    assert set(found(corpus["james"], "exit ticket ", kind="practice")) == {
+        ("practice", network_wide.id)
+    }
+    assert set(found(corpus["maria"], "exit ticket ", kind="practice")) == {
+        ("practice", network_wide.id), ("practice", group_only.id),
+    }  # fmt: skip
+    assert ("practice", draft.id) not in found(corpus["maria"], "draft ")
+    hit = next(h for h in search(corpus["james"], "daily ").hits if h.kind == "practice")
+    assert hit.url == f"/practices/{network_wide.id}" and hit.group_name == "Whole network"
+    assert "<mark>daily</mark>" in hit.snippet

@@ -16,7 +16,7 @@ bp = ApiBlueprint("api_search", __name__, tag="Search", description="Find what y
 @bp.arguments(SearchArgs, location="query")
 @bp.response(200, page_of(SearchHitSchema))
 def search_all(args: dict):
-    """Threads and posts you may see matching `q`, best first (or newest), a page at a time."""
+    """Threads, posts and live sessions you may see matching `q`, best first (or newest)."""
     filters = search.Filters(
         kind=args.get("kind"), group_id=args.get("group_id"), thread_id=args.get("thread_id"),
         author_id=args.get("author_id"), job_role=args.get("job_role"),
@@ -27,7 +27,8 @@ def search_all(args: dict):
     items = [
         {
             "kind": hit.kind, "id": hit.id, "title": hit.title, "snippet": str(hit.snippet),
-            "url": hit.url, "group": {"id": hit.group_id, "name": hit.group_name},
+            "url": hit.url,
+            "group": {"id": hit.group_id, "name": hit.group_name} if hit.group_id else None,
             "author": {"id": hit.author_id, "name": hit.author_name},
             "created_at": hit.created_at, "score": hit.score,
         }

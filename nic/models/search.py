@@ -1,7 +1,9 @@
 """The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL GIN indexes.
 
-On SQLite, `post_fts` and `thread_fts` are external-content FTS5 tables over
-post.body and thread.title (porter stemming, diacritics folded); triggers
+On SQLite, `post_fts`, `thread_fts`, `live_session_fts` and `practice_fts` are
+external-content FTS5 tables over post.body, thread.title, a session's title and
+agenda and a practice's title, summary and write-up (porter stemming, diacritics
+folded); triggers
 keep them in step with every insert, edit and delete, in the same
 transaction. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
 the same columns serve the same queries (nic.services.search). Who may see
@@ -18,32 +20,49 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from nic.models.discussions import Post, Thread
+from nic.models.live import LiveSession
+from nic.models.practices import Practice
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
-# (table, FTS table, column): what is indexed.
-INDEXED = (("post", "post_fts", "body"), ("thread", "thread_fts", "title"))
-SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _column in INDEXED}  # PostgreSQL's
+# (table, FTS table, columns): what is indexed.
+INDEXED = (
+    ("post", "post_fts", ("body",)),
+    ("thread", "thread_fts", ("title",)),
+    ("live_session", "live_session_fts", ("title", "agenda")),
+    ("practice", "practice_fts", ("title", "summary", "body")),
+)
+SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _columns in INDEXED}  # PostgreSQL's
 
 
-def sqlite_ddl(table: str, fts: str, column: str) -> list[str]:
-    """The FTS5 table over `table.column` and the triggers that keep it."""
+def sqlite_ddl(table: str, fts: str, columns: tuple[str, ...]) -> list[str]:
+    """The FTS5 table over `table`'s `columns` and the triggers that keep it."""
     # The names are this module's constants, never input.
-    insert = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
-    delete = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"  # noqa: S608
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"  # noqa: S608
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
         f"content_rowid='id', tokenize='{TOKENIZE}')",
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {delete} {insert} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
     ]
 
 
-def pg_index_ddl(table: str, column: str) -> str:
+def pg_document(columns: tuple[str, ...]) -> str:
+    """The text PostgreSQL indexes for these columns (the search query repeats it exactly)."""
+    if len(columns) == 1:
+        return columns[0]
+    return " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+
+
+def pg_index_ddl(table: str, columns: tuple[str, ...]) -> str:
     return (
         f"CREATE INDEX ix_{table}_search ON {table} "
-        f"USING gin (to_tsvector('{PG_CONFIG}', {column}))"
+        f"USING gin (to_tsvector('{PG_CONFIG}', {pg_document(columns)}))"
     )
 
 
@@ -64,8 +83,9 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool,
 
 
 def _install() -> None:
-    for model, (table, fts, column) in zip((Post, Thread), INDEXED, strict=True):
-        for statement in sqlite_ddl(table, fts, column):
+    models = (Post, Thread, LiveSession, Practice)
+    for model, (table, fts, columns) in zip(models, INDEXED, strict=True):
+        for statement in sqlite_ddl(table, fts, columns):
             sa.event.listen(
                 model.__table__, "after_create", sa.DDL(statement).execute_if(dialect="sqlite")
             )
@@ -75,7 +95,7 @@ def _install() -> None:
         )  # fmt: skip
         sa.event.listen(
             model.__table__, "after_create",
-            sa.DDL(pg_index_ddl(table, column)).execute_if(dialect="postgresql"),
+            sa.DDL(pg_index_ddl(table, columns)).execute_if(dialect="postgresql"),
         )  # fmt: skip
 
 

@@ -28,16 +28,28 @@ from sqlalchemy.orm import aliased
 from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
-from nic.models import Group, Membership, Post, Thread, User
+from nic.models import (
+    Group,
+    LiveSession,
+    Membership,
+    Post,
+    Practice,
+    PracticeAuthor,
+    Thread,
+    User,
+)
 from nic.models.search import INDEXED, PG_CONFIG
 from nic.policy import Actor
 from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
 
 PER_PAGE = 20
-KINDS = ("thread", "post")
-KIND_LABELS = {"thread": "Threads", "post": "Posts"}
+KINDS = ("thread", "post", "practice", "session")
+KIND_LABELS = {
+    "thread": "Threads", "post": "Posts", "practice": "Practices", "session": "Live sessions",
+}  # fmt: skip
 SORTS = ("relevance", "newest")
+WHOLE_NETWORK = "Whole network"
 _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control characters
 SNIPPET_WORDS = 24
 TITLE_WEIGHT = 2.0
@@ -64,7 +76,7 @@ class Hit:
     title: str
     snippet: Markup
     url: str
-    group_id: int
+    group_id: int | None  # None: a practice shared with the whole network
     group_name: str
     author_id: int
     author_name: str
@@ -106,92 +118,139 @@ def _fresh(score: sa.ColumnElement, when: sa.ColumnElement) -> sa.ColumnElement[
     return score / (1.0 + _age_days(when) / HALF_LIFE_DAYS)
 
 
+_EMPTY, _SPACE = sa.literal_column("''"), sa.literal_column("' '")
+_CONFIG = sa.literal_column(f"'{PG_CONFIG}'")
+
+
+def _document(columns: tuple[sa.ColumnElement, ...]) -> sa.ColumnElement:
+    """PostgreSQL's indexed text, written exactly as the index's expression (no bound
+    parameters: the planner matches the expression to use the index)."""
+    if len(columns) == 1:
+        return columns[0]
+    text = sa.func.coalesce(columns[0], _EMPTY)
+    for column in columns[1:]:
+        text = text.op("||")(_SPACE).op("||")(sa.func.coalesce(column, _EMPTY))
+    return text
+
+
 @dataclass(frozen=True)
 class _Source:
-    """What one kind matches: the text column, its FTS5 table, and how to select it."""
+    """One kind of result: its rows, their FTS5 table and columns, how they join to their
+    group, and what the viewer must be allowed to see of them."""
 
     kind: str
+    model: type
     fts: str
-    column: sa.ColumnElement
+    columns: tuple[sa.ColumnElement, ...]
+    snippet_column: int  # which column the snippet is cut from
     weight: float
+    when: sa.ColumnElement
+    author_id: sa.ColumnElement
+    group_id: sa.ColumnElement
+
+    def match(self, expression: str):
+        """(the condition, its relevance, higher better; the FTS5 table to select from)."""
+        if _dialect() == "postgresql":
+            vector = sa.func.to_tsvector(_CONFIG, _document(self.columns))
+            query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
+            return vector.op("@@")(query), sa.func.ts_rank_cd(vector, query), None
+        table = sa.table(self.fts, sa.column("rowid"))
+        fts = sa.literal_column(self.fts)
+        condition = fts.op("MATCH")(sa.bindparam("match", expression))
+        return condition, -sa.func.bm25(fts), table
+
+    def snippet(self, expression: str) -> sa.ColumnElement:
+        column = self.columns[self.snippet_column]
+        whole = self.kind == "thread"  # a title: all of it, marked
+        if _dialect() == "postgresql":
+            query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
+            options = (
+                f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true" if whole else
+                f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8, "
+                "MaxFragments=2, FragmentDelimiter=\" … \""
+            )  # fmt: skip
+            return sa.func.ts_headline(_CONFIG, column, query, options)
+        fts = sa.literal_column(self.fts)
+        if whole:
+            return sa.func.highlight(fts, self.snippet_column, _START, _STOP)
+        return sa.func.snippet(fts, self.snippet_column, _START, _STOP, "…", SNIPPET_WORDS)
+
+    def base(self, expression: str, *columns: sa.ColumnElement):
+        """SELECT `columns` of the matching rows, joined to their group (and thread)."""
+        condition, relevance, table = self.match(expression)
+        query = sa.select(*columns)
+        if table is not None:
+            query = query.select_from(table).join(self.model, self.model.id == table.c.rowid)
+        else:
+            query = query.select_from(self.model)
+        if self.model is Post:
+            query = query.join(Thread, Thread.id == Post.thread_id)
+        # A network-wide practice belongs to no group.
+        join = query.outerjoin if self.model is Practice else query.join
+        return join(Group, Group.id == self.group_id).where(condition), relevance
+
+    def seen(self, admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+        if self.model is Practice:
+            is_author = sa.exists().where(
+                PracticeAuthor.practice_id == Practice.id, PracticeAuthor.user_id == viewer_id
+            )
+            return [visibility.practice_seen(admin, mine, is_author)]
+        clauses = [visibility.group_seen(admin, mine)]
+        if self.model in (Post, Thread):
+            clauses.append(visibility.thread_seen(admin, mine))
+        if self.model is Post:
+            clauses.append(visibility.post_seen(admin, mine))
+        return clauses
 
 
 _SOURCES = {
-    "thread": _Source("thread", "thread_fts", Thread.title, TITLE_WEIGHT),
-    "post": _Source("post", "post_fts", Post.body, 1.0),
-}
-
-
-def _match(source: _Source, expression: str):
-    """(the match condition, its relevance: higher is better, FROM clause target or None)."""
-    if _dialect() == "postgresql":
-        config = sa.literal_column(f"'{PG_CONFIG}'")
-        vector = sa.func.to_tsvector(config, source.column)
-        query = sa.func.to_tsquery(config, sa.bindparam("tsq", expression))
-        return vector.op("@@")(query), sa.func.ts_rank_cd(vector, query), None
-    table = sa.table(source.fts, sa.column("rowid"))
-    fts = sa.literal_column(source.fts)
-    condition = fts.op("MATCH")(sa.bindparam("match", expression))
-    return condition, -sa.func.bm25(fts), table
-
-
-def _viewer_membership(user: Actor):
-    mine = aliased(Membership, name="mine")
-    return mine, sa.and_(mine.group_id == Thread.group_id, mine.user_id == user.id)
+    "thread": _Source("thread", Thread, "thread_fts", (Thread.title,), 0, TITLE_WEIGHT,
+                      Thread.last_activity_at, Thread.author_id, Thread.group_id),
+    "post": _Source("post", Post, "post_fts", (Post.body,), 0, 1.0,
+                    Post.created_at, Post.author_id, Thread.group_id),
+    "session": _Source("session", LiveSession, "live_session_fts",
+                       (LiveSession.title, LiveSession.agenda), 1, TITLE_WEIGHT,
+                       LiveSession.starts_at, LiveSession.created_by_id, LiveSession.group_id),
+    "practice": _Source("practice", Practice, "practice_fts",
+                        (Practice.title, Practice.summary, Practice.body), 2, 1.5,
+                        Practice.published_at, Practice.created_by_id, Practice.group_id),
+}  # fmt: skip
 
 
 def _selects(user: Actor, expression: str, filters: Filters, kinds: tuple[str, ...]):
     admin = policy.is_admin(user)
-    mine, on = _viewer_membership(user)
     author = aliased(User, name="author")
     parts = []
     for kind in kinds:
         source = _SOURCES[kind]
-        condition, relevance, table = _match(source, expression)
-        if kind == "post":
-            when, author_id, item_id = Post.created_at, Post.author_id, Post.id
-        else:
-            when, author_id, item_id = Thread.last_activity_at, Thread.author_id, Thread.id
-        score = _fresh(relevance * source.weight, when)
-        query = sa.select(
-            sa.literal(kind).label("kind"), item_id.label("id"), Thread.id.label("thread_id"),
-            score.label("score"), when.label("created_at"),
+        mine = aliased(Membership, name="mine")
+        item_id = source.model.id
+        thread_id = Thread.id if source.model in (Post, Thread) else sa.null()
+        query, relevance = source.base(
+            expression, sa.literal(kind).label("kind"), item_id.label("id"),
+            thread_id.label("thread_id"), source.when.label("created_at"),
         )  # fmt: skip
-        if table is not None:
-            query = query.select_from(table)
-            query = query.join(
-                Post if kind == "post" else Thread,
-                (Post.id if kind == "post" else Thread.id) == table.c.rowid,
-            )
-        else:
-            query = query.select_from(Post if kind == "post" else Thread)
-        if kind == "post":
-            query = query.join(Thread, Thread.id == Post.thread_id)
+        query = query.add_columns(_fresh(relevance * source.weight, source.when).label("score"))
         query = (
-            query.join(Group, Group.id == Thread.group_id)
-            .outerjoin(mine, on)
-            .join(author, author.id == author_id)
-            .where(
-                condition,
-                visibility.group_seen(admin, mine),
-                visibility.thread_seen(admin, mine),
-            )
+            query.outerjoin(mine, sa.and_(mine.group_id == Group.id, mine.user_id == user.id))
+            .join(author, author.id == source.author_id)
+            .where(*source.seen(admin, mine, user.id))
+            .where(*_filter_clauses(filters, source, author))
         )
-        if kind == "post":
-            query = query.where(visibility.post_seen(admin, mine))
-        query = query.where(*_filter_clauses(filters, author, author_id, when))
         parts.append(query)
     return parts
 
 
-def _filter_clauses(filters: Filters, author, author_id, when) -> list[sa.ColumnElement[bool]]:
+def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.ColumnElement[bool]]:
     clauses = []
+    when = source.when
     if filters.group_id is not None:
-        clauses.append(Thread.group_id == filters.group_id)
+        clauses.append(Group.id == filters.group_id)
     if filters.thread_id is not None:
-        clauses.append(Thread.id == filters.thread_id)
+        clauses.append(Thread.id == filters.thread_id if source.model in (Post, Thread)
+                       else sa.false())  # fmt: skip
     if filters.author_id is not None:
-        clauses.append(author_id == filters.author_id)
+        clauses.append(source.author_id == filters.author_id)
     if filters.job_role is not None:
         clauses.append(author.job_role == filters.job_role)
     if filters.school_id is not None:
@@ -203,61 +262,36 @@ def _filter_clauses(filters: Filters, author, author_id, when) -> list[sa.Column
     return clauses
 
 
-def _snippets(user: Actor, expression: str, rows: list) -> dict[tuple[str, int], tuple[str, ...]]:
-    """(kind, id) -> (title, snippet, group id, group name, author id, author name): one query
-    per kind on the page."""
+def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
+    """(kind, id) -> (title, snippet, group id, group name, author id, author name): one
+    query per kind on the page."""
     found: dict[tuple[str, int], tuple] = {}
     author = aliased(User, name="author")
-    for kind in KINDS:
+    for kind, source in _SOURCES.items():
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
             continue
-        source = _SOURCES[kind]
-        condition, _relevance, table = _match(source, expression)
-        if _dialect() == "postgresql":
-            config = sa.literal_column(f"'{PG_CONFIG}'")
-            options = (
-                f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8, "
-                'MaxFragments=2, FragmentDelimiter=" … "'
-            )
-            snippet = sa.func.ts_headline(
-                config, source.column, sa.func.to_tsquery(config, sa.bindparam("tsq", expression)),
-                options,
-            )  # fmt: skip
-            if kind == "thread":
-                snippet = sa.func.ts_headline(
-                    config, source.column,
-                    sa.func.to_tsquery(config, sa.bindparam("tsq", expression)),
-                    f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true",
-                )  # fmt: skip
-        else:
-            fts = sa.literal_column(source.fts)
-            if kind == "thread":
-                snippet = sa.func.highlight(fts, 0, _START, _STOP)
-            else:
-                snippet = sa.func.snippet(fts, 0, _START, _STOP, "…", SNIPPET_WORDS)
-        model = Post if kind == "post" else Thread
-        author_id = Post.author_id if kind == "post" else Thread.author_id
-        query = sa.select(model.id, Thread.title, snippet.label("snippet"), Group.id, Group.name,
-                          author.id, author.name)  # fmt: skip
-        if table is not None:
-            query = query.select_from(table).join(model, model.id == table.c.rowid)
-        else:
-            query = query.select_from(model)
-        if kind == "post":
-            query = query.join(Thread, Thread.id == Post.thread_id)
-        query = (
-            query.join(Group, Group.id == Thread.group_id)
-            .join(author, author.id == author_id)
-            .where(condition, model.id.in_(ids))
+        title = {LiveSession: LiveSession.title, Practice: Practice.title}.get(
+            source.model, Thread.title
         )
+        query, _relevance = source.base(
+            expression, source.model.id, title, source.snippet(expression).label("snippet"),
+            Group.id, Group.name, author.id, author.name,
+        )  # fmt: skip
+        query = query.join(author, author.id == source.author_id).where(source.model.id.in_(ids))
         for row in db.session.execute(query):
             found[(kind, row[0])] = tuple(row[1:])
     return found
 
 
+_URLS = {
+    "post": "/posts/{}", "thread": "/threads/{}", "session": "/sessions/{}",
+    "practice": "/practices/{}",
+}  # fmt: skip
+
+
 def _url(kind: str, item_id: int) -> str:
-    return f"/posts/{item_id}" if kind == "post" else f"/threads/{item_id}"
+    return _URLS[kind].format(item_id)
 
 
 def rebuild_index() -> str:
@@ -265,7 +299,7 @@ def rebuild_index() -> str:
     from a backup made without it, say. PostgreSQL's GIN indexes are the database's own."""
     if _dialect() != "sqlite":
         return "PostgreSQL keeps its search indexes itself: nothing to rebuild."
-    for _table, fts, _column in INDEXED:
+    for _table, fts, _columns in INDEXED:
         db.session.execute(sa.text(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"))  # noqa: S608 (a constant name)
     db.session.commit()
     return "Search index rebuilt."
@@ -315,14 +349,15 @@ def search(
         .offset((page - 1) * per_page)
     ).all()
     total = sum(counts[kind] for kind in kinds)
-    details = _snippets(user, expression, rows)
+    details = _details(expression, rows)
     hits = []
     for row in rows:
         title, snippet, group_id, group_name, author_id, author_name = details[(row.kind, row.id)]
         hits.append(
             Hit(
                 kind=row.kind, id=row.id, title=title, snippet=mark(snippet or ""),
-                url=_url(row.kind, row.id), group_id=group_id, group_name=group_name,
+                url=_url(row.kind, row.id), group_id=group_id,
+                group_name=group_name or WHOLE_NETWORK,
                 author_id=author_id, author_name=author_name, created_at=row.created_at,
                 score=round(float(row.score or 0), 6), thread_id=row.thread_id,
             )

@@ -9,7 +9,9 @@ group, outer-joined (its columns NULL for outsiders):
 - group_seen:  policy.can_view_group (network groups, one's own, admins);
 - thread_seen: policy.can_view_thread (not emptied by deletes; hidden only
   for the group's facilitators and admins);
-- post_seen:   a post whose text may be shown (policy.can_view_post_body).
+- post_seen:   a post whose text may be shown (policy.can_view_post_body);
+- practice_seen: policy.can_view_practice, for published practices (its
+  authors, the network for a network-wide one, else its group's members).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from nic.models import Group, GroupRole, Post, Thread, Visibility
+from nic.models import Group, GroupRole, Post, Practice, PracticeStatus, Thread, Visibility
 
 Admin = sa.ColumnElement[bool] | bool
 
@@ -50,4 +52,15 @@ def thread_seen(admin: Admin, membership: Any) -> sa.ColumnElement[bool]:
 def post_seen(admin: Admin, membership: Any) -> sa.ColumnElement[bool]:
     return sa.and_(
         Post.deleted_at.is_(None), sa.or_(Post.hidden.is_(False), facilitates(admin, membership))
+    )
+
+
+def practice_seen(
+    admin: Admin, membership: Any, is_author: sa.ColumnElement[bool]
+) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Practice.status == PracticeStatus.PUBLISHED.value,
+        sa.or_(
+            Practice.group_id.is_(None), _admin(admin), membership.user_id.is_not(None), is_author
+        ),
     )

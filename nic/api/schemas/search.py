@@ -43,7 +43,9 @@ class SearchHitSchema(ApiSchema):
         metadata={"description": "HTML: the text escaped, matched words in <mark>."}
     )
     url = fields.String()
-    group = fields.Nested(RefSchema)
+    group = fields.Nested(
+        RefSchema, allow_none=True, metadata={"description": "null: shared network-wide."}
+    )
     author = fields.Nested(RefSchema)
     created_at = UtcDateTime()
     score = fields.Float()

@@ -1,7 +1,8 @@
-"""search: the full-text index of posts and thread titles
+"""search: the full-text index of posts, thread titles, live sessions and practices
 
-SQLite: external-content FTS5 tables post_fts (post.body) and thread_fts
-(thread.title), porter stemming with diacritics folded, kept by triggers,
+SQLite: external-content FTS5 tables post_fts (post.body), thread_fts
+(thread.title), live_session_fts (title, agenda) and practice_fts (title,
+summary, body), porter stemming with diacritics folded, kept by triggers,
 built from the rows there are. PostgreSQL: GIN indexes on
 to_tsvector('english', ...) of the same columns. (The DDL as nic.models.search
 makes it as of this revision.)
@@ -21,38 +22,52 @@ branch_labels = None
 depends_on = None
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
-INDEXED = (("post", "post_fts", "body"), ("thread", "thread_fts", "title"))
+INDEXED = (
+    ("post", "post_fts", ("body",)),
+    ("thread", "thread_fts", ("title",)),
+    ("live_session", "live_session_fts", ("title", "agenda")),
+    ("practice", "practice_fts", ("title", "summary", "body")),
+)
 
 
-def _sqlite_ddl(table, fts, column):
-    insert = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"
-    delete = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+def _sqlite_ddl(table, fts, columns):
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
         f"content_rowid='id', tokenize='{TOKENIZE}')",
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN {delete} {insert} END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
     ]
 
 
+def _pg_document(columns):
+    if len(columns) == 1:
+        return columns[0]
+    return " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+
+
 def upgrade():
     dialect = op.get_bind().dialect.name
-    for table, fts, column in INDEXED:
+    for table, fts, columns in INDEXED:
         if dialect == "sqlite":
-            for statement in _sqlite_ddl(table, fts, column):
+            for statement in _sqlite_ddl(table, fts, columns):
                 op.execute(statement)
         elif dialect == "postgresql":
             op.execute(
                 f"CREATE INDEX ix_{table}_search ON {table} "
-                f"USING gin (to_tsvector('english', {column}))"
+                f"USING gin (to_tsvector('english', {_pg_document(columns)}))"
             )
 
 
 def downgrade():
     dialect = op.get_bind().dialect.name
-    for table, fts, _column in INDEXED:
+    for table, fts, _columns in INDEXED:
         if dialect == "sqlite":
             for suffix in ("ai", "ad", "au"):
                 op.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
