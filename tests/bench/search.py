@@ -38,13 +38,11 @@ import argparse
 import contextlib
 import html
 import json
-import math
 import os
 import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,9 +59,9 @@ sys.path.insert(1, str(ROOT))
 
 import pages_data as data  # noqa: E402
 from fanout import free_port, start_server, stop_server  # noqa: E402
-from pages import sequential, sign_in, wait_until_answers  # noqa: E402
+from pages import percentile, sequential, sign_in, wait_until_answers  # noqa: E402
+from post_latency import bench_env, migrate, scratch_database, tree_description  # noqa: E402
 
-SECRET = "search-bench-secret"
 SCRATCH_DB = "nic_search_bench"
 GROUPS, PRIVATE_GROUPS, PEOPLE = 25, 5, 150
 READER_EMAIL = "reader@example.org"
@@ -94,65 +92,6 @@ CASES = (
     ("common + group", "students ", True),
 )
 STATEMENT_NAMES = ("counts", "page", "snippets (thread)", "snippets (post)", "other")
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
-# --------------------------------------------------------------------------- databases
-
-
-@contextlib.contextmanager
-def scratch_database(database_url: str | None, work: Path) -> Iterator[str]:
-    """A SQLite file in `work`, or `nic_search_bench` made on the server of `database_url`
-    (refused if it exists: never dropped unless this run made it), dropped at the end."""
-    if database_url is None:
-        yield f"sqlite:///{work / 'search.sqlite3'}"
-        return
-    import sqlalchemy as sa
-
-    url = sa.make_url(database_url)
-    if not url.drivername.startswith("postgresql"):
-        raise SystemExit("--database-url takes a PostgreSQL URL (SQLite is the default)")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            exists = conn.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": SCRATCH_DB}
-            )
-            if exists:
-                raise SystemExit(f"database {SCRATCH_DB} exists already; drop it or keep it")
-            conn.execute(sa.text(f"CREATE DATABASE {SCRATCH_DB}"))
-        try:
-            yield url.set(database=SCRATCH_DB).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
-    finally:
-        admin.dispose()
-
-
-def bench_env(db_url: str, work: Path) -> dict[str, str]:
-    return {
-        "NIC_DATABASE_URL": db_url,
-        "NIC_SECRET_KEY": SECRET,
-        "NIC_RATELIMIT_STORAGE_URI": "memory://",
-        "NIC_JOBS_DATABASE": str(work / "jobs.sqlite3"),
-        "NIC_MAIL_OUTBOX": str(work / "outbox"),
-        "NIC_ASYNC_MODE": "threading",
-    }
-
-
-def migrate(env: dict[str, str]) -> None:
-    full = {**os.environ, **env}
-    full.pop("NIC_MESSAGE_QUEUE", None)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=full, check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- data
@@ -557,19 +496,6 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tree_description() -> str:
-    git = ["git", "--no-optional-locks", "-C", str(ROOT)]
-    try:
-        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        paths = ["nic", "templates", "wsgi.py"]
-        status = subprocess.run([*git, "status", "--porcelain", *paths], capture_output=True,
-                                text=True, check=True).stdout.splitlines()  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return f"{ROOT} (not a git checkout)"
-    return commit + (f" + {len(status)} changed files under nic/" if status else "")
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000, help="posts (default 100,000)")
@@ -602,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     print(f"measuring {tree}; work directory {work}", flush=True)
     try:
-        with scratch_database(args.database_url, work) as db_url:
+        with scratch_database(args.database_url, work, SCRATCH_DB) as db_url:
             env = bench_env(db_url, work)
             migrate(env)
             os.environ.update(env)
