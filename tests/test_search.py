@@ -14,6 +14,7 @@ from nic.extensions import db
 from nic.models import Post
 from nic.services import discussions
 from nic.services import groups as groups_service
+from nic.services import search as search_service
 from nic.services.live import sessions as live_sessions
 from nic.services.search import Filters, search
 from tests.factories import (
@@ -266,3 +267,13 @@ def test_practices_published_and_shared_with_the_viewer(corpus):
     hit = next(h for h in search(corpus["james"], "daily ").hits if h.kind == "practice")
     assert hit.url == f"/practices/{network_wide.id}" and hit.group_name == "Whole network"
     assert "<mark>daily</mark>" in hit.snippet
+
+
+def test_counts_stop_at_a_thousand(corpus, monkeypatch):
+    monkeypatch.setattr(search_service, "COUNT_CAP", 3)
+    for n in range(5):
+        make_reply(corpus["coaching"], corpus["james"], f"Rubric {n}")
+    results = search(corpus["maria"], "rubric ")
+    assert results.counts["post"] == 4 and results.count_label("post") == "3+"
+    # The pages go as far as the cap (50 pages of 20 at 1,000); the page itself lists all.
+    assert results.total == 3 and len(results.hits) == 5

@@ -6,8 +6,8 @@ the query (nic.services.visibility joined to the match), so results, totals,
 counts by kind and snippets never include what a page would then hide; an
 edit, a delete, a hide or leaving a group shows in the very next search.
 
-Two queries per page whatever the size: the page of matches (with the total,
-a window count) and their snippets; one more for the counts by kind.
+Three queries a page whatever the size: the counts by kind (each counted up to
+COUNT_CAP: "1,000+"), the page of matches, and their snippets (one per kind shown).
 
 Ranking: the database's relevance (FTS5's bm25, PostgreSQL's ts_rank_cd), a
 title match counting double, scaled by recent activity (a year-old post
@@ -54,6 +54,7 @@ _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control
 SNIPPET_WORDS = 24
 TITLE_WEIGHT = 2.0
 HALF_LIFE_DAYS = 365
+COUNT_CAP = 1000  # counts above it show as "1,000+" (counting every match cost most)
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,19 @@ class Results:
     query: str
     hits: list[Hit]
     pagination: KnownTotalPagination
-    counts: dict[str, int] = field(default_factory=dict)  # by kind, before the kind filter
+    # By kind, before the kind filter; COUNT_CAP + 1 means "more than COUNT_CAP".
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return self.pagination.total or 0
+
+    def count_label(self, kind: str | None = None) -> str:
+        """A kind's count (None: all kinds) as the page shows it: "12", "1,000+"."""
+        counts = [self.counts[kind]] if kind else list(self.counts.values())
+        more = any(count > COUNT_CAP for count in counts)
+        shown = sum(min(count, COUNT_CAP) for count in counts)
+        return f"{shown:,}+" if more else f"{shown:,}"
 
 
 def mark(snippet: str) -> Markup:
@@ -217,28 +226,48 @@ _SOURCES = {
 }  # fmt: skip
 
 
-def _selects(user: Actor, expression: str, filters: Filters, kinds: tuple[str, ...]):
+# Built once: a fresh alias per call cost more than running a rare word's query.
+_AUTHOR = aliased(User, name="author")
+_MINE = aliased(Membership, name="mine")
+
+
+def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ranked: bool):
+    """One kind's matches the user may see, filtered: ranked (kind, id, thread, when, score)
+    for the page, or just the kind for counting (no ranking, no author unless filtered)."""
     admin = policy.is_admin(user)
-    author = aliased(User, name="author")
-    parts = []
-    for kind in kinds:
-        source = _SOURCES[kind]
-        mine = aliased(Membership, name="mine")
-        item_id = source.model.id
+    if ranked:
         thread_id = Thread.id if source.model in (Post, Thread) else sa.null()
-        query, relevance = source.base(
-            expression, sa.literal(kind).label("kind"), item_id.label("id"),
+        columns = (
+            sa.literal(source.kind).label("kind"), source.model.id.label("id"),
             thread_id.label("thread_id"), source.when.label("created_at"),
         )  # fmt: skip
+    else:
+        columns = (sa.literal(source.kind).label("kind"),)
+    query, relevance = source.base(expression, *columns)
+    if ranked:
         query = query.add_columns(_fresh(relevance * source.weight, source.when).label("score"))
-        query = (
-            query.outerjoin(mine, sa.and_(mine.group_id == Group.id, mine.user_id == user.id))
-            .join(author, author.id == source.author_id)
-            .where(*source.seen(admin, mine, user.id))
-            .where(*_filter_clauses(filters, source, author))
+    query = query.outerjoin(
+        _MINE, sa.and_(_MINE.group_id == Group.id, _MINE.user_id == user.id)
+    ).where(*source.seen(admin, _MINE, user.id), *_filter_clauses(filters, source, _AUTHOR))
+    if ranked or filters.job_role is not None or filters.school_id is not None:
+        query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
+    return query
+
+
+def _counts(user: Actor, expression: str, filters: Filters) -> dict[str, int]:
+    """How many matches of each kind, counted up to COUNT_CAP + 1 ("1,000+")."""
+    arms = [
+        sa.select(sa.literal(kind).label("kind"), sa.func.count().label("n")).select_from(
+            _arm(user, _SOURCES[kind], expression, filters, ranked=False)
+            .limit(COUNT_CAP + 1)
+            .subquery(f"{kind}_found")
         )
-        parts.append(query)
-    return parts
+        for kind in KINDS
+    ]
+    counts = dict.fromkeys(KINDS, 0)
+    for kind, count in db.session.execute(sa.union_all(*arms)):
+        counts[kind] = count
+    return counts
 
 
 def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.ColumnElement[bool]]:
@@ -266,7 +295,7 @@ def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
     """(kind, id) -> (title, snippet, group id, group name, author id, author name): one
     query per kind on the page."""
     found: dict[tuple[str, int], tuple] = {}
-    author = aliased(User, name="author")
+    author = _AUTHOR
     for kind, source in _SOURCES.items():
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
@@ -330,14 +359,10 @@ def search(
         search_query.to_tsquery(parsed) if _dialect() == "postgresql"
         else search_query.to_fts5(parsed)
     )  # fmt: skip
-    everything = sa.union_all(*_selects(user, expression, filters, KINDS)).subquery("found")
-    counts = dict.fromkeys(KINDS, 0)
-    for kind, count in db.session.execute(
-        sa.select(everything.c.kind, sa.func.count()).group_by(everything.c.kind)
-    ):
-        counts[kind] = count
+    counts = _counts(user, expression, filters)
     kinds = (filters.kind,) if filters.kind else KINDS
-    shown = sa.union_all(*_selects(user, expression, filters, kinds)).subquery("shown")
+    arms = [_arm(user, _SOURCES[kind], expression, filters, ranked=True) for kind in kinds]
+    shown = sa.union_all(*arms).subquery("shown")
     order = (
         [shown.c.created_at.desc(), shown.c.id.desc()] if filters.sort == "newest"
         else [shown.c.score.desc(), shown.c.created_at.desc(), shown.c.id.desc()]
@@ -348,7 +373,7 @@ def search(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    total = sum(counts[kind] for kind in kinds)
+    total = sum(min(counts[kind], COUNT_CAP) for kind in kinds)
     details = _details(expression, rows)
     hits = []
     for row in rows:

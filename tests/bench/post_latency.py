@@ -77,10 +77,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 @contextlib.contextmanager
-def scratch_database(database_url: str | None, work: Path) -> Iterator[str]:
+def scratch_database(database_url: str | None, work: Path, name: str = SCRATCH_DB) -> Iterator[str]:
     """The URL to measure: a SQLite file in `work`, or a PostgreSQL database made for the run.
 
-    PostgreSQL: `nic_bench` is created on the server of `database_url` (which
+    PostgreSQL: `name` (`nic_bench`) is created on the server of `database_url` (which
     must not have one already: it is never dropped unless this run made it)
     and dropped when the block ends; the database named in the URL is only
     used to connect.
@@ -97,16 +97,16 @@ def scratch_database(database_url: str | None, work: Path) -> Iterator[str]:
     try:
         with admin.connect() as conn:
             exists = conn.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": SCRATCH_DB}
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             )
             if exists:
-                raise SystemExit(f"database {SCRATCH_DB} exists already; drop it or keep it")
-            conn.execute(sa.text(f"CREATE DATABASE {SCRATCH_DB}"))
+                raise SystemExit(f"database {name} exists already; drop it or keep it")
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
         try:
-            yield url.set(database=SCRATCH_DB).render_as_string(hide_password=False)
+            yield url.set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     finally:
         admin.dispose()
 
