@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import sqlalchemy as sa
-
-from nic.extensions import db
-from nic.models import Notification
 from nic.services import discussions, notification_feed, practices
 from nic.services.live import chat as live_chat
 from tests.factories import (
@@ -19,15 +15,7 @@ from tests.factories import (
     make_thread,
     make_user,
 )
-
-
-def kinds(user) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        sa.select(Notification.kind, Notification.count)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id)
-    )
-    return [tuple(row) for row in rows]
+from tests.test_notifications import kinds
 
 
 def test_an_edit_tells_only_the_people_it_newly_mentions(app):

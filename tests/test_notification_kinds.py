@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import sqlalchemy as sa
-
-from nic.extensions import db
-from nic.models import Notification
 from nic.services import notification_feed, practices, reminders, tries
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
@@ -19,15 +15,7 @@ from tests.factories import (
     make_session,
     make_user,
 )
-
-
-def kinds(user) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        sa.select(Notification.kind, Notification.count)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id)
-    )
-    return [tuple(row) for row in rows]
+from tests.test_notifications import kinds
 
 
 def summaries(user) -> list[str]:
