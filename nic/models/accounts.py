@@ -70,6 +70,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # What search finds a person by: name, job role, school (nic.services.search_documents).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # When the owner opened the link mailed to `email` (None: not yet, so they may not
     # write; nic.policy.may_write). Changing the address needs a link to the new one.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

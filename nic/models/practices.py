@@ -101,6 +101,8 @@ class Practice(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text)
     # The practices its write-up links to ("3,17"), found when written.
     practice_links: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    # Its labels and attachment captions, for search (nic.services.search_documents).
+    search_extra: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(16), default=PracticeStatus.DRAFT.value)
     # None: the whole network; else only members of this group see it.
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("peer_group.id", ondelete="CASCADE"))

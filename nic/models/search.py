@@ -1,27 +1,30 @@
 """The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL GIN indexes.
 
-On SQLite, `post_fts`, `thread_fts`, `live_session_fts` and `practice_fts` are
-external-content FTS5 tables over post.body, thread.title, a session's title and
-agenda and a practice's title, summary and write-up (porter stemming, diacritics
-folded); triggers
-keep them in step with every insert, edit and delete, in the same
-transaction. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
+On SQLite, the `*_fts` tables of INDEXED are external-content FTS5 tables over
+post.body, thread.title, a session's title and agenda, a practice's title,
+summary, write-up and `search_extra` (its tags and attachment captions), a
+chat message's text, a tried-it report's notes, and a person's `search_text`
+(name, job role, school); porter stemming, diacritics folded. Triggers keep
+them in step with every insert, edit and delete, in the same transaction.
+The two columns that hold text from other rows are kept by
+nic.services.search_documents. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
 the same columns serve the same queries (nic.services.search). Who may see
 a match is never in the index: the search query joins it to the rows and
 asks the visibility rules there, so hiding, deleting, moving and leaving a
 group show in the very next search.
 
 `create_all` (the tests) gets the same DDL through the metadata events below;
-migration 0012 has its own frozen copy.
+migrations 0012 and 0014 have their own frozen copies.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from nic.models.accounts import User
 from nic.models.discussions import Post, Thread
-from nic.models.live import LiveSession
-from nic.models.practices import Practice
+from nic.models.live import ChatMessage, LiveSession
+from nic.models.practices import Practice, PracticeTry
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
@@ -30,7 +33,10 @@ INDEXED = (
     ("post", "post_fts", ("body",)),
     ("thread", "thread_fts", ("title",)),
     ("live_session", "live_session_fts", ("title", "agenda")),
-    ("practice", "practice_fts", ("title", "summary", "body")),
+    ("practice", "practice_fts", ("title", "summary", "body", "search_extra")),
+    ("chat_message", "chat_message_fts", ("body",)),
+    ("practice_try", "practice_try_fts", ("changes", "observations")),
+    ("user", "user_fts", ("search_text",)),
 )
 SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _columns in INDEXED}  # PostgreSQL's
 
@@ -46,9 +52,9 @@ def sqlite_ddl(table: str, fts: str, columns: tuple[str, ...]) -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
         f"content_rowid='id', tokenize='{TOKENIZE}')",
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN {delete} {insert} END",
+        f'CREATE TRIGGER {fts}_ai AFTER INSERT ON "{table}" BEGIN {insert} END',
+        f'CREATE TRIGGER {fts}_ad AFTER DELETE ON "{table}" BEGIN {delete} END',
+        f'CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON "{table}" BEGIN {delete} {insert} END',
     ]
 
 
@@ -61,7 +67,7 @@ def pg_document(columns: tuple[str, ...]) -> str:
 
 def pg_index_ddl(table: str, columns: tuple[str, ...]) -> str:
     return (
-        f"CREATE INDEX ix_{table}_search ON {table} "
+        f'CREATE INDEX ix_{table}_search ON "{table}" '
         f"USING gin (to_tsvector('{PG_CONFIG}', {pg_document(columns)}))"
     )
 
@@ -83,7 +89,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool,
 
 
 def _install() -> None:
-    models = (Post, Thread, LiveSession, Practice)
+    models = (Post, Thread, LiveSession, Practice, ChatMessage, PracticeTry, User)
     for model, (table, fts, columns) in zip(models, INDEXED, strict=True):
         for statement in sqlite_ddl(table, fts, columns):
             sa.event.listen(

@@ -14,7 +14,7 @@ from nic.database import begin_write
 from nic.errors import Conflict, NotFound, ValidationError
 from nic.extensions import db
 from nic.models import JobRole, School, User, utcnow
-from nic.services import handles, logins
+from nic.services import handles, logins, search_documents
 from nic.services.org import require_admin
 from nic.services.validation import (
     check_characters,
@@ -132,6 +132,7 @@ def create_user(data: NewAccount) -> User:
         is_admin=data.is_admin,
         time_zone=time_zone,
         email_confirmed_at=utcnow() if data.confirmed else None,
+        search_text=search_documents.person_text(name, job_role, school_id),
     )
     db.session.add(user)
     db.session.commit()
@@ -224,6 +225,7 @@ def update_profile(user: User, change: ProfileChange) -> User:
     user.school_id = _check_school(change.school_id)
     user.bio = clean_text("bio", change.bio, max_length=BIO_MAX, required=False)
     user.time_zone = clean_time_zone(change.time_zone)
+    user.search_text = search_documents.person_text(user.name, user.job_role, user.school_id)
     db.session.commit()
     return user
 

@@ -21,6 +21,7 @@ from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, PracticeAttachment, User
 from nic.policy import Actor
+from nic.services import search_documents
 from nic.services.access import load_with_parent
 from nic.services.practices import PracticeAccess, get_practice_for, may_edit
 from nic.services.validation import check_characters, clean_text
@@ -155,6 +156,7 @@ def attach(
     try:
         begin_write()
         db.session.add(attachment)
+        search_documents.refresh_practice(practice.id)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -202,6 +204,7 @@ def remove(user: Actor, attachment_id: int) -> Removed:
     key = attachment.storage_key
     begin_write()
     db.session.delete(attachment)
+    search_documents.refresh_practice(removed.practice_id)
     db.session.commit()
     storage().delete(key)
     return removed

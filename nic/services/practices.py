@@ -31,7 +31,7 @@ from nic.models import (
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import notification_feed, notifications, practice_discussion
+from nic.services import notification_feed, notifications, practice_discussion, search_documents
 from nic.services.access import Access, refusal
 from nic.services.mentions import mentioned_in, render_with_mentions
 from nic.services.practice_fields import CleanFields, PracticeFields, clean_fields
@@ -102,6 +102,7 @@ def _labels_text(labels: tuple[tuple[str, str], ...]) -> str:
 def _write_labels(practice_id: int, labels: tuple[tuple[str, str], ...]) -> None:
     db.session.execute(sa.delete(PracticeLabel).where(PracticeLabel.practice_id == practice_id))
     db.session.add_all(PracticeLabel(practice_id=practice_id, kind=k, value=v) for k, v in labels)
+    search_documents.refresh_practice(practice_id)
 
 
 def _write_coauthors(practice: Practice, coauthor_ids: tuple[int, ...]) -> None:

@@ -18,8 +18,10 @@ control characters around the matched words, then escaped, then marked
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -29,12 +31,14 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.models import (
+    ChatMessage,
     Group,
     LiveSession,
     Membership,
     Post,
     Practice,
     PracticeAuthor,
+    PracticeTry,
     Thread,
     User,
 )
@@ -44,15 +48,21 @@ from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
 
 PER_PAGE = 20
-KINDS = ("thread", "post", "practice", "session")
+KINDS = ("thread", "post", "practice", "try", "session", "message", "person")
 KIND_LABELS = {
-    "thread": "Threads", "post": "Posts", "practice": "Practices", "session": "Live sessions",
+    "thread": "Threads", "post": "Posts", "practice": "Practices", "try": "Tried-it reports",
+    "session": "Live sessions", "message": "Session chat", "person": "People",
+}  # fmt: skip
+KIND_NAMES = {  # one result's kind, as its line says it
+    "thread": "Thread", "post": "Post", "practice": "Practice", "try": "Tried-it report",
+    "session": "Live session", "message": "Session chat", "person": "Person",
 }  # fmt: skip
 SORTS = ("relevance", "newest")
 WHOLE_NETWORK = "Whole network"
 _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control characters
 SNIPPET_WORDS = 24
 TITLE_WEIGHT = 2.0
+PERSON_WEIGHT = 0.5  # a role or a school in common is a weak match; the People tab has them
 HALF_LIFE_DAYS = 365
 COUNT_CAP = 1000  # counts above it show as "1,000+" (counting every match cost most)
 
@@ -142,6 +152,9 @@ def _document(columns: tuple[sa.ColumnElement, ...]) -> sa.ColumnElement:
     return text
 
 
+Seen = Callable[[bool, Any, int], list[sa.ColumnElement[bool]]]
+
+
 @dataclass(frozen=True)
 class _Source:
     """One kind of result: its rows, their FTS5 table and columns, how they join to their
@@ -155,7 +168,13 @@ class _Source:
     weight: float
     when: sa.ColumnElement
     author_id: sa.ColumnElement
-    group_id: sa.ColumnElement
+    group_id: sa.ColumnElement | None  # None: the kind belongs to no group (people)
+    title: sa.ColumnElement
+    seen: Seen
+    url: str  # formatted with (link, id)
+    link: sa.ColumnElement  # the page the hit opens on (a session, a practice) or the row
+    joins: tuple[tuple[type, sa.ColumnElement[bool]], ...] = ()  # on the way to the group
+    thread: bool = False  # a thread or one of its posts
 
     def match(self, expression: str):
         """(the condition, its relevance, higher better; the FTS5 table to select from)."""
@@ -170,7 +189,7 @@ class _Source:
 
     def snippet(self, expression: str) -> sa.ColumnElement:
         column = self.columns[self.snippet_column]
-        whole = self.kind == "thread"  # a title: all of it, marked
+        whole = self.kind in _WHOLE  # a title or a name: all of it, marked
         if _dialect() == "postgresql":
             query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
             options = (
@@ -192,37 +211,75 @@ class _Source:
             query = query.select_from(table).join(self.model, self.model.id == table.c.rowid)
         else:
             query = query.select_from(self.model)
-        if self.model is Post:
-            query = query.join(Thread, Thread.id == Post.thread_id)
-        # A network-wide practice belongs to no group.
-        join = query.outerjoin if self.model is Practice else query.join
-        return join(Group, Group.id == self.group_id).where(condition), relevance
-
-    def seen(self, admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
-        if self.model is Practice:
-            is_author = sa.exists().where(
-                PracticeAuthor.practice_id == Practice.id, PracticeAuthor.user_id == viewer_id
-            )
-            return [visibility.practice_seen(admin, mine, is_author)]
-        clauses = [visibility.group_seen(admin, mine)]
-        if self.model in (Post, Thread):
-            clauses.append(visibility.thread_seen(admin, mine))
-        if self.model is Post:
-            clauses.append(visibility.post_seen(admin, mine))
-        return clauses
+        for target, onclause in self.joins:
+            query = query.join(target, onclause)
+        if self.group_id is None:
+            query = query.outerjoin(Group, sa.false())
+        elif self.model in (Practice, PracticeTry):  # a network-wide practice: no group
+            query = query.outerjoin(Group, Group.id == self.group_id)
+        else:
+            query = query.join(Group, Group.id == self.group_id)
+        return query.where(condition), relevance
 
 
+def _practice_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    is_author = sa.exists().where(
+        PracticeAuthor.practice_id == Practice.id, PracticeAuthor.user_id == viewer_id
+    )
+    return [visibility.practice_seen(admin, mine, is_author)]
+
+
+def _thread_seen(admin: bool, mine, _viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    return [visibility.group_seen(admin, mine), visibility.thread_seen(admin, mine)]
+
+
+def _post_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    return [*_thread_seen(admin, mine, viewer_id), visibility.post_seen(admin, mine)]
+
+
+def _session_seen(admin: bool, mine, _viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    return [visibility.group_seen(admin, mine)]
+
+
+def _message_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    return [*_session_seen(admin, mine, viewer_id), ChatMessage.deleted_at.is_(None)]
+
+
+def _person_seen(_admin: bool, _mine, _viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    return [User.is_active_account.is_(True)]  # policy.can_view_profile: every member
+
+
+_WHOLE = frozenset({"thread", "person"})
 _SOURCES = {
     "thread": _Source("thread", Thread, "thread_fts", (Thread.title,), 0, TITLE_WEIGHT,
-                      Thread.last_activity_at, Thread.author_id, Thread.group_id),
+                      Thread.last_activity_at, Thread.author_id, Thread.group_id,
+                      Thread.title, _thread_seen, "/threads/{1}", Thread.id, thread=True),
     "post": _Source("post", Post, "post_fts", (Post.body,), 0, 1.0,
-                    Post.created_at, Post.author_id, Thread.group_id),
+                    Post.created_at, Post.author_id, Thread.group_id, Thread.title, _post_seen,
+                    "/posts/{1}", Post.id, ((Thread, Thread.id == Post.thread_id),),
+                    thread=True),
+    "practice": _Source("practice", Practice, "practice_fts",
+                        (Practice.title, Practice.summary, Practice.body,
+                         Practice.search_extra), 2, 1.5,
+                        Practice.published_at, Practice.created_by_id, Practice.group_id,
+                        Practice.title, _practice_seen, "/practices/{1}", Practice.id),
+    "try": _Source("try", PracticeTry, "practice_try_fts",
+                   (PracticeTry.changes, PracticeTry.observations), 1, 1.0,
+                   PracticeTry.created_at, PracticeTry.user_id, Practice.group_id,
+                   Practice.title, _practice_seen, "/practices/{0}#try-{1}", Practice.id,
+                   ((Practice, Practice.id == PracticeTry.practice_id),)),
     "session": _Source("session", LiveSession, "live_session_fts",
                        (LiveSession.title, LiveSession.agenda), 1, TITLE_WEIGHT,
-                       LiveSession.starts_at, LiveSession.created_by_id, LiveSession.group_id),
-    "practice": _Source("practice", Practice, "practice_fts",
-                        (Practice.title, Practice.summary, Practice.body), 2, 1.5,
-                        Practice.published_at, Practice.created_by_id, Practice.group_id),
+                       LiveSession.starts_at, LiveSession.created_by_id, LiveSession.group_id,
+                       LiveSession.title, _session_seen, "/sessions/{1}", LiveSession.id),
+    "message": _Source("message", ChatMessage, "chat_message_fts", (ChatMessage.body,), 0,
+                       1.0, ChatMessage.created_at, ChatMessage.author_id,
+                       LiveSession.group_id, LiveSession.title, _message_seen,
+                       "/sessions/{0}#message-{1}", LiveSession.id,
+                       ((LiveSession, LiveSession.id == ChatMessage.session_id),)),
+    "person": _Source("person", User, "user_fts", (User.search_text,), 0, PERSON_WEIGHT,
+                      User.created_at, User.id, None, User.name, _person_seen,
+                      "/u/id/{1}", User.id),
 }  # fmt: skip
 
 
@@ -236,7 +293,7 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
     for the page, or just the kind for counting (no ranking, no author unless filtered)."""
     admin = policy.is_admin(user)
     if ranked:
-        thread_id = Thread.id if source.model in (Post, Thread) else sa.null()
+        thread_id = Thread.id if source.thread else sa.null()
         columns = (
             sa.literal(source.kind).label("kind"), source.model.id.label("id"),
             thread_id.label("thread_id"), source.when.label("created_at"),
@@ -249,9 +306,28 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
     query = query.outerjoin(
         _MINE, sa.and_(_MINE.group_id == Group.id, _MINE.user_id == user.id)
     ).where(*source.seen(admin, _MINE, user.id), *_filter_clauses(filters, source, _AUTHOR))
+    if source.model is Post:
+        query = query.where(sa.not_(_opens_a_found_thread(expression)))
     if ranked or filters.job_role is not None or filters.school_id is not None:
         query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
     return query
+
+
+_OPENING = aliased(Post, name="opening")
+
+
+def _opens_a_found_thread(expression: str) -> sa.ColumnElement[bool]:
+    """A thread's opening post when the thread's title matches too: the thread's hit stands
+    for both, so a conversation is listed once (as Discourse lists a topic once)."""
+    first = (
+        sa.select(sa.func.min(_OPENING.id))
+        .where(_OPENING.thread_id == Post.thread_id)
+        .scalar_subquery()
+    )
+    condition, _relevance, table = _SOURCES["thread"].match(expression)
+    if table is not None:  # FTS5: the matching titles' rowids
+        condition = Thread.id.in_(sa.select(table.c.rowid).where(condition))
+    return sa.and_(Post.parent_id.is_(None), Post.id == first, condition)
 
 
 def _counts(user: Actor, expression: str, filters: Filters) -> dict[str, int]:
@@ -276,8 +352,7 @@ def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.Column
     if filters.group_id is not None:
         clauses.append(Group.id == filters.group_id)
     if filters.thread_id is not None:
-        clauses.append(Thread.id == filters.thread_id if source.model in (Post, Thread)
-                       else sa.false())  # fmt: skip
+        clauses.append(Thread.id == filters.thread_id if source.thread else sa.false())
     if filters.author_id is not None:
         clauses.append(source.author_id == filters.author_id)
     if filters.job_role is not None:
@@ -292,35 +367,23 @@ def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.Column
 
 
 def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
-    """(kind, id) -> (title, snippet, group id, group name, author id, author name): one
-    query per kind on the page."""
+    """(kind, id) -> (title, snippet, group id, group name, author id, author name, link):
+    one query per kind on the page."""
     found: dict[tuple[str, int], tuple] = {}
     author = _AUTHOR
     for kind, source in _SOURCES.items():
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
             continue
-        title = {LiveSession: LiveSession.title, Practice: Practice.title}.get(
-            source.model, Thread.title
-        )
         query, _relevance = source.base(
-            expression, source.model.id, title, source.snippet(expression).label("snippet"),
-            Group.id, Group.name, author.id, author.name,
+            expression, source.model.id, source.title,
+            source.snippet(expression).label("snippet"), Group.id, Group.name, author.id,
+            author.name, source.link,
         )  # fmt: skip
         query = query.join(author, author.id == source.author_id).where(source.model.id.in_(ids))
         for row in db.session.execute(query):
             found[(kind, row[0])] = tuple(row[1:])
     return found
-
-
-_URLS = {
-    "post": "/posts/{}", "thread": "/threads/{}", "session": "/sessions/{}",
-    "practice": "/practices/{}",
-}  # fmt: skip
-
-
-def _url(kind: str, item_id: int) -> str:
-    return _URLS[kind].format(item_id)
 
 
 def rebuild_index() -> str:
@@ -377,11 +440,13 @@ def search(
     details = _details(expression, rows)
     hits = []
     for row in rows:
-        title, snippet, group_id, group_name, author_id, author_name = details[(row.kind, row.id)]
+        title, snippet, group_id, group_name, author_id, author_name, link = details[
+            (row.kind, row.id)
+        ]
         hits.append(
             Hit(
                 kind=row.kind, id=row.id, title=title, snippet=mark(snippet or ""),
-                url=_url(row.kind, row.id), group_id=group_id,
+                url=_SOURCES[row.kind].url.format(link, row.id), group_id=group_id,
                 group_name=group_name or WHOLE_NETWORK,
                 author_id=author_id, author_name=author_name, created_at=row.created_at,
                 score=round(float(row.score or 0), 6), thread_id=row.thread_id,

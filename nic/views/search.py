@@ -54,7 +54,8 @@ def index():
     visible_groups = list(db.session.scalars(groups.visible_groups_query(current_user)))
     return render_template(
         "search/index.html", q=text, results=results, problem=problem, filters=filters,
-        kinds=search.KIND_LABELS, groups=visible_groups, schools=org.list_schools(),
+        kinds=search.KIND_LABELS, kind_names=search.KIND_NAMES, groups=visible_groups,
+        schools=org.list_schools(),
         job_roles=JOB_ROLES, args={k: v for k, v in request.args.items() if k != "page"},
         base={k: v for k, v in request.args.items() if k not in {"page", "kind"}},
     ), 400 if problem else 200  # fmt: skip
