@@ -160,3 +160,24 @@ def test_a_thread_whose_title_and_opening_post_match_is_listed_once(people):
     # An opening post whose thread's title does not match is its own hit.
     assert any(kind == "post" for kind, _id in found(james, "tuesdays "))
     assert ("thread", other.id) not in found(james, "tuesdays ")
+
+
+def test_a_common_word_ranks_only_its_newest_visible_matches(people, monkeypatch):
+    """Above COUNT_CAP matches a kind ranks its newest COUNT_CAP the viewer may see: an
+    old thread that would rank first gives way, hidden ones do not use up the cap."""
+    maria, james = people["maria"], people["james"]
+    best = make_thread(people["open_group"], maria, "Feedback feedback feedback", "Old.")
+    middle = make_thread(people["open_group"], maria, "Feedback on lessons", "Notes.")
+    newest = make_thread(people["open_group"], maria, "Written feedback for teachers", "New.")
+    secret = make_thread(people["private"], maria, "Feedback for the principals", "Ours.")
+    full = found(james, "feedback ", kind="thread")
+    assert full[0] == ("thread", best.id)  # the title says it three times
+    assert ("thread", secret.id) not in full
+    monkeypatch.setattr("nic.services.search.COUNT_CAP", 2)
+    capped = found(james, "feedback ", kind="thread")
+    assert sorted(capped) == sorted([("thread", middle.id), ("thread", newest.id)])
+    assert found(james, "feedback ", kind="thread", sort="newest")[:2] == [
+        ("thread", newest.id), ("thread", middle.id)
+    ]  # fmt: skip
+    assert found(james, "lessons ", kind="thread") == [("thread", middle.id)]
+    assert ("thread", secret.id) in found(maria, "principals ", kind="thread")

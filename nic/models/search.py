@@ -1,4 +1,4 @@
-"""The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL GIN indexes.
+"""The full-text index: SQLite FTS5 tables kept by triggers, PostgreSQL tsvector columns.
 
 On SQLite, the `*_fts` tables of INDEXED are external-content FTS5 tables over
 post.body, thread.title, a session's title and agenda, a practice's title,
@@ -7,14 +7,17 @@ chat message's text, a tried-it report's notes, and a person's `search_text`
 (name, job role, school); porter stemming, diacritics folded. Triggers keep
 them in step with every insert, edit and delete, in the same transaction.
 The two columns that hold text from other rows are kept by
-nic.services.search_documents. On PostgreSQL, GIN indexes on `to_tsvector('english', ...)` of
-the same columns serve the same queries (nic.services.search). Who may see
+nic.services.search_documents. On PostgreSQL, each table has a stored
+generated column `search_vector` (`to_tsvector('english', ...)` of the same
+columns) with a GIN index `ix_<table>_search`: stored, so ranking reads the
+vector instead of parsing every matching row again (nic.services.search). The
+models do not declare the column (SQLite has no tsvector); Alembic skips it. Who may see
 a match is never in the index: the search query joins it to the rows and
 asks the visibility rules there, so hiding, deleting, moving and leaving a
 group show in the very next search.
 
 `create_all` (the tests) gets the same DDL through the metadata events below;
-migrations 0012 and 0014 have their own frozen copies.
+migrations 0012, 0013 and 0014 have their own frozen copies.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ INDEXED = (
     ("user", "user_fts", ("search_text",)),
 )
 SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _columns in INDEXED}  # PostgreSQL's
+VECTOR = "search_vector"  # PostgreSQL's stored tsvector column on each indexed table
 
 
 def sqlite_ddl(table: str, fts: str, columns: tuple[str, ...]) -> list[str]:
@@ -65,11 +69,13 @@ def pg_document(columns: tuple[str, ...]) -> str:
     return " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
 
 
-def pg_index_ddl(table: str, columns: tuple[str, ...]) -> str:
-    return (
-        f'CREATE INDEX ix_{table}_search ON "{table}" '
-        f"USING gin (to_tsvector('{PG_CONFIG}', {pg_document(columns)}))"
-    )
+def pg_ddl(table: str, columns: tuple[str, ...]) -> list[str]:
+    """`table`'s stored tsvector column and its GIN index."""
+    return [
+        f'ALTER TABLE "{table}" ADD COLUMN {VECTOR} tsvector GENERATED ALWAYS AS '
+        f"(to_tsvector('{PG_CONFIG}', {pg_document(columns)})) STORED",
+        f'CREATE INDEX ix_{table}_search ON "{table}" USING gin ({VECTOR})',
+    ]
 
 
 def is_index_table(name: str) -> bool:
@@ -79,29 +85,30 @@ def is_index_table(name: str) -> bool:
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object) -> bool:  # fmt: skip
-    """Alembic's filter: the index is migration 0012's (FTS5's tables, and the GIN indexes,
-    which the models do not declare: Alembic cannot compare expressions)."""
+    """Alembic's filter: the index is the migrations' (FTS5's tables; PostgreSQL's
+    tsvector columns and their GIN indexes, which the models do not declare)."""
     if name is None:
         return True
     if type_ == "table":
         return not is_index_table(name)
+    if type_ == "column":
+        return name != VECTOR
     return not (type_ == "index" and name in SEARCH_INDEXES)
 
 
 def _install() -> None:
     models = (Post, Thread, LiveSession, Practice, ChatMessage, PracticeTry, User)
     for model, (table, fts, columns) in zip(models, INDEXED, strict=True):
-        for statement in sqlite_ddl(table, fts, columns):
-            sa.event.listen(
-                model.__table__, "after_create", sa.DDL(statement).execute_if(dialect="sqlite")
-            )
+        for dialect, statements in (
+            ("sqlite", sqlite_ddl(table, fts, columns)), ("postgresql", pg_ddl(table, columns)),
+        ):  # fmt: skip
+            for statement in statements:
+                sa.event.listen(
+                    model.__table__, "after_create", sa.DDL(statement).execute_if(dialect=dialect)
+                )
         sa.event.listen(
             model.__table__, "before_drop",
             sa.DDL(f"DROP TABLE IF EXISTS {fts}").execute_if(dialect="sqlite"),
-        )  # fmt: skip
-        sa.event.listen(
-            model.__table__, "after_create",
-            sa.DDL(pg_index_ddl(table, columns)).execute_if(dialect="postgresql"),
         )  # fmt: skip
 
 

@@ -11,9 +11,12 @@ COUNT_CAP: "1,000+"), the page of matches, and their snippets (one per kind show
 
 Ranking: the database's relevance (FTS5's bm25, PostgreSQL's ts_rank_cd), a
 title match counting double, scaled by recent activity (a year-old post
-counts half as much as today's). Snippets are made by the database with
-control characters around the matched words, then escaped, then marked
-(`<mark>`): user text never becomes markup.
+counts half as much as today's). A kind with more than COUNT_CAP matches the
+user may see has only its newest COUNT_CAP ranked (by id, after the visibility
+rules): ranking every match of a common word cost most of its search, and
+recency already favours the newest; "newest" and rare words are unaffected.
+Snippets are made by the database with control characters around the matched
+words, then escaped, then marked (`<mark>`): user text never becomes markup.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from nic.models import (
     Thread,
     User,
 )
-from nic.models.search import INDEXED, PG_CONFIG
+from nic.models.search import INDEXED, PG_CONFIG, VECTOR
 from nic.policy import Actor
 from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
@@ -137,19 +140,7 @@ def _fresh(score: sa.ColumnElement, when: sa.ColumnElement) -> sa.ColumnElement[
     return score / (1.0 + _age_days(when) / HALF_LIFE_DAYS)
 
 
-_EMPTY, _SPACE = sa.literal_column("''"), sa.literal_column("' '")
 _CONFIG = sa.literal_column(f"'{PG_CONFIG}'")
-
-
-def _document(columns: tuple[sa.ColumnElement, ...]) -> sa.ColumnElement:
-    """PostgreSQL's indexed text, written exactly as the index's expression (no bound
-    parameters: the planner matches the expression to use the index)."""
-    if len(columns) == 1:
-        return columns[0]
-    text = sa.func.coalesce(columns[0], _EMPTY)
-    for column in columns[1:]:
-        text = text.op("||")(_SPACE).op("||")(sa.func.coalesce(column, _EMPTY))
-    return text
 
 
 Seen = Callable[[bool, Any, int], list[sa.ColumnElement[bool]]]
@@ -179,7 +170,7 @@ class _Source:
     def match(self, expression: str):
         """(the condition, its relevance, higher better; the FTS5 table to select from)."""
         if _dialect() == "postgresql":
-            vector = sa.func.to_tsvector(_CONFIG, _document(self.columns))
+            vector = sa.literal_column(f'"{self.model.__tablename__}".{VECTOR}')
             query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
             return vector.op("@@")(query), sa.func.ts_rank_cd(vector, query), None
         table = sa.table(self.fts, sa.column("rowid"))
@@ -204,13 +195,16 @@ class _Source:
         return sa.func.snippet(fts, self.snippet_column, _START, _STOP, "…", SNIPPET_WORDS)
 
     def base(self, expression: str, *columns: sa.ColumnElement):
-        """SELECT `columns` of the matching rows, joined to their group (and thread)."""
+        """SELECT `columns` of the matching rows, joined to their group (and thread); with
+        the relevance and the row's id as the index knows it (FTS5's rowid: its order)."""
         condition, relevance, table = self.match(expression)
         query = sa.select(*columns)
         if table is not None:
             query = query.select_from(table).join(self.model, self.model.id == table.c.rowid)
+            key = table.c.rowid
         else:
             query = query.select_from(self.model)
+            key = self.model.id
         for target, onclause in self.joins:
             query = query.join(target, onclause)
         if self.group_id is None:
@@ -219,7 +213,7 @@ class _Source:
             query = query.outerjoin(Group, Group.id == self.group_id)
         else:
             query = query.join(Group, Group.id == self.group_id)
-        return query.where(condition), relevance
+        return query.where(condition), relevance, key
 
 
 def _practice_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
@@ -288,9 +282,12 @@ _AUTHOR = aliased(User, name="author")
 _MINE = aliased(Membership, name="mine")
 
 
-def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ranked: bool):
+def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ranked: bool,
+         capped: bool = False, newest: bool = False):  # fmt: skip
     """One kind's matches the user may see, filtered: ranked (kind, id, thread, when, score)
-    for the page, or just the kind for counting (no ranking, no author unless filtered)."""
+    for the page, or just the kind for counting (no ranking, no author unless filtered).
+    `capped`: only the newest COUNT_CAP of them (by id) are ranked, for a common word;
+    `newest`: their ids, newest first (what the cap counts)."""
     admin = policy.is_admin(user)
     if ranked:
         thread_id = Thread.id if source.thread else sa.null()
@@ -300,9 +297,11 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
         )  # fmt: skip
     else:
         columns = (sa.literal(source.kind).label("kind"),)
-    query, relevance = source.base(expression, *columns)
+    query, relevance, key = source.base(expression, *columns)
     if ranked:
         query = query.add_columns(_fresh(relevance * source.weight, source.when).label("score"))
+    elif newest:
+        query = query.with_only_columns(key).order_by(key.desc())
     query = query.outerjoin(
         _MINE, sa.and_(_MINE.group_id == Group.id, _MINE.user_id == user.id)
     ).where(*source.seen(admin, _MINE, user.id), *_filter_clauses(filters, source, _AUTHOR))
@@ -310,6 +309,12 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
         query = query.where(sa.not_(_opens_a_found_thread(expression)))
     if ranked or filters.job_role is not None or filters.school_id is not None:
         query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
+    if capped:  # from the COUNT_CAP-th newest match the user may see
+        oldest = (
+            _arm(user, source, expression, filters, ranked=False, newest=True)
+            .offset(COUNT_CAP - 1).limit(1).correlate(None).scalar_subquery()
+        )  # fmt: skip
+        query = query.where(key >= sa.func.coalesce(oldest, 0))
     return query
 
 
@@ -375,7 +380,7 @@ def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
             continue
-        query, _relevance = source.base(
+        query, _relevance, _key = source.base(
             expression, source.model.id, source.title,
             source.snippet(expression).label("snippet"), Group.id, Group.name, author.id,
             author.name, source.link,
@@ -424,7 +429,12 @@ def search(
     )  # fmt: skip
     counts = _counts(user, expression, filters)
     kinds = (filters.kind,) if filters.kind else KINDS
-    arms = [_arm(user, _SOURCES[kind], expression, filters, ranked=True) for kind in kinds]
+    relevance = filters.sort == "relevance"
+    arms = [
+        _arm(user, _SOURCES[kind], expression, filters, ranked=True,
+             capped=relevance and counts[kind] > COUNT_CAP)
+        for kind in kinds
+    ]  # fmt: skip
     shown = sa.union_all(*arms).subquery("shown")
     order = (
         [shown.c.created_at.desc(), shown.c.id.desc()] if filters.sort == "newest"

@@ -9,7 +9,7 @@ with GIN indexes, as migration 0013 made them. (The DDL as nic.models.search
 and nic.services.search_documents make it as of this revision.)
 
 Revision ID: 0014k
-Revises: 0012s
+Revises: 0013v
 Create Date: 2026-12-02 20:00:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014k'
-down_revision = '0012s'
+down_revision = '0013v'
 branch_labels = None
 depends_on = None
 
