@@ -25,13 +25,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def json_error(status: int, code: str, message: str, fields: dict | None = None):
+    """One error as `{"error": {"code", "message", "fields"?}}`, whatever the request
+    accepts: for the endpoints that only ever answer JSON (search suggestions)."""
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     """One error, as JSON for the API and scripts, as a page for people."""
     if wants_json():
-        body: dict = {"error": {"code": code, "message": message}}
-        if fields:
-            body["error"]["fields"] = fields
-        return jsonify(body), status
+        return json_error(status, code, message, fields)
     title, default_message = ERROR_TEXT.get(status, ERROR_TEXT[400])
     return (
         render_template(

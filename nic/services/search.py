@@ -60,6 +60,7 @@ KIND_NAMES = {  # one result's kind, as its line says it
     "thread": "Thread", "post": "Post", "practice": "Practice", "try": "Tried-it report",
     "session": "Live session", "message": "Session chat", "person": "Person",
 }  # fmt: skip
+TITLE_KINDS = ("thread", "practice", "session", "person")  # what suggestions name
 SORTS = ("relevance", "newest")
 WHOLE_NETWORK = "Whole network"
 _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control characters
@@ -414,10 +415,13 @@ def clean_filters(filters: Filters) -> Filters:
 
 def search(
     user: Actor, text: object, filters: Filters = Filters(), page: int = 1,
-    per_page: int = PER_PAGE,
+    per_page: int = PER_PAGE, *, kinds: tuple[str, ...] | None = None,
 ) -> Results:  # fmt: skip
     """A page of what `user` may see matching `text`. Raises ValidationError for a query
-    or filter that cannot be searched (too long, control characters, an unknown kind)."""
+    or filter that cannot be searched (too long, control characters, an unknown kind).
+
+    `kinds`, given, is a quick look (suggest): only those kinds, ranked as usual, and no
+    counts query (Results.counts is empty, the total is the hits shown)."""
     filters = clean_filters(filters)
     parsed = search_query.parse(text)
     empty = KnownTotalPagination(page=page, per_page=per_page, items=[], total=0, error_out=False)
@@ -427,12 +431,13 @@ def search(
         search_query.to_tsquery(parsed) if _dialect() == "postgresql"
         else search_query.to_fts5(parsed)
     )  # fmt: skip
-    counts = _counts(user, expression, filters)
-    kinds = (filters.kind,) if filters.kind else KINDS
+    quick = kinds is not None  # suggestions: no counts, always capped
+    counts = {} if quick else _counts(user, expression, filters)
+    kinds = kinds or ((filters.kind,) if filters.kind else KINDS)
     relevance = filters.sort == "relevance"
     arms = [
         _arm(user, _SOURCES[kind], expression, filters, ranked=True,
-             capped=relevance and counts[kind] > COUNT_CAP)
+             capped=relevance and (quick or counts[kind] > COUNT_CAP))
         for kind in kinds
     ]  # fmt: skip
     shown = sa.union_all(*arms).subquery("shown")
@@ -446,7 +451,7 @@ def search(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    total = sum(min(counts[kind], COUNT_CAP) for kind in kinds)
+    total = sum(min(counts[kind], COUNT_CAP) for kind in kinds) if counts else len(rows)
     details = _details(expression, rows)
     hits = []
     for row in rows:
@@ -466,3 +471,16 @@ def search(
         page=page, per_page=per_page, items=hits, total=total, error_out=False
     )
     return Results(str(text).strip(), hits, pagination, counts)
+
+
+def suggest(user: Actor, text: object, limit: int = 8) -> list[Hit]:
+    """The best `limit` titles for what is being typed in the header's box (TITLE_KINDS:
+    threads, practices, sessions, people), ranked and restricted to what `user` may see
+    exactly as `search` does, without its counts query and always ranking only the newest
+    COUNT_CAP matches of a kind. Fewer than two characters (or nothing to search for) is
+    [] without a query. Raises ValidationError for text that cannot be searched (too
+    long, control characters)."""
+    parsed = search_query.parse(text)  # validates; pure, no database
+    if parsed.is_empty or len(str(text).strip()) < 2 or limit < 1:
+        return []
+    return search(user, text, Filters(), 1, limit, kinds=TITLE_KINDS).hits

@@ -1,15 +1,17 @@
-"""Search: the header's box and /search, with filters (nic.services.search does the work)."""
+"""Search: the header's box (with as-you-type suggestions) and /search, with filters
+(nic.services.search does the work)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from nic.errors import ValidationError
+from nic.errors import Unauthenticated, ValidationError
 from nic.extensions import db
 from nic.forms.common import JOB_ROLES, optional_int
+from nic.responses import json_error
 from nic.services import groups, org, search
 from nic.views.helpers import page_arg
 
@@ -59,3 +61,29 @@ def index():
         job_roles=JOB_ROLES, args={k: v for k, v in request.args.items() if k != "page"},
         base={k: v for k, v in request.args.items() if k not in {"page", "kind"}},
     ), 400 if problem else 200  # fmt: skip
+
+
+@bp.route("/search/suggest")
+def suggest():
+    """The header box's suggestions for what is being typed, as JSON (static/js/suggest.js):
+    `{"items": [{"kind", "kind_label", "title", "url", "group"}]}`. Always JSON, errors
+    too: 401 when signed out (no redirect to the sign-in page), 400 for a query that
+    cannot be searched."""
+    if not current_user.is_authenticated:
+        return json_error(Unauthenticated.status, Unauthenticated.code,
+                          Unauthenticated.default_message)  # fmt: skip
+    try:
+        hits = search.suggest(current_user, request.args.get("q", ""))
+    except ValidationError as exc:
+        return json_error(exc.status, exc.code, exc.message, exc.fields)
+    items = [
+        {
+            "kind": hit.kind, "title": hit.title, "url": hit.url,
+            "group": None if hit.kind == "person" else hit.group_name,
+            "kind_label": search.KIND_NAMES[hit.kind],
+        }
+        for hit in hits
+    ]  # fmt: skip
+    response = jsonify({"items": items})
+    response.headers["Cache-Control"] = "private, no-store"  # what this person may see, now
+    return response

@@ -16,7 +16,13 @@
    - a polite live region says how many suggestions there are.
    Requests wait for a pause in typing, and a late answer never replaces a
    newer one. Without JavaScript the textarea is a plain textarea, and
-   "@maria.lopez" typed by hand mentions just the same. */
+   "@maria.lopez" typed by hand mentions just the same. What this shares with the
+   search box's suggestions is in static/js/combobox.js. */
+
+import {
+  announce, collapse, counted, element, expand, fetchItems, highlight as highlightOption,
+  listbox, option,
+} from "./combobox.js";
 
 const PAUSE_MS = 200;
 // "@" and the start of a handle, just before the caret; not after a letter, digit or one of
@@ -24,22 +30,6 @@ const PAUSE_MS = 200;
 const TYPED = /(?:^|[^\p{L}\p{N}_@/.+\\-])@([a-z0-9][a-z0-9_.-]{0,79})$/iu;
 const fields = new WeakMap();
 let serial = 0;
-
-const status = document.createElement("p");
-status.className = "visually-hidden";
-status.setAttribute("role", "status");
-
-function announce(text) {
-  if (!status.isConnected) document.body.append(status);
-  status.textContent = text;
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function describe(item) {
   if (item.kind === "group") return `@${item.handle} · the whole group`;
@@ -58,31 +48,18 @@ function typedAt(textarea) {
 function enhance(textarea) {
   if (fields.has(textarea)) return fields.get(textarea);
   serial += 1;
-  const list = element("ul", "mentions");
-  list.id = `${textarea.id || "field-" + serial}-mentions`;
-  list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "People to mention");
-  list.hidden = true;
-  textarea.parentElement.classList.add("mentions-anchor");
-  textarea.insertAdjacentElement("afterend", list);
-  textarea.setAttribute("role", "combobox");
-  textarea.setAttribute("aria-autocomplete", "list");
-  textarea.setAttribute("aria-expanded", "false");
-  textarea.setAttribute("aria-controls", list.id);
-
   const field = {
-    textarea, list, items: [], active: -1, typed: null, dismissed: null,
+    textarea, list: null, items: [], active: -1, typed: null, dismissed: null,
     timer: 0, asked: 0, cache: new Map(),
   };
+  field.list = listbox(textarea, {
+    id: `${textarea.id || "field-" + serial}-mentions`, label: "People to mention",
+    className: "mentions", onChoose: (index) => choose(field, index),
+  });
+  textarea.parentElement.classList.add("mentions-anchor");
+  textarea.insertAdjacentElement("afterend", field.list);
   fields.set(textarea, field);
 
-  // Keep the focus in the textarea when an option is pressed (mouse, pen or touch).
-  list.addEventListener("pointerdown", (event) => event.preventDefault());
-  list.addEventListener("mousedown", (event) => event.preventDefault());
-  list.addEventListener("click", (event) => {
-    const option = event.target.closest("[role=option]");
-    if (option) choose(field, Number(option.dataset.index));
-  });
   textarea.addEventListener("input", () => lookUp(field));
   textarea.addEventListener("click", () => lookUp(field));
   textarea.addEventListener("keyup", (event) => {
@@ -98,12 +75,7 @@ function close(field) {
   field.items = [];
   field.active = -1;
   field.typed = null;
-  if (field.list.hidden) return;
-  field.list.hidden = true;
-  field.list.replaceChildren();
-  field.textarea.setAttribute("aria-expanded", "false");
-  field.textarea.removeAttribute("aria-activedescendant");
-  announce("");
+  if (collapse(field.textarea, field.list)) announce("");
 }
 
 function lookUp(field) {
@@ -131,12 +103,7 @@ async function ask(field, typed, mine) {
   if (group) params.set("group_id", group);
   let items;
   try {
-    const response = await fetch(`${field.textarea.dataset.mentions}?${params}`, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    items = (await response.json()).items;
+    items = await fetchItems(field.textarea.dataset.mentions, params);
   } catch {
     if (mine === field.asked) close(field); // writing goes on as plain text
     return;
@@ -153,18 +120,12 @@ function show(field, typed, items) {
   const changed = items.length !== field.items.length || field.list.hidden;
   field.items = items;
   field.typed = typed;
-  field.list.replaceChildren(
-    ...items.map((item, index) => {
-      const option = element("li", "mentions__option");
-      option.id = `${field.list.id}-${index}`;
-      option.dataset.index = String(index);
-      option.setAttribute("role", "option");
-      option.append(element("span", "mentions__name", item.name), " ",
-                    element("span", "mentions__meta", describe(item)));
-      return option;
-    }),
-  );
-  field.list.hidden = false;
+  expand(field.textarea, field.list, items.map((item, index) => {
+    const node = option(field.list, index, "mentions__option");
+    node.append(element("span", "mentions__name", item.name), " ",
+                element("span", "mentions__meta", describe(item)));
+    return node;
+  }));
   // Above the field when there is no room below it (the chat, at the foot of a phone's screen).
   field.list.classList.remove("mentions--above");
   const box = field.textarea.getBoundingClientRect();
@@ -172,24 +133,12 @@ function show(field, typed, items) {
   if (window.innerHeight - box.bottom < height && box.top > height) {
     field.list.classList.add("mentions--above");
   }
-  field.textarea.setAttribute("aria-expanded", "true");
   highlight(field, 0);
-  if (changed) {
-    const n = items.length;
-    announce(`${n} suggestion${n === 1 ? "" : "s"}. Up and down arrows to choose, Enter to insert.`);
-  }
+  if (changed) announce(`${counted(items.length)}. Up and down arrows to choose, Enter to insert.`);
 }
 
 function highlight(field, index) {
-  const count = field.items.length;
-  field.active = ((index % count) + count) % count;
-  field.list.querySelectorAll("[role=option]").forEach((option, i) => {
-    option.setAttribute("aria-selected", i === field.active ? "true" : "false");
-    if (i === field.active) {
-      field.textarea.setAttribute("aria-activedescendant", option.id);
-      option.scrollIntoView({ block: "nearest" });
-    }
-  });
+  field.active = highlightOption(field.textarea, field.list, index);
 }
 
 function choose(field, index) {
