@@ -21,6 +21,7 @@ words, then escaped, then marked (`<mark>`): user text never becomes markup.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -142,6 +143,16 @@ def _fresh(score: sa.ColumnElement, when: sa.ColumnElement) -> sa.ColumnElement[
 
 
 _CONFIG = sa.literal_column(f"'{PG_CONFIG}'")
+# The statements are built once per shape (nic.services.search._page_statement) and take
+# the query text and the viewer as parameters: building them cost more than running them.
+_TSQ = sa.bindparam("tsq", type_=sa.String)
+_MATCH = sa.bindparam("match", type_=sa.String)
+_VIEWER = sa.bindparam("viewer_id", type_=sa.Integer)
+
+
+def _params(expression: str, user: Actor) -> dict[str, object]:
+    key = "tsq" if _dialect() == "postgresql" else "match"
+    return {key: expression, "viewer_id": user.id}
 
 
 Seen = Callable[[bool, Any, int], list[sa.ColumnElement[bool]]]
@@ -168,22 +179,22 @@ class _Source:
     joins: tuple[tuple[type, sa.ColumnElement[bool]], ...] = ()  # on the way to the group
     thread: bool = False  # a thread or one of its posts
 
-    def match(self, expression: str):
+    def match(self):
         """(the condition, its relevance, higher better; the FTS5 table to select from)."""
         if _dialect() == "postgresql":
             vector = sa.literal_column(f'"{self.model.__tablename__}".{VECTOR}')
-            query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
+            query = sa.func.to_tsquery(_CONFIG, _TSQ)
             return vector.op("@@")(query), sa.func.ts_rank_cd(vector, query), None
         table = sa.table(self.fts, sa.column("rowid"))
         fts = sa.literal_column(self.fts)
-        condition = fts.op("MATCH")(sa.bindparam("match", expression))
+        condition = fts.op("MATCH")(_MATCH)
         return condition, -sa.func.bm25(fts), table
 
-    def snippet(self, expression: str) -> sa.ColumnElement:
+    def snippet(self) -> sa.ColumnElement:
         column = self.columns[self.snippet_column]
         whole = self.kind in _WHOLE  # a title or a name: all of it, marked
         if _dialect() == "postgresql":
-            query = sa.func.to_tsquery(_CONFIG, sa.bindparam("tsq", expression))
+            query = sa.func.to_tsquery(_CONFIG, _TSQ)
             options = (
                 f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true" if whole else
                 f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8, "
@@ -195,10 +206,10 @@ class _Source:
             return sa.func.highlight(fts, self.snippet_column, _START, _STOP)
         return sa.func.snippet(fts, self.snippet_column, _START, _STOP, "…", SNIPPET_WORDS)
 
-    def base(self, expression: str, *columns: sa.ColumnElement):
+    def base(self, *columns: sa.ColumnElement):
         """SELECT `columns` of the matching rows, joined to their group (and thread); with
         the relevance and the row's id as the index knows it (FTS5's rowid: its order)."""
-        condition, relevance, table = self.match(expression)
+        condition, relevance, table = self.match()
         query = sa.select(*columns)
         if table is not None:
             query = query.select_from(table).join(self.model, self.model.id == table.c.rowid)
@@ -283,13 +294,12 @@ _AUTHOR = aliased(User, name="author")
 _MINE = aliased(Membership, name="mine")
 
 
-def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ranked: bool,
-         capped: bool = False, newest: bool = False):  # fmt: skip
+def _arm(admin: bool, source: _Source, filters: Filters, *, ranked: bool, cap: int = 0,
+         newest: bool = False):  # fmt: skip
     """One kind's matches the user may see, filtered: ranked (kind, id, thread, when, score)
     for the page, or just the kind for counting (no ranking, no author unless filtered).
-    `capped`: only the newest COUNT_CAP of them (by id) are ranked, for a common word;
+    `cap`: only the newest `cap` of them (by id) are ranked, for a common word;
     `newest`: their ids, newest first (what the cap counts)."""
-    admin = policy.is_admin(user)
     if ranked:
         thread_id = Thread.id if source.thread else sa.null()
         columns = (
@@ -298,22 +308,22 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
         )  # fmt: skip
     else:
         columns = (sa.literal(source.kind).label("kind"),)
-    query, relevance, key = source.base(expression, *columns)
+    query, relevance, key = source.base(*columns)
     if ranked:
         query = query.add_columns(_fresh(relevance * source.weight, source.when).label("score"))
     elif newest:
         query = query.with_only_columns(key).order_by(key.desc())
     query = query.outerjoin(
-        _MINE, sa.and_(_MINE.group_id == Group.id, _MINE.user_id == user.id)
-    ).where(*source.seen(admin, _MINE, user.id), *_filter_clauses(filters, source, _AUTHOR))
+        _MINE, sa.and_(_MINE.group_id == Group.id, _MINE.user_id == _VIEWER)
+    ).where(*source.seen(admin, _MINE, _VIEWER), *_filter_clauses(filters, source, _AUTHOR))
     if source.model is Post:
-        query = query.where(sa.not_(_opens_a_found_thread(expression)))
+        query = query.where(sa.not_(_opens_a_found_thread()))
     if ranked or filters.job_role is not None or filters.school_id is not None:
         query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
-    if capped:  # from the COUNT_CAP-th newest match the user may see
+    if cap:  # from the cap-th newest match the user may see
         oldest = (
-            _arm(user, source, expression, filters, ranked=False, newest=True)
-            .offset(COUNT_CAP - 1).limit(1).correlate(None).scalar_subquery()
+            _arm(admin, source, filters, ranked=False, newest=True)
+            .offset(cap - 1).limit(1).correlate(None).scalar_subquery()
         )  # fmt: skip
         query = query.where(key >= sa.func.coalesce(oldest, 0))
     return query
@@ -322,7 +332,7 @@ def _arm(user: Actor, source: _Source, expression: str, filters: Filters, *, ran
 _OPENING = aliased(Post, name="opening")
 
 
-def _opens_a_found_thread(expression: str) -> sa.ColumnElement[bool]:
+def _opens_a_found_thread() -> sa.ColumnElement[bool]:
     """A thread's opening post when the thread's title matches too: the thread's hit stands
     for both, so a conversation is listed once (as Discourse lists a topic once)."""
     first = (
@@ -330,26 +340,55 @@ def _opens_a_found_thread(expression: str) -> sa.ColumnElement[bool]:
         .where(_OPENING.thread_id == Post.thread_id)
         .scalar_subquery()
     )
-    condition, _relevance, table = _SOURCES["thread"].match(expression)
+    condition, _relevance, table = _SOURCES["thread"].match()
     if table is not None:  # FTS5: the matching titles' rowids
         condition = Thread.id.in_(sa.select(table.c.rowid).where(condition))
     return sa.and_(Post.parent_id.is_(None), Post.id == first, condition)
 
 
-def _counts(user: Actor, expression: str, filters: Filters) -> dict[str, int]:
-    """How many matches of each kind, counted up to COUNT_CAP + 1 ("1,000+")."""
-    arms = [
+@functools.lru_cache(maxsize=256)
+def _counts_statement(dialect: str, admin: bool, filters: Filters, cap: int):
+    """How many matches of each kind, counted up to `cap` + 1 ("1,000+")."""
+    del dialect  # part of the cache's key: the statement is the dialect's
+    return sa.union_all(*(
         sa.select(sa.literal(kind).label("kind"), sa.func.count().label("n")).select_from(
-            _arm(user, _SOURCES[kind], expression, filters, ranked=False)
-            .limit(COUNT_CAP + 1)
+            _arm(admin, _SOURCES[kind], filters, ranked=False)
+            .limit(cap + 1)
             .subquery(f"{kind}_found")
         )
         for kind in KINDS
-    ]
+    ))  # fmt: skip
+
+
+def _counts(user: Actor, expression: str, filters: Filters) -> dict[str, int]:
+    statement = _counts_statement(_dialect(), policy.is_admin(user), filters, COUNT_CAP)
     counts = dict.fromkeys(KINDS, 0)
-    for kind, count in db.session.execute(sa.union_all(*arms)):
+    for kind, count in db.session.execute(statement, _params(expression, user)):
         counts[kind] = count
     return counts
+
+
+@functools.lru_cache(maxsize=512)
+def _page_statement(dialect: str, admin: bool, filters: Filters, kinds: tuple[str, ...],
+                    capped: tuple[str, ...], cap: int, per_page: int, page: int):  # fmt: skip
+    """The page of ranked matches of `kinds` (those in `capped` ranked among their newest
+    `cap`)."""
+    del dialect  # part of the cache's key: the statement is the dialect's
+    arms = [
+        _arm(admin, _SOURCES[kind], filters, ranked=True, cap=cap if kind in capped else 0)
+        for kind in kinds
+    ]
+    shown = sa.union_all(*arms).subquery("shown")
+    order = (
+        [shown.c.created_at.desc(), shown.c.id.desc()] if filters.sort == "newest"
+        else [shown.c.score.desc(), shown.c.created_at.desc(), shown.c.id.desc()]
+    )  # fmt: skip
+    return (
+        sa.select(shown.c.kind, shown.c.id, shown.c.thread_id, shown.c.score, shown.c.created_at)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
 
 
 def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.ColumnElement[bool]]:
@@ -372,7 +411,7 @@ def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.Column
     return clauses
 
 
-def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
+def _details(params: dict[str, object], rows: list) -> dict[tuple[str, int], tuple]:
     """(kind, id) -> (title, snippet, group id, group name, author id, author name, link):
     one query per kind on the page."""
     found: dict[tuple[str, int], tuple] = {}
@@ -382,12 +421,11 @@ def _details(expression: str, rows: list) -> dict[tuple[str, int], tuple]:
         if not ids:
             continue
         query, _relevance, _key = source.base(
-            expression, source.model.id, source.title,
-            source.snippet(expression).label("snippet"), Group.id, Group.name, author.id,
-            author.name, source.link,
+            source.model.id, source.title, source.snippet().label("snippet"), Group.id,
+            Group.name, author.id, author.name, source.link,
         )  # fmt: skip
         query = query.join(author, author.id == source.author_id).where(source.model.id.in_(ids))
-        for row in db.session.execute(query):
+        for row in db.session.execute(query, params):
             found[(kind, row[0])] = tuple(row[1:])
     return found
 
@@ -435,24 +473,13 @@ def search(
     counts = {} if quick else _counts(user, expression, filters)
     kinds = kinds or ((filters.kind,) if filters.kind else KINDS)
     relevance = filters.sort == "relevance"
-    arms = [
-        _arm(user, _SOURCES[kind], expression, filters, ranked=True,
-             capped=relevance and (quick or counts[kind] > COUNT_CAP))
-        for kind in kinds
-    ]  # fmt: skip
-    shown = sa.union_all(*arms).subquery("shown")
-    order = (
-        [shown.c.created_at.desc(), shown.c.id.desc()] if filters.sort == "newest"
-        else [shown.c.score.desc(), shown.c.created_at.desc(), shown.c.id.desc()]
-    )  # fmt: skip
-    rows = db.session.execute(
-        sa.select(shown.c.kind, shown.c.id, shown.c.thread_id, shown.c.score, shown.c.created_at)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    capped = tuple(k for k in kinds if relevance and (quick or counts[k] > COUNT_CAP))
+    statement = _page_statement(_dialect(), policy.is_admin(user), filters, tuple(kinds),
+                                capped, COUNT_CAP, per_page, page)  # fmt: skip
+    params = _params(expression, user)
+    rows = db.session.execute(statement, params).all()
     total = sum(min(counts[kind], COUNT_CAP) for kind in kinds) if counts else len(rows)
-    details = _details(expression, rows)
+    details = _details(params, rows)
     hits = []
     for row in rows:
         title, snippet, group_id, group_name, author_id, author_name, link = details[
