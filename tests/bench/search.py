@@ -3,7 +3,8 @@
 One command builds a database of its own (SQLite in a temporary directory,
 or a scratch PostgreSQL database `nic_search_bench` with `--database-url`),
 migrated by `flask db upgrade` (so the FTS5 tables and their triggers, or the
-GIN indexes, are migration 0012's), then bulk-inserts ~150 people, 25 groups
+stored tsvector columns and their GIN indexes, are the migrations'), then
+bulk-inserts ~150 people, 25 groups
 (5 private), 10,000 threads and 100,000 posts of K-12 leadership text
 (sentences of pages_data.BODIES recombined, plus a few planted phrases and
 rare words), a few hidden threads, hidden and deleted posts. The bulk INSERTs
