@@ -222,3 +222,20 @@ def can_report_try(
 
 def can_view_profile(viewer: Actor, subject: object) -> bool:
     return is_signed_in(viewer)
+
+
+def can_view_diagram(user: Actor, group: Group | None, membership: Membership | None) -> bool:
+    """The network's aim and driver diagram: every signed-in member; a group's: who sees it."""
+    if group is None:
+        return is_signed_in(user)
+    return can_view_group(user, group, membership)
+
+
+def can_edit_diagram(user: Actor, group: Group | None, membership: Membership | None) -> bool:
+    """Write the aim, change the diagram: the network's, its admins and facilitators;
+    a group's, that group's facilitators (and admins)."""
+    if not may_write(user):
+        return False
+    if group is None:
+        return is_admin(user) or user.job_role == JobRole.FACILITATOR.value
+    return can_manage_group(user, group, membership)

@@ -4,6 +4,16 @@ from nic.models.accounts import JOB_ROLE_LABELS, JobRole, User
 from nic.models.base import as_utc, iso_utc, utcnow
 from nic.models.discussions import Post, PostRevision, Thread, ThreadRead
 from nic.models.groups import Group, GroupRole, Membership, Visibility
+from nic.models.improvement import (
+    KIND_LABELS,
+    LEVELS,
+    Aim,
+    ChangeIdeaPractice,
+    DiagramChange,
+    DriverDiagram,
+    DriverNode,
+    NodeKind,
+)
 from nic.models.live import (
     ChatMessage,
     LiveSession,
@@ -59,13 +69,20 @@ __all__ = [
     "EVIDENCE_LABELS",
     "FROM_STUDENTS",
     "JOB_ROLE_LABELS",
+    "KIND_LABELS",
+    "LEVELS",
     "LEVEL_LABELS",
     "LEVER_LABELS",
     "OUTCOME_LABELS",
+    "Aim",
     "ApiToken",
+    "ChangeIdeaPractice",
     "ChatMessage",
+    "DiagramChange",
     "DigestSent",
     "District",
+    "DriverDiagram",
+    "DriverNode",
     "EmailFrequency",
     "EmailPreference",
     "EvidenceKind",
@@ -80,6 +97,7 @@ __all__ = [
     "LiveSessionThread",
     "LoginSession",
     "Membership",
+    "NodeKind",
     "Notification",
     "NotificationKind",
     "Outcome",
