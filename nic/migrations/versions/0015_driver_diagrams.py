@@ -5,7 +5,7 @@ change ideas linked to practice write-ups; every change logged with the node's
 state after it, for the diagram as of a date.
 
 Revision ID: 0020d
-Revises: 0012s
+Revises: 0014k
 Create Date: 2026-12-02 19:55:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020d'
-down_revision = '0012s'
+down_revision = '0014k'
 branch_labels = None
 depends_on = None
 
