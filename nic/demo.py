@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from nic import demo_practices
+from nic import demo_improvement, demo_practices
 from nic.extensions import db
 from nic.models import (
     ChatMessage,
@@ -249,6 +249,7 @@ def load_demo() -> list[DemoSignIn]:
         backdate_thread(thread.id, school_day(today - timedelta(days=days_ago), hour, minute))
     load_sessions(people, group_ids)
     demo_practices.load_practices(people, group_ids, demo_practices.as_of(today))
+    demo_improvement.load_improvement(people["dana.whitfield"], demo_practices.as_of(today))
     return SIGN_INS
 
 

@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from nic.database import begin_write
 from nic.extensions import db
 from nic.models import (
+    ChangeIdeaPractice,
     ChatMessage,
+    DiagramChange,
+    DriverNode,
     Group,
     LiveSession,
     Membership,
@@ -79,6 +82,13 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert count(PracticeAttachment) >= 1
     assert db.session.scalar(sa.select(sa.func.count()).where(Practice.status == "draft")) == 1
     assert all(as_utc(p.published_at) < datetime.now(UTC) - timedelta(days=1) for p in published)
+    # The network's aim and a driver diagram: three primary drivers, a dozen change ideas,
+    # most of them backed by a practice write-up, built up over the past weeks.
+    kinds = list(db.session.scalars(sa.select(DriverNode.kind)))
+    assert (kinds.count("aim"), kinds.count("primary"), kinds.count("change_idea")) == (1, 3, 12)
+    assert count(ChangeIdeaPractice) >= 6
+    days = {as_utc(t).date() for t in db.session.scalars(sa.select(DiagramChange.at))}
+    assert len(days) >= 4 and max(days) < datetime.now(UTC).date()
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0

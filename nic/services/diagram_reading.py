@@ -75,7 +75,7 @@ def _change(row: DiagramChange) -> Change:
     elif row.action == "edit" and before.get("title") != after.get("title"):
         detail = f"(was “{before.get('title')}”)"
     elif row.action in ("link", "unlink"):
-        detail = f"“{before.get('practice', '')}”" if before.get("practice") else ""
+        detail = f"(“{before.get('practice', '')}”)" if before.get("practice") else ""
     return Change(as_utc(row.at), row.user.name if row.user else "Someone",
                   ACTION_LABELS.get(row.action, row.action), KIND_LABELS[after["kind"]].lower(),
                   after["title"], detail)  # fmt: skip

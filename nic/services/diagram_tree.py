@@ -32,6 +32,7 @@ class TreeNode(HasKind):
     description_html: str = ""
     position: int = 0
     version: int = 1
+    parent_id: int | None = None
     children: list[TreeNode] = field(default_factory=list)
     practices: list[Any] = field(default_factory=list)
 
@@ -62,7 +63,7 @@ def build(rows: Iterable[dict[str, Any]]) -> TreeNode | None:
     live = [r for r in rows if not r.get("archived")]
     nodes = {
         r["id"]: TreeNode(r["id"], r["kind"], r["title"], r.get("description_html", ""),
-                          r.get("position", 0), r.get("version", 1))
+                          r.get("position", 0), r.get("version", 1), r.get("parent_id"))
         for r in live
     }  # fmt: skip
     root = None

@@ -208,17 +208,24 @@ def _check_level(parent: DriverNode, kind: str, field: str = "kind") -> None:
 
 
 def add_node(
-    user: Actor, access: DiagramAccess, parent_id: object, kind: str, title: str, description: str
+    user: Actor,
+    access: DiagramAccess,
+    parent_id: object,
+    kind: str | None,
+    title: str,
+    description: str,
 ) -> DriverNode:
-    """A new node at the end of its parent's children; raises ValidationError,
-    PermissionDenied, NotFound (no diagram yet: write the aim first)."""
+    """A new node at the end of its parent's children (of the kind one level below the
+    parent when `kind` is None); raises ValidationError, PermissionDenied, NotFound (no
+    diagram yet: write the aim first)."""
     diagram = may_edit(user, access)
     if diagram is None:
         raise NotFound("Write the aim first: the diagram starts from it.")
     begin_write()
     nodes = live_nodes(diagram.id)
     parent = _find(nodes, parent_id, "parent_id")
-    _check_level(parent, kind)
+    kind = kind or LEVELS[min(parent.level + 1, len(LEVELS) - 1)]
+    _check_level(parent, kind, "parent_id")
     title, description, html = _clean_body(title, description)
     node = DriverNode(diagram_id=diagram.id, parent_id=parent.id, kind=kind, title=title,
                       description=description, description_html=html,

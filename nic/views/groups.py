@@ -10,7 +10,7 @@ from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
-from nic.services import following, groups, reading
+from nic.services import aims, following, groups, reading
 from nic.services.live import sessions as live_sessions
 from nic.views.helpers import form_status, page_arg, refused
 
@@ -40,6 +40,7 @@ def show(group_id: int):
         threads_page=pagination, rows=rows,
         sessions=live_sessions.upcoming_for_groups([group_id]),
         follow_level=following.group_level(current_user, group_id),
+        aim=aims.group_aim(group_id),
     )  # fmt: skip
     newest = max((row.thread.last_activity_at for row in rows), default=None)
     groups.mark_visited(access.membership, newest)

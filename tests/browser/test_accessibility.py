@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from nic.services import attachments, discussions, practices, reading, tries
+from nic.services import aims, attachments, discussions, driver_diagrams, practices, reading, tries
 from tests.browser.conftest import sign_in
 from tests.factories import (
     make_group,
@@ -85,9 +85,25 @@ def site(live_server):
                            attachments.Upload("protocol.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n")),
                            "The protocol", "protocol", False)  # fmt: skip
         make_practice(maria, "Half written (a11y)", publish=False)
-        return {"group": group.id, "thread": thread.id, "upcoming": upcoming.id,
-                "live": live.id, "ended": ended.id, "post": first.id, "long": long.id,
-                "practice": practice.id, "school": school.id}  # fmt: skip
+        diagram = driver_diagrams.get_group_diagram_for(admin, group.id)
+        aims.save_aim(
+            admin,
+            diagram,
+            aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools"),
+        )
+        diagram = driver_diagrams.get_group_diagram_for(admin, group.id)
+        root = driver_diagrams.live_nodes(diagram.diagram.id)[0]
+        primary = driver_diagrams.add_node(admin, diagram, root.id, None, "Strong PLCs", "")
+        secondary = driver_diagrams.add_node(
+            admin, diagram, primary.id, None, "Protected time", "Teams *meet* weekly."
+        )
+        idea = driver_diagrams.add_node(admin, diagram, secondary.id, None, "Data huddles", "")
+        driver_diagrams.link_practice(
+            admin, driver_diagrams.get_node_for(admin, idea.id), practice.id
+        )
+        return {"primary": primary.id, "idea": idea.id, "group": group.id, "thread": thread.id,
+                "upcoming": upcoming.id, "live": live.id, "ended": ended.id, "post": first.id,
+                "long": long.id, "practice": practice.id, "school": school.id}  # fmt: skip
 
     return live_server.run(setup)
 
@@ -107,6 +123,8 @@ MEMBER_PAGES = [
     "/practices/{practice}/compare?from=1&to=2&view=inline", "/schools/{school}",
     "/notifications", "/notifications?unread=1", "/settings/following", "/settings/notifications",
     "/search?q=coaching", "/search?q=zzzz", "/search?q=" + "x" * 600,
+    "/improvement", "/groups/{group}/improvement", "/groups/{group}/improvement?as_of=2020-01-01",
+    "/groups/{group}/improvement?as_of=soon", "/improvement/parts/{idea}",
 ]  # fmt: skip
 
 
@@ -142,8 +160,25 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     page = new_page("a11y.admin@example.org")
     paths = ["/admin/", "/u/maria.lopez", "/groups/new", "/groups/{group}/edit",
              "/groups/{group}/sessions/new", "/sessions/{live}",
-             "/groups/{group}/members", "/groups/{group}/members?q=james"]  # fmt: skip
+             "/groups/{group}/members", "/groups/{group}/members?q=james",
+             "/improvement", "/improvement/aim", "/groups/{group}/improvement",
+             "/groups/{group}/improvement/aim", "/improvement/parts/{idea}",
+             "/improvement/parts/{primary}"]  # fmt: skip
     assert audit_pages(page, live_server.url, paths, site) == []
+
+
+def test_improvement_forms_with_errors_meet_wcag_aa(live_server, site, new_page):
+    page = new_page("a11y.admin@example.org")
+    page.goto(live_server.url + "/improvement/aim")
+    page.get_by_role("button", name="Save the aim").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() >= 3
+    assert audit(page) == []
+    page.goto(live_server.url + "/groups/{group}/improvement".format(**site))
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() >= 1
+    assert audit(page) == []
 
 
 @pytest.mark.parametrize(
