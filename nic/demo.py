@@ -249,7 +249,8 @@ def load_demo() -> list[DemoSignIn]:
         backdate_thread(thread.id, school_day(today - timedelta(days=days_ago), hour, minute))
     load_sessions(people, group_ids)
     demo_practices.load_practices(people, group_ids, demo_practices.as_of(today))
-    demo_improvement.load_improvement(people["dana.whitfield"], demo_practices.as_of(today))
+    demo_improvement.load_improvement(people["dana.whitfield"], people,
+                                      demo_practices.as_of(today))  # fmt: skip
     return SIGN_INS
 
 

@@ -239,3 +239,22 @@ def can_edit_diagram(user: Actor, group: Group | None, membership: Membership | 
     if group is None:
         return is_admin(user) or user.job_role == JobRole.FACILITATOR.value
     return can_manage_group(user, group, membership)
+
+
+def can_view_cycle(user: Actor, group: Group | None, membership: Membership | None) -> bool:
+    """A PDSA cycle: the network's members see it; one kept to a group, who sees that group."""
+    if group is None:
+        return is_signed_in(user)
+    return can_view_group(user, group, membership)
+
+
+def can_plan_cycle_for(user: Actor, school_id: int | None) -> bool:
+    """A cycle is planned by the school's own people (admins for any school)."""
+    if not may_write(user) or school_id is None:
+        return False
+    return is_admin(user) or user.school_id == school_id
+
+
+def can_edit_cycle(user: Actor, school_id: int, is_owner: bool) -> bool:
+    """Its school's people and its co-owners (from any school) record its phases."""
+    return may_write(user) and (is_admin(user) or user.school_id == school_id or is_owner)

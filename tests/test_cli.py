@@ -11,6 +11,7 @@ from nic.extensions import db
 from nic.models import (
     ChangeIdeaPractice,
     ChatMessage,
+    Cycle,
     DiagramChange,
     DriverNode,
     Group,
@@ -89,6 +90,12 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert count(ChangeIdeaPractice) >= 6
     days = {as_utc(t).date() for t in db.session.scalars(sa.select(DiagramChange.at))}
     assert len(days) >= 4 and max(days) < datetime.now(UTC).date()
+    # Cycles at several schools, in every phase, one of them a ramp of two.
+    cycles = db.session.scalars(sa.select(Cycle)).all()
+    assert len({c.school_id for c in cycles}) >= 4
+    assert {c.phase for c in cycles} == {"plan", "do", "study", "act"}
+    assert {c.decision for c in cycles} == {None, "adopt", "adapt", "abandon"}
+    assert any(c.previous_id for c in cycles)
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0

@@ -110,7 +110,7 @@ def test_parts_are_added_at_the_level_below_their_parent_and_drawn(login, fran):
     client = login(fran)
     added = client.post_form("/improvement/parts", {"parent_id": root.id, "title": "Strong PLCs"})
     assert added.status_code == 302
-    primary = dd.live_nodes(root.diagram_id)[-1]
+    primary = next(n for n in dd.live_nodes(root.diagram_id) if n.parent_id == root.id)
     assert (primary.kind, primary.title) == ("primary", "Strong PLCs")
     assert added.headers["Location"].endswith(f"#part-{primary.id}")
     client.post_form("/improvement/parts", {"parent_id": primary.id, "title": "Protected time"})

@@ -2,6 +2,15 @@
 
 from nic.models.accounts import JOB_ROLE_LABELS, JobRole, User
 from nic.models.base import as_utc, iso_utc, utcnow
+from nic.models.cycles import (
+    DECISION_LABELS,
+    PHASE_FIELDS,
+    PHASE_LABELS,
+    Cycle,
+    CycleOwner,
+    Decision,
+    Phase,
+)
 from nic.models.discussions import Post, PostRevision, Thread, ThreadRead
 from nic.models.groups import Group, GroupRole, Membership, Visibility
 from nic.models.improvement import (
@@ -66,6 +75,7 @@ from nic.models.tokens import ApiToken
 import nic.models.search  # noqa: F401  isort: skip
 
 __all__ = [
+    "DECISION_LABELS",
     "EVIDENCE_LABELS",
     "FROM_STUDENTS",
     "JOB_ROLE_LABELS",
@@ -74,10 +84,15 @@ __all__ = [
     "LEVEL_LABELS",
     "LEVER_LABELS",
     "OUTCOME_LABELS",
+    "PHASE_FIELDS",
+    "PHASE_LABELS",
     "Aim",
     "ApiToken",
     "ChangeIdeaPractice",
     "ChatMessage",
+    "Cycle",
+    "CycleOwner",
+    "Decision",
     "DiagramChange",
     "DigestSent",
     "District",
@@ -102,6 +117,7 @@ __all__ = [
     "NotificationKind",
     "Outcome",
     "Participant",
+    "Phase",
     "Poll",
     "PollVote",
     "Post",

@@ -27,8 +27,8 @@ from nic.forms.improvement import (
     NodeForm,
     parent_choices,
 )
-from nic.models import Practice, PracticeStatus
-from nic.services import aims, diagram_reading, diagram_tree, library
+from nic.models import PHASE_LABELS, Practice, PracticeStatus
+from nic.services import aims, cycle_reading, diagram_reading, diagram_tree, library
 from nic.services import driver_diagrams as dd
 from nic.views.helpers import form_status
 
@@ -77,6 +77,7 @@ def render_diagram(access: dd.DiagramAccess, add_form: AddNodeForm | None = None
     else:
         root = diagram_reading.current_tree(current_user, access)
         changes = diagram_reading.recent_changes(access)
+    found = cycle_reading.evidence(current_user, access.diagram.id) if root and not day else {}
     editing = access.can_edit and day is None and root is not None
     if editing and add_form is None:
         add_form = AddNodeForm()
@@ -87,6 +88,7 @@ def render_diagram(access: dd.DiagramAccess, add_form: AddNodeForm | None = None
         membership=access.membership, aim=aims.aim_of(access.diagram), root=root,
         drawing=diagram_tree.draw(root), summary=diagram_tree.summary(root),
         changes=changes, as_of=day, as_of_problem=problem, add_form=add_form if editing else None,
+        evidence=found,
     ), (400 if problem else status)  # fmt: skip
 
 
@@ -169,13 +171,17 @@ def render_part(node_id: int, status: int = 200, theirs=None, **sent):
     move.parent_id.choices = parent_choices(dd.valid_parents(nodes, node)) if part else []
     link = sent.get("link") or LinkPracticeForm(formdata=None)
     practices = part.practices if part else []
-    if access.diagram.can_edit and node.kind == "change_idea" and part:
+    is_idea = node.kind == "change_idea"
+    found = cycle_reading.cycles_of_idea(current_user, node.id) if is_idea else []
+    tallied = cycle_reading.tally((node.id, c.school_id, c.decision) for c, _s in reversed(found))
+    if access.diagram.can_edit and is_idea and part:
         link.practice_id.choices = _practice_choices(practices)
     return render_template(
         "improvement/part.html", access=access.diagram, group=access.diagram.group,
         node=node, part=part, path=_path(root, node.id), form=form, theirs=theirs,
         move=move, link=link, archive=sent.get("archive") or ArchiveForm(formdata=None),
-        practices=practices, add_form=AddNodeForm(formdata=None),
+        practices=practices, add_form=AddNodeForm(formdata=None), cycles=found,
+        evidence=tallied.get(node.id), today=date.today(), phase_labels=PHASE_LABELS,
     ), status  # fmt: skip
 
 

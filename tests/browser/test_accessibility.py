@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from nic.services import aims, attachments, discussions, driver_diagrams, practices, reading, tries
+from nic.services import (
+    aims,
+    attachments,
+    cycles,
+    discussions,
+    driver_diagrams,
+    practices,
+    reading,
+    tries,
+)
 from tests.browser.conftest import sign_in
 from tests.factories import (
     make_group,
@@ -101,9 +110,34 @@ def site(live_server):
         driver_diagrams.link_practice(
             admin, driver_diagrams.get_node_for(admin, idea.id), practice.id
         )
-        return {"primary": primary.id, "idea": idea.id, "group": group.id, "thread": thread.id,
-                "upcoming": upcoming.id, "live": live.id, "ended": ended.id, "post": first.id,
-                "long": long.id, "practice": practice.id, "school": school.id}  # fmt: skip
+        first_cycle = cycles.plan_cycle(
+            maria,
+            driver_diagrams.get_node_for(maria, idea.id),
+            cycles.NewCycle(school.id),
+            cycles.PlanFields(
+                "Huddles, cycle 1",
+                "Will it help?",
+                planned_start=date(2026, 9, 1),
+                planned_end=date(2026, 9, 14),
+            ),
+        )
+        cycles.save_phase(
+            maria,
+            cycles.get_cycle_for(maria, first_cycle.id),
+            "act",
+            {"decision": "adapt", "next_steps": "Ticket a day early"},
+            1,
+        )
+        cycle = cycles.plan_cycle(
+            maria,
+            driver_diagrams.get_node_for(maria, idea.id),
+            cycles.NewCycle(school.id, previous_id=first_cycle.id),
+            cycles.PlanFields("Huddles, cycle 2"),
+        )
+        return {"primary": primary.id, "idea": idea.id, "cycle": cycle.id, "group": group.id,
+                "thread": thread.id, "upcoming": upcoming.id, "live": live.id, "ended": ended.id,
+                "post": first.id, "long": long.id, "practice": practice.id,
+                "school": school.id}  # fmt: skip
 
     return live_server.run(setup)
 
@@ -125,6 +159,7 @@ MEMBER_PAGES = [
     "/search?q=coaching", "/search?q=zzzz", "/search?q=" + "x" * 600,
     "/improvement", "/groups/{group}/improvement", "/groups/{group}/improvement?as_of=2020-01-01",
     "/groups/{group}/improvement?as_of=soon", "/improvement/parts/{idea}",
+    "/improvement/parts/{idea}/cycles/new", "/cycles/{cycle}",
 ]  # fmt: skip
 
 
@@ -176,6 +211,14 @@ def test_improvement_forms_with_errors_meet_wcag_aa(live_server, site, new_page)
     assert audit(page) == []
     page.goto(live_server.url + "/groups/{group}/improvement".format(**site))
     page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() >= 1
+    assert audit(page) == []
+    page = new_page("a11y.maria@example.org")
+    page.goto(live_server.url + "/improvement/parts/{idea}/cycles/new".format(**site))
+    page.get_by_label("Planned start").fill("2026-09-30")
+    page.get_by_label("Planned end").fill("2026-09-01")
+    page.get_by_role("button", name="Plan the cycle").click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() >= 1
     assert audit(page) == []

@@ -1,0 +1,118 @@
+"""Reading PDSA cycles: a change idea's cycles, a cycle's ramp, and the evidence counts.
+
+A school's stage with a change idea comes from its cycles' decisions, oldest
+first: testing while cycles run or end in "adapt"; implementing once the
+latest decision is "adopt"; spreading when, after adopting, the school tests
+it further (a later cycle); abandoned when the latest decision is "abandon".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import Cycle, Decision, DriverNode, School
+from nic.policy import Actor
+from nic.services.cycles import CycleAccess, visible_clause
+
+STAGES = ("testing", "implementing", "spreading", "abandoned")
+STAGE_LABELS = {"testing": "Testing", "implementing": "Implementing",
+                "spreading": "Spreading", "abandoned": "Abandoned"}  # fmt: skip
+
+
+def stage(decisions: list[str | None]) -> str:
+    """A school's stage from its cycles' decisions on one change idea, oldest first."""
+    decided = [(i, d) for i, d in enumerate(decisions) if d]
+    if not decided:
+        return "testing"
+    at, last = decided[-1]
+    if last == Decision.ABANDON.value:
+        return "abandoned"
+    if last == Decision.ADOPT.value:
+        return "spreading" if at < len(decisions) - 1 else "implementing"
+    return "testing"
+
+
+@dataclass
+class Evidence:
+    """What the network has learned about one change idea, from the cycles one may see."""
+
+    cycles: int = 0
+    decisions: Counter = field(default_factory=Counter)
+    stages: Counter = field(default_factory=Counter)  # stage -> number of schools
+
+    @property
+    def schools(self) -> int:
+        return sum(self.stages.values())
+
+    def stage_line(self) -> str:
+        """“2 schools: 1 testing, 1 implementing · 3 cycles”."""
+        stages = ", ".join(f"{self.stages[s]} {s}" for s in STAGES if self.stages[s])
+        schools = f"{self.schools} school{'s' if self.schools != 1 else ''}"
+        return f"{schools}: {stages} · {self.cycles} cycle{'s' if self.cycles != 1 else ''}"
+
+
+def evidence(user: Actor, diagram_id: int) -> dict[int, Evidence]:
+    """Each change idea's evidence (one query, whatever the number of cycles)."""
+    return tally(
+        db.session.execute(
+            sa.select(Cycle.change_idea_id, Cycle.school_id, Cycle.decision)
+            .join(DriverNode, DriverNode.id == Cycle.change_idea_id)
+            .where(DriverNode.diagram_id == diagram_id, visible_clause(user))
+            .order_by(Cycle.id)
+        )
+    )
+
+
+def tally(rows: Iterable[tuple[int, int, str | None]]) -> dict[int, Evidence]:
+    """(change idea, school, decision) rows, oldest first, counted per change idea."""
+    found: dict[int, Evidence] = {}
+    by_school: dict[tuple[int, int], list[str | None]] = {}
+    for idea_id, school_id, decision in rows:
+        each = found.setdefault(idea_id, Evidence())
+        each.cycles += 1
+        if decision:
+            each.decisions[decision] += 1
+        by_school.setdefault((idea_id, school_id), []).append(decision)
+    for (idea_id, _school), decisions in by_school.items():
+        found[idea_id].stages[stage(decisions)] += 1
+    return found
+
+
+def cycles_of_idea(user: Actor, idea_id: int) -> list[tuple[Cycle, School]]:
+    """A change idea's cycles one may see, newest first, with their schools (one query)."""
+    rows = db.session.execute(
+        sa.select(Cycle, School)
+        .join(School, School.id == Cycle.school_id)
+        .where(Cycle.change_idea_id == idea_id, visible_clause(user))
+        .order_by(Cycle.id.desc())
+    )
+    return [(c, s) for c, s in rows]
+
+
+def ramp(user: Actor, access: CycleAccess) -> list[Cycle]:
+    """The chain this cycle is in, first cycle first: back through each one's previous,
+    then on through the earliest next (one query over the school's cycles)."""
+    cycles = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Cycle).where(Cycle.school_id == access.cycle.school_id, visible_clause(user))
+        )
+    }
+    chain, at = [], cycles.get(access.cycle.id, access.cycle)
+    while at is not None and at not in chain:
+        chain.insert(0, at)
+        at = cycles.get(at.previous_id) if at.previous_id else None
+    nexts: dict[int, list[Cycle]] = {}
+    for c in sorted(cycles.values(), key=lambda c: c.id):
+        if c.previous_id:
+            nexts.setdefault(c.previous_id, []).append(c)
+    at = chain[-1]
+    while nexts.get(at.id) and nexts[at.id][0] not in chain:
+        at = nexts[at.id][0]
+        chain.append(at)
+    return chain

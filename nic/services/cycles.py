@@ -1,0 +1,289 @@
+"""PDSA cycles: planned on a change idea by a school's people, then Do, Study and Act.
+
+Who may see a cycle and who may write it are nic.policy's can_view_cycle,
+can_plan_cycle_for and can_edit_cycle. Phases may be filled in any order (a
+team often writes Study and Act in one sitting), but an Act with no Plan is
+answered with a warning; the planned end may not come before the start. Every
+save carries the version it started from: a stale one is a 409 with the saved
+cycle, never a silent overwrite. A next cycle links to the one before it, so a
+school's cycles on a change idea chain into a ramp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from nic import policy
+from nic.database import begin_write
+from nic.errors import Conflict, NotFound, ValidationError
+from nic.extensions import db
+from nic.markup import render_markdown
+from nic.models import (
+    PHASE_FIELDS,
+    Cycle,
+    CycleOwner,
+    Decision,
+    DriverDiagram,
+    DriverNode,
+    Group,
+    Membership,
+    NodeKind,
+    Phase,
+    Practice,
+    School,
+    Visibility,
+    utcnow,
+)
+from nic.policy import Actor
+from nic.services import library
+from nic.services.access import refusal
+from nic.services.driver_diagrams import STALE, NodeAccess
+from nic.services.validation import clean_text
+
+NOT_FOUND = "No such PDSA cycle."
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+NO_PLAN = (
+    "This cycle has a decision but no plan yet: add the question and the prediction, so "
+    "others can see what was tested."
+)
+
+
+@dataclass(frozen=True)
+class CycleAccess:
+    cycle: Cycle
+    idea: DriverNode
+    school: School
+    group: Group | None
+    membership: Membership | None
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    title: str
+    question: str = ""
+    prediction: str = ""
+    plan: str = ""
+    data_plan: str = ""
+    planned_start: date | None = None
+    planned_end: date | None = None
+
+
+@dataclass(frozen=True)
+class NewCycle:
+    """Where a new cycle hangs: its school, who may see it, what it starts from."""
+
+    school_id: int | None
+    group_id: int | None = None  # None: the network (a group's diagram: always its group)
+    practice_id: int | None = None
+    previous_id: int | None = None
+
+
+@dataclass
+class Saved:
+    cycle: Cycle
+    warnings: list[str] = field(default_factory=list)
+
+
+class StaleCycle(Conflict):
+    def __init__(self, saved: Cycle) -> None:
+        super().__init__(STALE)
+        self.saved = saved
+
+
+def visible_clause(user: Actor) -> sa.ColumnElement[bool]:
+    """Cycles this user may see (the SQL form of policy.can_view_cycle)."""
+    if not policy.is_signed_in(user):
+        return sa.false()
+    if policy.is_admin(user):
+        return sa.true()
+    open_groups = sa.select(Group.id).where(Group.visibility == Visibility.NETWORK.value)
+    mine = sa.select(Membership.group_id).where(Membership.user_id == user.id)
+    return sa.or_(Cycle.group_id.is_(None), Cycle.group_id.in_(open_groups),
+                  Cycle.group_id.in_(mine))  # fmt: skip
+
+
+def get_cycle_for(user: Actor, cycle_id: int) -> CycleAccess:
+    """A cycle with its change idea, school, group and the user's membership and ownership:
+    one query; raises NotFound for who may not see it."""
+    if not policy.is_signed_in(user):
+        raise NotFound(NOT_FOUND)
+    member = sa.and_(Membership.group_id == Cycle.group_id, Membership.user_id == user.id)
+    owner = sa.and_(CycleOwner.cycle_id == Cycle.id, CycleOwner.user_id == user.id)
+    row = db.session.execute(
+        sa.select(Cycle, DriverNode, School, Group, Membership, CycleOwner.user_id)
+        .join(DriverNode, DriverNode.id == Cycle.change_idea_id)
+        .join(School, School.id == Cycle.school_id)
+        .outerjoin(Group, Group.id == Cycle.group_id)
+        .outerjoin(Membership, member)
+        .outerjoin(CycleOwner, owner)
+        .where(Cycle.id == cycle_id)
+    ).first()
+    if row is None or not policy.can_view_cycle(user, row[3], row[4]):
+        raise NotFound(NOT_FOUND)
+    cycle, idea, school, group, membership, owner_id = row
+    edit = policy.can_edit_cycle(user, cycle.school_id, owner_id is not None)
+    return CycleAccess(cycle, idea, school, group, membership, edit)
+
+
+def _texts(values: dict[str, object], names: tuple[str, ...]) -> dict[str, str]:
+    """Each named text cleaned (all problems at once); raises ValidationError."""
+    clean, problems = {}, {}
+    for name in names:
+        try:
+            clean[name] = clean_text(name, values.get(name, ""), max_length=TEXT_MAX,
+                                     required=False)  # fmt: skip
+        except ValidationError as exc:
+            problems.update(exc.fields)
+    if problems:
+        raise ValidationError(problems)
+    return clean
+
+
+def _write(cycle: Cycle, texts: dict[str, str]) -> None:
+    for name, text in texts.items():
+        if getattr(cycle, name) != text:
+            setattr(cycle, name, text)
+            setattr(cycle, f"{name}_html", render_markdown(text) if text else "")
+
+
+def _plan(fields: PlanFields) -> tuple[str, dict[str, str]]:
+    problems = {}
+    try:
+        title = clean_text("title", fields.title, max_length=TITLE_MAX)
+    except ValidationError as exc:
+        problems.update(exc.fields)
+    try:
+        texts = _texts(vars(fields), PHASE_FIELDS[Phase.PLAN.value])
+    except ValidationError as exc:
+        problems.update(exc.fields)
+    start, end = fields.planned_start, fields.planned_end
+    if start and end and end < start:
+        problems["planned_end"] = (
+            f"The planned end ({end:%b %-d, %Y}) comes before the start "
+            f"({start:%b %-d, %Y}): give an end on or after the start."
+        )
+    if problems:
+        raise ValidationError(problems)
+    return title, texts
+
+
+def _idea(access: NodeAccess) -> DriverNode:
+    node = access.node
+    if node.kind != NodeKind.CHANGE_IDEA.value:
+        raise ValidationError("change_idea_id", "PDSA cycles test change ideas: choose one.")
+    if node.is_archived:
+        raise ValidationError("change_idea_id", "That change idea was archived: choose another.")
+    return node
+
+
+def _visible_to(user: Actor, diagram: DriverDiagram, new: NewCycle) -> int | None:
+    """The group a new cycle is kept to: a group's diagram's own; else the chosen group,
+    which must be one of the user's."""
+    if diagram.group_id is not None:
+        return diagram.group_id
+    if new.group_id is None:
+        return None
+    mine = db.session.get(Membership, (new.group_id, user.id)) if user.id else None
+    if mine is None and not policy.is_admin(user):
+        raise ValidationError("group_id", "Choose the whole network or one of your groups.")
+    return new.group_id
+
+
+def plan_cycle(user: Actor, access: NodeAccess, new: NewCycle, fields: PlanFields) -> Cycle:
+    """A new cycle on a change idea for a school the user belongs to. Raises
+    ValidationError, PermissionDenied."""
+    idea = _idea(access)
+    if not policy.can_plan_cycle_for(user, new.school_id):
+        raise refusal(user, "Cycles are planned by their own school's people: choose your school.")
+    title, texts = _plan(fields)
+    group_id = _visible_to(user, access.diagram.diagram, new)
+    practice_id = _practice(user, new.practice_id)
+    previous_id = _previous(user, new)
+    begin_write()
+    cycle = Cycle(change_idea_id=idea.id, school_id=new.school_id, group_id=group_id,
+                  practice_id=practice_id, previous_id=previous_id, created_by_id=user.id,
+                  title=title, planned_start=fields.planned_start,
+                  planned_end=fields.planned_end)  # fmt: skip
+    _write(cycle, texts)
+    db.session.add(cycle)
+    db.session.commit()
+    return cycle
+
+
+def _practice(user: Actor, practice_id: int | None) -> int | None:
+    if practice_id is None:
+        return None
+    found = db.session.scalar(
+        sa.select(Practice.id).where(Practice.id == practice_id, library.visible_clause(user))
+    )
+    if found is None:
+        raise ValidationError("practice_id", "Choose a published practice you can open.")
+    return found
+
+
+def _previous(user: Actor, new: NewCycle) -> int | None:
+    """The cycle this one follows: one of the same school's the user may see."""
+    if new.previous_id is None:
+        return None
+    try:
+        previous = get_cycle_for(user, new.previous_id).cycle
+    except NotFound:
+        previous = None
+    if previous is None or previous.school_id != new.school_id:
+        raise ValidationError("previous_id", "A next cycle follows one of its own school's.")
+    return previous.id
+
+
+def _locked(user: Actor, access: CycleAccess, version: int | None) -> Cycle:
+    if not access.can_edit:
+        raise refusal(user, "Only the cycle's school team and co-owners can record it.")
+    begin_write()
+    cycle = db.session.scalars(
+        sa.select(Cycle).where(Cycle.id == access.cycle.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()  # fmt: skip
+    if version != cycle.version:
+        db.session.rollback()
+        raise StaleCycle(cycle)
+    return cycle
+
+
+def _saved(cycle: Cycle) -> Saved:
+    cycle.phase = cycle.furthest_phase()
+    cycle.version += 1
+    cycle.updated_at = utcnow()
+    db.session.commit()
+    warnings = [NO_PLAN] if cycle.has(Phase.ACT.value) and not cycle.has(Phase.PLAN.value) else []
+    return Saved(cycle, warnings)
+
+
+def save_plan(user: Actor, access: CycleAccess, fields: PlanFields, version: int | None) -> Saved:
+    title, texts = _plan(fields)
+    cycle = _locked(user, access, version)
+    cycle.title, cycle.planned_start, cycle.planned_end = (
+        title, fields.planned_start, fields.planned_end
+    )  # fmt: skip
+    _write(cycle, texts)
+    return _saved(cycle)
+
+
+def save_phase(
+    user: Actor, access: CycleAccess, phase: str, values: dict[str, object], version: int | None
+) -> Saved:
+    """Do, Study or Act (`values`: the phase's texts; Act's `decision` too)."""
+    if phase not in (Phase.DO.value, Phase.STUDY.value, Phase.ACT.value):
+        raise NotFound("No such phase: a cycle has Plan, Do, Study and Act.")
+    texts = _texts(values, PHASE_FIELDS[phase])
+    decision = values.get("decision") or None
+    if phase == Phase.ACT.value and decision not in (None, *(d.value for d in Decision)):
+        raise ValidationError("decision", "Choose adopt, adapt or abandon.")
+    cycle = _locked(user, access, version)
+    _write(cycle, texts)
+    if phase == Phase.ACT.value and decision != cycle.decision:
+        cycle.decision, cycle.decided_at = decision, utcnow() if decision else None
+    return _saved(cycle)

@@ -1,0 +1,128 @@
+"""PDSA cycle pages: plan one on a change idea, then record Do, Study and Act on its page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from nic import policy
+from nic.errors import ValidationError
+from nic.extensions import db
+from nic.forms.common import optional_int, show_errors
+from nic.forms.cycles import PHASE_FORMS, NewCycleForm, PlanForm
+from nic.models import PHASE_FIELDS, PHASE_LABELS, School
+from nic.services import cycle_reading, cycles, home, org
+from nic.services import driver_diagrams as dd
+from nic.views.helpers import form_status
+
+bp = Blueprint("cycles", __name__)
+
+
+def _schools() -> list[tuple[str, str]]:
+    """The schools this user may plan for: their own; an admin, any."""
+    if policy.is_admin(current_user):
+        return [("", "Choose the school")] + [(str(s.id), s.name) for s in org.list_schools()]
+    school = db.session.get(School, current_user.school_id) if current_user.school_id else None
+    return [(str(school.id), school.name)] if school else []
+
+
+def _new_form(access: dd.NodeAccess, form: NewCycleForm) -> NewCycleForm:
+    form.school_id.choices = _schools()
+    if access.diagram.group is None:
+        form.group_id.choices = [("", "The whole network")] + [
+            (str(s.group.id), f"Only {s.group.name}") for s in home.my_groups(current_user)
+        ]
+    return form
+
+
+def _prefill(form: NewCycleForm, idea_title: str) -> None:
+    """A next cycle (?after=) starts from the one before; ?practice= from a write-up."""
+    form.practice_id.data = request.args.get("practice", "")
+    form.title.data = idea_title
+    if len(form.school_id.choices) == 1:
+        form.school_id.data = form.school_id.choices[0][0]
+    after = optional_int(request.args.get("after"))
+    if after is None:
+        return
+    previous = cycles.get_cycle_for(current_user, after).cycle
+    form.previous_id.data = str(previous.id)
+    form.school_id.data = str(previous.school_id)
+    form.group_id.data = str(previous.group_id or "")
+    form.practice_id.data = str(previous.practice_id or "")
+    form.title.data = f"{previous.title}, next cycle"
+    form.question.data = previous.next_steps
+
+
+@bp.route("/improvement/parts/<int:node_id>/cycles/new", methods=["GET", "POST"])
+@login_required
+def new(node_id: int):
+    access = dd.get_node_for(current_user, node_id)
+    form = _new_form(access, NewCycleForm())
+    if not form.is_submitted():
+        _prefill(form, access.node.title)
+    elif form.validate():
+        try:
+            cycle = cycles.plan_cycle(current_user, access, cycles.NewCycle(**form.where()),
+                                      form.fields())  # fmt: skip
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Cycle planned. Record Do, Study and Act here as it runs.", "success")
+            return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    return render_template(
+        "cycles/new.html", access=access, node=access.node, form=form,
+        group=access.diagram.group, can_plan=bool(form.school_id.choices),
+    ), form_status(form)  # fmt: skip
+
+
+def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | None = None,
+                 sent=None, theirs=None):  # fmt: skip
+    """The cycle page: the ramp, each phase (with its form, for the school team)."""
+    cycle = access.cycle
+    forms = {"plan": PlanForm(obj=cycle, formdata=None)}
+    forms |= {name: form(obj=cycle, formdata=None) for name, form in PHASE_FORMS.items()}
+    for form in forms.values():
+        form.version.data = str(cycle.version)
+    if phase is not None:
+        forms[phase] = sent
+    return render_template(
+        "cycles/show.html", access=access, cycle=cycle, forms=forms,
+        ramp=cycle_reading.ramp(current_user, access), today=date.today(),
+        fields=PHASE_FIELDS, phase_labels=PHASE_LABELS, phase=phase, theirs=theirs,
+    ), status  # fmt: skip
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@login_required
+def show(cycle_id: int):
+    return render_cycle(cycles.get_cycle_for(current_user, cycle_id))
+
+
+@bp.route("/cycles/<int:cycle_id>/<phase>", methods=["POST"])
+@login_required
+def save(cycle_id: int, phase: str):
+    access = cycles.get_cycle_for(current_user, cycle_id)
+    if phase not in PHASE_FIELDS:
+        abort(404)
+    form = PlanForm() if phase == "plan" else PHASE_FORMS[phase]()
+    if form.validate_on_submit():
+        version = optional_int(form.version.data)
+        try:
+            if phase == "plan":
+                saved = cycles.save_plan(current_user, access, form.fields(), version)
+            else:
+                saved = cycles.save_phase(current_user, access, phase, form.data, version)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except cycles.StaleCycle as exc:
+            form.version.data = str(exc.saved.version)
+            return render_cycle(cycles.get_cycle_for(current_user, cycle_id), 409, phase, form,
+                                exc.saved)  # fmt: skip
+        else:
+            flash(f"{PHASE_LABELS[phase]} saved.", "success")
+            for warning in saved.warnings:
+                flash(warning, "warning")
+            return redirect(url_for("cycles.show", cycle_id=cycle_id, _anchor=phase))
+    return render_cycle(access, 400, phase, form)

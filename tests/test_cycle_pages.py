@@ -1,0 +1,153 @@
+"""PDSA cycle pages: plan from a change idea, record each phase, ramps, who sees what."""
+
+from __future__ import annotations
+
+import re
+
+from nic.services import cycles
+from nic.services import driver_diagrams as dd
+from tests.factories import make_group, make_user
+from tests.test_cycles import PLAN, access, plan
+from tests.test_cycles import world as world
+
+PLAN_FORM = {"title": "Grade 3 data huddles", "question": "Will huddles change the reteach?",
+             "prediction": "Most teams plan a reteach.", "plan": "Grade 3, Fridays",
+             "data_plan": "Exit tickets", "planned_start": "2026-09-01",
+             "planned_end": "2026-09-30"}  # fmt: skip
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def new_url(world) -> str:
+    return f"/improvement/parts/{world['idea'].id}/cycles/new"
+
+
+def test_a_principal_plans_a_cycle_and_records_every_phase(login, world):
+    client = login(world["maria"])
+    idea = world["idea"]
+    part = text(client.get(f"/improvement/parts/{idea.id}"))
+    assert "No school has tested this change idea yet." in part
+    form = text(client.get(new_url(world)))
+    assert f'<option selected value="{world["lincoln"].id}">Lincoln Elementary</option>' in form
+    sent = client.post_form(new_url(world), dict(PLAN_FORM, school_id=world["lincoln"].id))
+    assert sent.status_code == 302
+    cycle_id = int(re.search(r"/cycles/(\d+)$", sent.headers["Location"]).group(1))
+    page = text(client.get(f"/cycles/{cycle_id}"))
+    assert "Grade 3 data huddles" in page and "Now in <strong>Plan</strong>" in page
+    steps = [("do", {"did": "Ran four huddles", "version": "1"}),
+             ("study", {"results": "| Before | After |\n|---|---|\n| 41% | 58% |",
+                        "learned": "Teams need the ticket a day early.", "version": "2"}),
+             ("act", {"decision": "adopt", "next_steps": "All grades in January",
+                      "version": "3"})]  # fmt: skip
+    for phase, data in steps:
+        saved = client.post_form(f"/cycles/{cycle_id}/{phase}", data)
+        assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#{phase}")
+    page = text(client.get(f"/cycles/{cycle_id}"))
+    assert "Decided: <strong>Adopt</strong>" in page and "<td>58%</td>" in page
+    assert "Plan the next cycle" in page
+    diagram = text(client.get("/improvement"))
+    assert "1 school: 1 implementing · 1 cycle" in diagram
+
+
+def test_bad_dates_are_reshown_with_the_text_kept(login, world):
+    client = login(world["maria"])
+    lincoln = world["lincoln"].id
+    sent = client.post_form(new_url(world), dict(PLAN_FORM, school_id=lincoln,
+                                                 planned_end="2026-08-01"))  # fmt: skip
+    assert sent.status_code == 400
+    assert "comes before the start" in text(sent)
+    assert "Will huddles change the reteach?" in text(sent)
+    garbled = client.post_form(new_url(world), dict(PLAN_FORM, school_id=lincoln,
+                                                    planned_start="soon"))  # fmt: skip
+    assert garbled.status_code == 400
+    assert "Enter the date, for example 2026-09-30." in text(garbled)
+    other = client.post_form(new_url(world), dict(PLAN_FORM, school_id=world["harbor"].id))
+    assert other.status_code == 403
+
+
+def test_act_before_plan_saves_with_a_warning(login, world):
+    node = dd.get_node_for(world["maria"], world["idea"].id)
+    bare = cycles.plan_cycle(world["maria"], node, cycles.NewCycle(world["lincoln"].id),
+                             cycles.PlanFields("Huddles"))  # fmt: skip
+    client = login(world["maria"])
+    saved = client.post_form(f"/cycles/{bare.id}/act", {"decision": "abandon", "version": "1"})
+    assert saved.status_code == 302
+    page = text(client.get(f"/cycles/{bare.id}"))
+    assert "flash--warning" in page and "has a decision but no plan yet" in page
+
+
+def test_a_stale_phase_save_shows_both(login, world):
+    cycle = plan(world["maria"], world["idea"], world["lincoln"])
+    client = login(world["maria"])
+    client.post_form(f"/cycles/{cycle.id}/do", {"did": "Theirs", "version": "1"})
+    page = client.post_form(f"/cycles/{cycle.id}/do", {"did": "Mine", "version": "1"})
+    assert page.status_code == 409
+    assert "<p>Theirs</p>" in text(page) and "Mine</textarea>" in text(page)
+    assert access(world["maria"], cycle).cycle.did == "Theirs"
+
+
+def test_other_schools_read_a_cycle_without_its_forms(login, world):
+    cycle = plan(world["maria"], world["idea"], world["lincoln"])
+    client = login(world["james"])
+    page = text(client.get(f"/cycles/{cycle.id}"))
+    assert "Will a 20-minute huddle" in page and "Save Do" not in page
+    refused = client.post_form(f"/cycles/{cycle.id}/do", {"did": "x", "version": "1"})
+    assert refused.status_code == 403
+    assert client.post_form(f"/cycles/{cycle.id}/nonsense", {}).status_code == 404
+
+
+def test_a_private_groups_cycle_is_404_to_outsiders(login, world):
+    group = make_group(visibility="private", members=[world["maria"]])
+    cycle = plan(world["maria"], world["idea"], world["lincoln"], group_id=group.id)
+    client = login(world["james"])
+    assert client.get(f"/cycles/{cycle.id}").status_code == 404
+    assert client.post_form(f"/cycles/{cycle.id}/do", {"did": "x"}).status_code == 404
+    part = text(client.get(f"/improvement/parts/{world['idea'].id}"))
+    assert PLAN.title not in part and "No school has tested" in part
+    assert "1 cycle" not in text(client.get("/improvement"))
+
+
+def test_a_next_cycle_starts_from_the_one_before_and_shows_the_ramp(login, world):
+    first = plan(world["maria"], world["idea"], world["lincoln"])
+    cycles.save_phase(world["maria"], access(world["maria"], first), "act",
+                      {"decision": "adapt", "next_steps": "Try it in grade 4"}, 1)  # fmt: skip
+    client = login(world["maria"])
+    form = text(client.get(f"{new_url(world)}?after={first.id}"))
+    assert f'value="{PLAN.title}, next cycle"' in form and "Try it in grade 4</textarea>" in form
+    data = dict(PLAN_FORM, school_id=world["lincoln"].id, previous_id=first.id)
+    sent = client.post_form(new_url(world), data)
+    second = int(sent.headers["Location"].rsplit("/", 1)[1])
+    page = text(client.get(f"/cycles/{second}"))
+    assert "The ramp" in page and f'href="/cycles/{first.id}"' in page
+
+
+def test_people_without_a_school_are_told_how_to_plan(login, world):
+    client = login(make_user("District Dan", job_role="district_leader"))
+    assert "Add your school to your profile" in text(client.get(new_url(world)))
+
+
+def test_cycle_pages_run_the_same_queries_whatever_the_ramp(login, world, count_queries):
+    maria, idea = world["maria"], world["idea"]
+    first = plan(maria, idea, world["lincoln"])
+    urls = (f"/cycles/{first.id}", f"/improvement/parts/{idea.id}", "/improvement")
+    client = login(maria)
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            client.get(url)
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            found.append(counter.count)
+        return found
+
+    small = counts()
+    previous = first
+    for _ in range(5):
+        previous = plan(maria, idea, world["lincoln"], previous_id=previous.id)
+        cycles.save_phase(maria, access(maria, previous), "act", {"decision": "adapt"}, 1)
+        plan(world["james"], idea, world["harbor"])
+        plan(world["james"], world["other"], world["harbor"])
+    assert counts() == small
