@@ -130,6 +130,23 @@ def test_move_reorder_archive_and_the_as_of_view(facilitator):
     assert before is None and nothing == []
 
 
+def test_move_to_position_closes_up_the_siblings_and_is_logged(facilitator):
+    access, root = start(facilitator)
+    first, second, third = (
+        dd.add_node(facilitator, access, root.id, None, title, "") for title in "ABC"
+    )
+    dd.move_to_position(facilitator, node(facilitator, third.id), 0)
+    now = diagram_tree.build(rows(access.diagram.id))
+    assert [(c.title, c.position) for c in now.children] == [("C", 0), ("A", 1), ("B", 2)]
+    with pytest.raises(ValidationError, match="from 0 to 2") as caught:
+        dd.move_to_position(facilitator, node(facilitator, first.id), 3)
+    assert set(caught.value.fields) == {"position"}
+    replayed, history = diagram_reading.tree_as_of(access, date.today())
+    assert titles(replayed) == titles(now)
+    assert history[0].action == "reordered" and history[0].title == "C"
+    assert second.id in {n.id for n in now.children}
+
+
 def test_practices_link_to_change_ideas_only(facilitator):
     access, root = start(facilitator)
     p1 = dd.add_node(facilitator, access, root.id, "primary", "PLCs", "")
@@ -167,7 +184,7 @@ def test_a_private_groups_diagram_is_not_found_by_outsiders(facilitator):
 
 
 OPS = st.lists(
-    st.tuples(st.sampled_from(["add", "move", "up", "down", "archive", "archive_all"]),
+    st.tuples(st.sampled_from(["add", "move", "up", "down", "place", "archive", "archive_all"]),
               st.integers(0, 30), st.integers(0, 30)),
     max_size=25,
 )  # fmt: skip
@@ -188,6 +205,8 @@ def test_any_sequence_of_changes_keeps_a_tree(facilitator, ops):
                 dd.add_node(facilitator, access, target.id, kind, f"Node {a}", "")
             elif op == "move":
                 dd.move_node(facilitator, node(facilitator, target.id), other.id)
+            elif op == "place":
+                dd.move_to_position(facilitator, node(facilitator, target.id), b % 4)
             elif op in ("up", "down"):
                 dd.move_step(facilitator, node(facilitator, target.id), -1 if op == "up" else 1)
             else:

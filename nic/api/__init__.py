@@ -1,7 +1,7 @@
 """The REST API under /api/v1: JSON in and out, documented by OpenAPI 3.
 
 `register_api(app)` wires flask-smorest to the resource blueprints (one per
-area: users, org, groups, threads, sessions, practices), serves the generated
+area: users, org, groups, threads, sessions, practices, improvement), serves the generated
 document at /api/v1/openapi.json and its readable form at /api/v1/docs. Views
 are thin: a schema parses, a service (which asks `nic.policy`) acts, a schema
 dumps.
@@ -15,6 +15,7 @@ from flask_smorest import Api
 
 from nic.api import (
     groups,
+    improvement,
     notifications,
     org,
     practices,
@@ -78,7 +79,7 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
-        search.bp,
+        search.bp, improvement.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.

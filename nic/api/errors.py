@@ -1,15 +1,18 @@
 """API errors: the statuses the pages never need, and request-parsing failures.
 
 Every error leaves the API as `{"error": {"code", "message", "fields"?}}`
-through `nic.responses.error_response`, the same builder the pages use for JSON.
+through `nic.responses.error_response`, the same builder the pages use for JSON;
+a 409 for a save from a stale version adds `current`, the thing as saved now.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import jsonify
+
 from nic.api.bearer import challenge
-from nic.errors import ServiceError, Unauthenticated, ValidationError
+from nic.errors import Conflict, ServiceError, Unauthenticated, ValidationError
 from nic.responses import error_response
 
 
@@ -64,3 +67,10 @@ def unauthenticated(exc: Unauthenticated):
     """401 with `WWW-Authenticate` (RFC 6750), so clients know to send a token."""
     body, status = error_response(exc.status, exc.code, exc.message)
     return body, status, {"WWW-Authenticate": challenge(isinstance(exc, InvalidToken))}
+
+
+def conflict_with(exc: Conflict, current: object):
+    """409 for a save from a stale version: the error, with the thing as saved now in
+    `current` (so a client can merge and send again with its `version`)."""
+    body = {"error": {"code": exc.code, "message": exc.message, "current": current}}
+    return jsonify(body), exc.status

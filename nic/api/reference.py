@@ -34,7 +34,8 @@ ERRORS: dict[str, str] = {
     "401": "No token, or a malformed, unknown or revoked one (see `WWW-Authenticate`).",
     "403": "Not allowed: you can see the thing but may not do this to it.",
     "404": "Not found: missing, or not yours to see (a private group, someone's draft).",
-    "409": "Conflict with the current state: a taken name, an ended session.",
+    "409": "Conflict with the current state: a taken name, an ended session. A save from a "
+    "stale `version` (the aim, a part of a driver diagram) carries `current`, as saved now.",
     "413": "Too large: the body or file is over the limit.",
     "415": "The body is not JSON (send `Content-Type: application/json`).",
     "429": "Too many requests: wait the seconds in `Retry-After`, then try again.",
@@ -77,6 +78,16 @@ SAMPLES: dict[str, Any] = {
     "session_id": 5,
     "district_id": 2,
     "notes_thread_id": 32,
+    "diagram_id": 6,
+    "node_id": 41,
+    "what": "Raise the share of 3rd graders reading on grade level",
+    "how_much": "from 48% to 60%",
+    "for_whom": "across our 22 schools",
+    "statement": "Raise the share of 3rd graders reading on grade level from 48% to 60% by "
+    "June 2027 across our 22 schools.",
+    "kind": "primary",
+    "group_name": "Principals ILT",
+    "description_html": "<p>Grade teams meet weekly with protected time.</p>",
 }
 # A name inside a nested object is that object's name ("school": {"name": ...}).
 NAMES = {"school": "Lincoln Elementary", "district": "Riverside Unified", "group": "Principals ILT"}

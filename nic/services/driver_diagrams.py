@@ -24,6 +24,7 @@ from nic.markup import render_markdown
 from nic.models import (
     KIND_LABELS,
     LEVELS,
+    Aim,
     ChangeIdeaPractice,
     DiagramChange,
     DriverDiagram,
@@ -40,6 +41,7 @@ from nic.services.practices import get_practice_for
 from nic.services.validation import clean_text
 
 NOT_FOUND = "No such part of a driver diagram."
+NO_DIAGRAM = "No such driver diagram."
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 NETWORK = "network"
@@ -122,6 +124,50 @@ def get_node_for(user: Actor, node_id: int) -> NodeAccess:
         raise NotFound(NOT_FOUND)
     edit = policy.can_edit_diagram(user, row[2], row[3])
     return NodeAccess(row[0], DiagramAccess(row[1], row[2], row[3], edit))
+
+
+def _with_group_and_membership(user: Actor, query: sa.Select) -> sa.Select:
+    mine = sa.and_(Membership.group_id == Group.id, Membership.user_id == user.id)
+    return query.outerjoin(Group, DriverDiagram.group_id == Group.id).outerjoin(Membership, mine)
+
+
+def get_diagram_for(user: Actor, diagram_id: int) -> DiagramAccess:
+    """A diagram by id with its group and the user's membership: one query; raises NotFound
+    (for a private group's diagram too, when the user may not see the group)."""
+    if not policy.is_signed_in(user):
+        raise NotFound(NO_DIAGRAM)
+    row = db.session.execute(
+        _with_group_and_membership(user, sa.select(DriverDiagram, Group, Membership)).where(
+            DriverDiagram.id == diagram_id
+        )
+    ).first()
+    if row is None or not policy.can_view_diagram(user, row[1], row[2]):
+        raise NotFound(NO_DIAGRAM)
+    return DiagramAccess(row[0], row[1], row[2], policy.can_edit_diagram(user, row[1], row[2]))
+
+
+@dataclass(frozen=True)
+class DiagramListing:
+    access: DiagramAccess
+    aim: Aim | None
+
+
+def visible_diagrams(user: Actor) -> list[DiagramListing]:
+    """The network's diagram and every group's the user may see, with their aims: the
+    network's first, then by group name (one query)."""
+    if not policy.is_signed_in(user):
+        return []
+    rows = db.session.execute(
+        _with_group_and_membership(user, sa.select(DriverDiagram, Group, Membership, Aim))
+        .outerjoin(Aim, Aim.diagram_id == DriverDiagram.id)
+        .order_by(DriverDiagram.group_id.is_not(None), Group.name, DriverDiagram.id)
+    )
+    return [
+        DiagramListing(DiagramAccess(diagram, group, membership,
+                                     policy.can_edit_diagram(user, group, membership)), aim)
+        for diagram, group, membership, aim in rows
+        if policy.can_view_diagram(user, group, membership)
+    ]  # fmt: skip
 
 
 def may_edit(user: Actor, access: DiagramAccess) -> DriverDiagram | None:
@@ -287,6 +333,28 @@ def move_step(user: Actor, access: NodeAccess, step: int) -> DriverNode:
     siblings[at], siblings[other] = siblings[other], siblings[at]
     before = state(node)
     node.position = other
+    log(node, user.id, "reorder", before)
+    _close_up(siblings, user.id)
+    db.session.commit()
+    return node
+
+
+def move_to_position(user: Actor, access: NodeAccess, position: int) -> DriverNode:
+    """Move to `position` (0 first) among its siblings, the others closing up around it;
+    raises ValidationError for a position past the last sibling."""
+    node, nodes = _editable(user, access)
+    siblings = [n for n in _children(nodes, node.parent_id) if n.id != node.id]
+    if not 0 <= position <= len(siblings):
+        raise ValidationError(
+            "position", f"There are {len(siblings) + 1} part(s) at this level: give a "
+            f"position from 0 to {len(siblings)}.",
+        )  # fmt: skip
+    if position == node.position:
+        db.session.rollback()
+        return node
+    siblings.insert(position, node)
+    before = state(node)
+    node.position = position
     log(node, user.id, "reorder", before)
     _close_up(siblings, user.id)
     db.session.commit()

@@ -66,6 +66,19 @@ OPERATIONS = {
     ("get", "/api/v1/users/me/preferences"),
     ("patch", "/api/v1/users/me/preferences"),
     ("get", "/api/v1/search"),
+    ("get", "/api/v1/aim"),
+    ("put", "/api/v1/aim"),
+    ("get", "/api/v1/groups/{group_id}/aim"),
+    ("put", "/api/v1/groups/{group_id}/aim"),
+    ("get", "/api/v1/driver-diagrams"),
+    ("get", "/api/v1/driver-diagrams/{diagram_id}"),
+    ("get", "/api/v1/driver-diagrams/{diagram_id}/nodes"),
+    ("post", "/api/v1/driver-diagrams/{diagram_id}/nodes"),
+    ("get", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}"),
+    ("patch", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}"),
+    ("delete", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}"),
+    ("post", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}/practices"),
+    ("delete", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}/practices/{practice_id}"),
 }
 
 

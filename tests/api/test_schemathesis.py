@@ -28,7 +28,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import attachments, groups, practices, tokens, tries
+from nic.services import aims, attachments, groups, practices, tokens, tries
+from nic.services import driver_diagrams as dd
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
 from tests.factories import make_practice
@@ -67,7 +68,16 @@ def real_ids(network) -> dict[str, int]:
     pdf = attachments.Upload("protocol.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n"))
     access = practices.get_practice_for(network.member, practice.id)
     attachment = attachments.attach(access, network.member, pdf, "The protocol", "protocol", False)
+    # The private group's driver diagram: its aim and a primary driver.
+    aim = aims.AimFields("Raise reading", "to 60%", date(2027, 6, 30), "in our schools")
+    diagram = dd.get_group_diagram_for(network.facilitator, network.private_group.id)
+    aims.save_aim(network.facilitator, diagram, aim)
+    diagram = dd.get_group_diagram_for(network.facilitator, network.private_group.id)
+    root = next(n for n in dd.live_nodes(diagram.diagram.id) if n.parent_id is None)
+    driver = dd.add_node(network.facilitator, diagram, root.id, None, "Strong PLCs", "")
     return {
+        "diagram_id": diagram.diagram.id,
+        "node_id": driver.id,
         "group_id": network.private_group.id,
         "thread_id": network.thread.id,
         "post_id": network.reply.id,
