@@ -249,8 +249,10 @@ def load_demo() -> list[DemoSignIn]:
         backdate_thread(thread.id, school_day(today - timedelta(days=days_ago), hour, minute))
     load_sessions(people, group_ids)
     demo_practices.load_practices(people, group_ids, demo_practices.as_of(today))
-    demo_improvement.load_improvement(people["dana.whitfield"], people,
-                                      demo_practices.as_of(today))  # fmt: skip
+    discussed = demo_improvement.load_improvement(people["dana.whitfield"], people,
+                                                  demo_practices.as_of(today))  # fmt: skip
+    for thread_id, planned_on in discussed:
+        backdate_thread(thread_id, school_day(planned_on, 15, 40))
     return SIGN_INS
 
 

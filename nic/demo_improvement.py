@@ -135,10 +135,10 @@ def load_improvement(facilitator: User, people: dict[str, User], now: datetime) 
                     dd.link_practice(facilitator, dd.get_node_for(facilitator, idea.id),
                                      practice_ids[practice])  # fmt: skip
     _place(access.diagram.id, now)
-    _load_cycles(access.diagram.id, people, now)
+    return _load_cycles(access.diagram.id, people, now)
 
 
-def _load_cycles(diagram_id: int, people: dict[str, User], now: datetime) -> None:
+def _load_cycles(diagram_id: int, people: dict[str, User], now: datetime) -> list[tuple[int, date]]:
     ideas = {n.title: n.id for n in dd.live_nodes(diagram_id)}
     made: list[Cycle] = []
     for who, idea, title, planned, done, studied, acted, days_ago, after in CYCLES:
@@ -156,6 +156,12 @@ def _load_cycles(diagram_id: int, people: dict[str, User], now: datetime) -> Non
                 access = cycles.get_cycle_for(user, cycle.id)
                 cycles.save_phase(user, access, phase, values, access.cycle.version)
         made.append(cycle)
+    for cycle in made:
+        cycle.created_at = cycle.updated_at = datetime.combine(
+            cycle.planned_start, now.timetz()
+        ) - timedelta(days=1)
+    db.session.commit()
+    return [(c.thread_id, c.planned_start - timedelta(days=1)) for c in made if c.thread_id]
 
 
 def _place(diagram_id: int, now: datetime) -> None:

@@ -43,7 +43,7 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
     assert count(School) == 8
     assert 20 <= count(User) <= 30
-    assert count(Group) == 5  # with the practice library's open group
+    assert count(Group) == 6  # with the open groups of the practices' and cycles' discussions
     assert (
         db.session.scalar(sa.select(sa.func.count(Group.id)).where(Group.visibility == "private"))
         == 1

@@ -6,9 +6,10 @@ import re
 
 from nic.services import cycles
 from nic.services import driver_diagrams as dd
-from tests.factories import make_group, make_user
+from tests.factories import make_group, make_practice, make_user
 from tests.test_cycles import PLAN, access, plan
 from tests.test_cycles import world as world
+from tests.test_improvement_pages import build
 
 PLAN_FORM = {"title": "Grade 3 data huddles", "question": "Will huddles change the reteach?",
              "prediction": "Most teams plan a reteach.", "plan": "Grade 3, Fridays",
@@ -151,3 +152,73 @@ def test_cycle_pages_run_the_same_queries_whatever_the_ramp(login, world, count_
         plan(world["james"], idea, world["harbor"])
         plan(world["james"], world["other"], world["harbor"])
     assert counts() == small
+
+
+def test_each_cycle_has_its_discussion_where_its_readers_are(login, world):
+    cycle = plan(world["maria"], world["idea"], world["lincoln"])
+    group = make_group(visibility="private", members=[world["maria"]])
+    kept = plan(world["maria"], world["idea"], world["lincoln"], group_id=group.id)
+    client = login(world["james"])
+    page = text(client.get(f"/cycles/{cycle.id}"))
+    assert f'href="/threads/{cycle.thread_id}"' in page
+    thread = text(client.get(f"/threads/{cycle.thread_id}"))
+    assert f"PDSA cycle: {PLAN.title} (Lincoln Elementary)" in thread
+    assert 'action="/threads/' in thread  # anyone in the network may reply
+    assert client.get(f"/threads/{kept.thread_id}").status_code == 404
+    client = login(world["maria"])
+    client.post_form(f"/cycles/{cycle.id}/plan", {"title": "Huddles, renamed", "version": "1"})
+    assert "PDSA cycle: Huddles, renamed" in text(client.get(f"/threads/{cycle.thread_id}"))
+
+
+def test_a_school_team_sets_its_own_stage_on_the_record(login, world):
+    plan(world["maria"], world["idea"], world["lincoln"])
+    client = login(world["james"])  # Harbor View: no cycles on it, already does it
+    url = f"/improvement/parts/{world['idea'].id}/stage"
+    blank = client.post_form(url, {"stage": "implementing", "reason": ""})
+    assert blank.status_code == 400 and "This cannot be empty." in text(blank)
+    client.post_form(url, {"stage": "implementing", "reason": "All grades since 2025"})
+    part = text(client.get(f"/improvement/parts/{world['idea'].id}"))
+    assert "2 schools: 1 testing, 1 implementing · 1 cycle" in part
+    assert "Set by the school team" in part and "All grades since 2025" in part
+    assert "2 schools: 1 testing, 1 implementing · 1 cycle" in text(client.get("/improvement"))
+    client.post_form(url, {"stage": "", "reason": ""})  # back to what its cycles say
+    assert "1 school: 1 testing · 1 cycle" in text(client.get("/improvement"))
+    wrong = client.post_form(url, {"stage": "finished", "reason": "x"})
+    assert wrong.status_code == 400 and "Choose testing, implementing" in text(wrong)
+    nobody = login(make_user("District Dan", job_role="district_leader"))
+    assert "Set your school's stage" not in text(
+        nobody.get(f"/improvement/parts/{world['idea'].id}")
+    )
+    assert nobody.post_form(url, {"stage": "testing", "reason": "x"}).status_code == 403
+
+
+def test_a_practice_and_its_cycles_are_one_trail(login, world):
+    practice = make_practice(world["james"], "Data huddles every other Friday")
+    dd.link_practice(world["fran"], dd.get_node_for(world["fran"], world["idea"].id), practice.id)
+    client = login(world["maria"])
+    page = text(client.get(f"/practices/{practice.id}"))
+    start = f"/improvement/parts/{world['idea'].id}/cycles/new?practice={practice.id}"
+    assert f'href="{start}"' in page and "No school has run a PDSA cycle from it yet." in page
+    form = text(client.get(start))
+    assert f'name="practice_id" type="hidden" value="{practice.id}"' in form
+    data = dict(PLAN_FORM, school_id=world["lincoln"].id, practice_id=practice.id)
+    cycle_id = int(client.post_form(new_url(world), data).headers["Location"].rsplit("/", 1)[1])
+    page = text(client.get(f"/practices/{practice.id}"))
+    assert f'href="/cycles/{cycle_id}">Grade 3 data huddles</a>' in page
+    assert "Lincoln Elementary · Plan" in page
+    group = make_group(visibility="private", members=[world["maria"]])
+    kept = plan(world["maria"], world["idea"], world["lincoln"], group_id=group.id,
+                practice_id=practice.id)  # fmt: skip
+    outsider = login(make_user(school=world["harbor"]))
+    page = text(outsider.get(f"/practices/{practice.id}"))
+    assert f'href="/cycles/{cycle_id}"' in page and f'href="/cycles/{kept.id}"' not in page
+
+
+def test_change_ideas_of_a_private_groups_diagram_stay_in_the_group(login, world):
+    lead = make_user("Gail Group", school=world["lincoln"])
+    group = make_group("Coaches' Circle", visibility="private", facilitator=lead)
+    idea = build(lead, group)[3]
+    practice = make_practice(world["james"], "Walkthroughs")
+    dd.link_practice(lead, dd.get_node_for(lead, idea.id), practice.id)
+    assert "Idea 0.0.0" in text(login(lead).get(f"/practices/{practice.id}"))
+    assert "Idea 0.0.0" not in text(login(world["james"]).get(f"/practices/{practice.id}"))

@@ -85,3 +85,21 @@ class ActForm(FlaskForm):
 
 
 PHASE_FORMS = {"do": DoForm, "study": StudyForm, "act": ActForm}
+
+
+class StageForm(FlaskForm):
+    stage = SelectField(
+        "Your school's stage",
+        choices=choices(
+            [
+                ("", "As our cycles say"),
+                ("testing", "Testing"),
+                ("implementing", "Implementing"),
+                ("spreading", "Spreading"),
+                ("abandoned", "Abandoned"),
+            ]
+        ),
+        validate_choice=False,  # the service checks it
+    )
+    reason = StringField("Why", validators=[ServiceLimit(300)],
+                         description="For the record, in a sentence.")  # fmt: skip

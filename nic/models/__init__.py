@@ -10,6 +10,7 @@ from nic.models.cycles import (
     CycleOwner,
     Decision,
     Phase,
+    StageSetting,
 )
 from nic.models.discussions import Post, PostRevision, Thread, ThreadRead
 from nic.models.groups import Group, GroupRole, Membership, Visibility
@@ -137,6 +138,7 @@ __all__ = [
     "School",
     "SchoolLevel",
     "SessionStatus",
+    "StageSetting",
     "Thread",
     "ThreadFollow",
     "ThreadRead",

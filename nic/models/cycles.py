@@ -83,6 +83,10 @@ class Cycle(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    # Its discussion: an ordinary thread (nic.services.cycle_discussion).
+    thread_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("thread.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     phase: Mapped[str] = mapped_column(sa.String(8), default=Phase.PLAN.value)
     planned_start: Mapped[date | None] = mapped_column(sa.Date)
@@ -154,3 +158,22 @@ class CycleOwner(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class StageSetting(db.Model):
+    """A school team's own word on its stage with a change idea, over the one its cycles'
+    decisions give. Rows are only added: the latest per school and change idea counts
+    (`stage` None: back to the derived one), the earlier ones are its record."""
+
+    __tablename__ = "stage_setting"
+    __table_args__ = (sa.Index("ix_stage_setting_idea_school", "change_idea_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_idea_id: Mapped[int] = mapped_column(sa.ForeignKey("driver_node.id"))
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    stage: Mapped[str | None] = mapped_column(sa.String(16))
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    set_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

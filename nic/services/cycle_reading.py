@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.models import Cycle, Decision, DriverNode, School
+from nic.models import Cycle, Decision, DriverNode, School, StageSetting
 from nic.policy import Actor
 from nic.services.cycles import CycleAccess, visible_clause
 
@@ -37,17 +37,29 @@ def stage(decisions: list[str | None]) -> str:
     return "testing"
 
 
+@dataclass(frozen=True)
+class SchoolStage:
+    school_id: int
+    stage: str
+    setting: StageSetting | None = None  # the team's own word, over its cycles'
+
+
 @dataclass
 class Evidence:
     """What the network has learned about one change idea, from the cycles one may see."""
 
     cycles: int = 0
     decisions: Counter = field(default_factory=Counter)
-    stages: Counter = field(default_factory=Counter)  # stage -> number of schools
+    schools_at: dict[int, SchoolStage] = field(default_factory=dict)
+
+    @property
+    def stages(self) -> Counter:
+        """stage -> number of schools."""
+        return Counter(s.stage for s in self.schools_at.values())
 
     @property
     def schools(self) -> int:
-        return sum(self.stages.values())
+        return len(self.schools_at)
 
     def stage_line(self) -> str:
         """“2 schools: 1 testing, 1 implementing · 3 cycles”."""
@@ -56,20 +68,43 @@ class Evidence:
         return f"{schools}: {stages} · {self.cycles} cycle{'s' if self.cycles != 1 else ''}"
 
 
+def _settings(condition: sa.ColumnElement[bool]) -> dict[tuple[int, int], StageSetting]:
+    """The latest stage setting per (change idea, school) where one stands (one query)."""
+    latest: dict[tuple[int, int], StageSetting] = {}
+    for setting in db.session.scalars(
+        sa.select(StageSetting)
+        .join(DriverNode, DriverNode.id == StageSetting.change_idea_id)
+        .where(condition)
+        .order_by(StageSetting.id)
+    ):
+        latest[(setting.change_idea_id, setting.school_id)] = setting
+    return {key: s for key, s in latest.items() if s.stage}
+
+
 def evidence(user: Actor, diagram_id: int) -> dict[int, Evidence]:
-    """Each change idea's evidence (one query, whatever the number of cycles)."""
-    return tally(
-        db.session.execute(
-            sa.select(Cycle.change_idea_id, Cycle.school_id, Cycle.decision)
-            .join(DriverNode, DriverNode.id == Cycle.change_idea_id)
-            .where(DriverNode.diagram_id == diagram_id, visible_clause(user))
-            .order_by(Cycle.id)
-        )
+    """Each change idea's evidence (two queries, whatever the number of cycles)."""
+    rows = db.session.execute(
+        sa.select(Cycle.change_idea_id, Cycle.school_id, Cycle.decision)
+        .join(DriverNode, DriverNode.id == Cycle.change_idea_id)
+        .where(DriverNode.diagram_id == diagram_id, visible_clause(user))
+        .order_by(Cycle.id)
     )
+    return tally(rows, _settings(DriverNode.diagram_id == diagram_id))
 
 
-def tally(rows: Iterable[tuple[int, int, str | None]]) -> dict[int, Evidence]:
-    """(change idea, school, decision) rows, oldest first, counted per change idea."""
+def idea_evidence(idea_id: int, found: list[tuple[Cycle, School]]) -> Evidence:
+    """One change idea's evidence from its cycles (as cycles_of_idea gives them, newest
+    first) and its schools' settings (one query)."""
+    rows = [(idea_id, c.school_id, c.decision) for c, _school in reversed(found)]
+    return tally(rows, _settings(DriverNode.id == idea_id)).get(idea_id, Evidence())
+
+
+def tally(
+    rows: Iterable[tuple[int, int, str | None]],
+    settings: dict[tuple[int, int], StageSetting] | None = None,
+) -> dict[int, Evidence]:
+    """(change idea, school, decision) rows, oldest first, counted per change idea; a
+    school team's setting stands over the stage its decisions give."""
     found: dict[int, Evidence] = {}
     by_school: dict[tuple[int, int], list[str | None]] = {}
     for idea_id, school_id, decision in rows:
@@ -78,8 +113,14 @@ def tally(rows: Iterable[tuple[int, int, str | None]]) -> dict[int, Evidence]:
         if decision:
             each.decisions[decision] += 1
         by_school.setdefault((idea_id, school_id), []).append(decision)
-    for (idea_id, _school), decisions in by_school.items():
-        found[idea_id].stages[stage(decisions)] += 1
+    settings = settings or {}
+    for key in by_school.keys() | settings.keys():
+        idea_id, school_id = key
+        setting = settings.get(key)
+        derived = stage(by_school.get(key, []))
+        found.setdefault(idea_id, Evidence()).schools_at[school_id] = SchoolStage(
+            school_id, setting.stage if setting else derived, setting
+        )
     return found
 
 

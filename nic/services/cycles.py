@@ -34,11 +34,12 @@ from nic.models import (
     Phase,
     Practice,
     School,
+    StageSetting,
     Visibility,
     utcnow,
 )
 from nic.policy import Actor
-from nic.services import library
+from nic.services import cycle_discussion, library
 from nic.services.access import refusal
 from nic.services.driver_diagrams import STALE, NodeAccess
 from nic.services.validation import clean_text
@@ -95,16 +96,21 @@ class StaleCycle(Conflict):
         self.saved = saved
 
 
-def visible_clause(user: Actor) -> sa.ColumnElement[bool]:
-    """Cycles this user may see (the SQL form of policy.can_view_cycle)."""
+def in_visible_group(user: Actor, group_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """`group_id` None (the network's) or a group the user may see: the SQL form of
+    policy.can_view_cycle and can_view_diagram, for any column holding a group's id."""
     if not policy.is_signed_in(user):
         return sa.false()
     if policy.is_admin(user):
         return sa.true()
     open_groups = sa.select(Group.id).where(Group.visibility == Visibility.NETWORK.value)
     mine = sa.select(Membership.group_id).where(Membership.user_id == user.id)
-    return sa.or_(Cycle.group_id.is_(None), Cycle.group_id.in_(open_groups),
-                  Cycle.group_id.in_(mine))  # fmt: skip
+    return sa.or_(group_id.is_(None), group_id.in_(open_groups), group_id.in_(mine))
+
+
+def visible_clause(user: Actor) -> sa.ColumnElement[bool]:
+    """Cycles this user may see (the SQL form of policy.can_view_cycle)."""
+    return in_visible_group(user, Cycle.group_id)
 
 
 def get_cycle_for(user: Actor, cycle_id: int) -> CycleAccess:
@@ -212,6 +218,7 @@ def plan_cycle(user: Actor, access: NodeAccess, new: NewCycle, fields: PlanField
     _write(cycle, texts)
     db.session.add(cycle)
     db.session.commit()
+    cycle_discussion.open_discussion(cycle, db.session.get(School, cycle.school_id), user)
     return cycle
 
 
@@ -269,7 +276,9 @@ def save_plan(user: Actor, access: CycleAccess, fields: PlanFields, version: int
         title, fields.planned_start, fields.planned_end
     )  # fmt: skip
     _write(cycle, texts)
-    return _saved(cycle)
+    saved = _saved(cycle)
+    cycle_discussion.follow(saved.cycle, access.school)
+    return saved
 
 
 def save_phase(
@@ -287,3 +296,26 @@ def save_phase(
     if phase == Phase.ACT.value and decision != cycle.decision:
         cycle.decision, cycle.decided_at = decision, utcnow() if decision else None
     return _saved(cycle)
+
+
+STAGE_CHOICES = ("testing", "implementing", "spreading", "abandoned")
+
+
+def set_stage(
+    user: Actor, access: NodeAccess, school_id: int | None, stage: str | None, reason: str
+) -> StageSetting:
+    """A school team's own word on its stage with a change idea (None: back to what its
+    cycles say). Added to the record, never replacing it. Raises ValidationError,
+    PermissionDenied."""
+    idea = _idea(access)
+    if not policy.can_plan_cycle_for(user, school_id):
+        raise refusal(user, "A school's stage is set by its own people.")
+    if stage is not None and stage not in STAGE_CHOICES:
+        raise ValidationError("stage", "Choose testing, implementing, spreading or abandoned.")
+    reason = clean_text("reason", reason, max_length=300, required=stage is not None)
+    begin_write()
+    setting = StageSetting(change_idea_id=idea.id, school_id=school_id, stage=stage,
+                           reason=reason, set_by_id=user.id)  # fmt: skip
+    db.session.add(setting)
+    db.session.commit()
+    return setting

@@ -26,17 +26,21 @@ LIBRARY_DESCRIPTION = (
 )
 
 
-def library_group() -> Group:
-    """The open group of the network-wide practices' discussions (made on first need)."""
-    group = db.session.scalar(sa.select(Group).where(Group.name == LIBRARY_GROUP))
+def open_group(name: str, description: str) -> Group:
+    """A network group anyone signed in may post in, for the discussions of things the
+    whole network sees (practices, PDSA cycles): made on first need."""
+    group = db.session.scalar(sa.select(Group).where(Group.name == name))
     if group is None:
-        group = groups.create_group(
-            None, groups.GroupFields(LIBRARY_GROUP, LIBRARY_DESCRIPTION, [], "network")
-        )
+        group = groups.create_group(None, groups.GroupFields(name, description, [], "network"))
         begin_write()
         group.open_posting = True
         db.session.commit()
     return group
+
+
+def library_group() -> Group:
+    """The open group of the network-wide practices' discussions (made on first need)."""
+    return open_group(LIBRARY_GROUP, LIBRARY_DESCRIPTION)
 
 
 def _home(practice: Practice) -> int:

@@ -11,9 +11,9 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.forms.common import optional_int, show_errors
-from nic.forms.cycles import PHASE_FORMS, NewCycleForm, PlanForm
+from nic.forms.cycles import PHASE_FORMS, NewCycleForm, PlanForm, StageForm
 from nic.models import PHASE_FIELDS, PHASE_LABELS, School
-from nic.services import cycle_reading, cycles, home, org
+from nic.services import cycle_discussion, cycle_reading, cycles, home, org
 from nic.services import driver_diagrams as dd
 from nic.views.helpers import form_status
 
@@ -90,6 +90,7 @@ def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | Non
     return render_template(
         "cycles/show.html", access=access, cycle=cycle, forms=forms,
         ramp=cycle_reading.ramp(current_user, access), today=date.today(),
+        thread=cycle_discussion.discussion_of(cycle),
         fields=PHASE_FIELDS, phase_labels=PHASE_LABELS, phase=phase, theirs=theirs,
     ), status  # fmt: skip
 
@@ -126,3 +127,22 @@ def save(cycle_id: int, phase: str):
                 flash(warning, "warning")
             return redirect(url_for("cycles.show", cycle_id=cycle_id, _anchor=phase))
     return render_cycle(access, 400, phase, form)
+
+
+@bp.route("/improvement/parts/<int:node_id>/stage", methods=["POST"])
+@login_required
+def set_stage(node_id: int):
+    from nic.views.improvement import render_part
+
+    access = dd.get_node_for(current_user, node_id)
+    form = StageForm()
+    if form.validate_on_submit():
+        try:
+            cycles.set_stage(current_user, access, current_user.school_id,
+                             form.stage.data or None, form.reason.data or "")  # fmt: skip
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Your school's stage is saved.", "success")
+            return redirect(url_for("improvement.part", node_id=node_id, _anchor="cycles"))
+    return render_part(node_id, 400, stage=form)

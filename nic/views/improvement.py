@@ -15,9 +15,11 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.forms.common import optional_int, show_errors
+from nic.forms.cycles import StageForm
 from nic.forms.improvement import (
     AddNodeForm,
     AimForm,
@@ -27,8 +29,8 @@ from nic.forms.improvement import (
     NodeForm,
     parent_choices,
 )
-from nic.models import PHASE_LABELS, Practice, PracticeStatus
-from nic.services import aims, cycle_reading, diagram_reading, diagram_tree, library
+from nic.models import PHASE_LABELS, DriverNode, Practice, PracticeStatus
+from nic.services import aims, cycle_reading, diagram_reading, diagram_tree, library, org
 from nic.services import driver_diagrams as dd
 from nic.views.helpers import form_status
 
@@ -158,30 +160,42 @@ def _practice_choices(linked: list[Practice]) -> list[tuple[str, str]]:
     return [("", "Choose a practice")] + [(str(i), t) for i, t in rows if i not in taken]
 
 
+def _testing(node: DriverNode, stage_form: StageForm | None) -> dict:
+    """A change idea's cycles, its schools' stages and the user's stage form (else empty)."""
+    if node.kind != "change_idea":
+        return {}
+    found = cycle_reading.cycles_of_idea(current_user, node.id)
+    evidence = cycle_reading.idea_evidence(node.id, found)
+    may_set = policy.can_plan_cycle_for(current_user, current_user.school_id)
+    return {
+        "cycles": found, "evidence": evidence, "stage_labels": cycle_reading.STAGE_LABELS,
+        "schools": {s.id: s for s in org.list_schools()} if evidence.schools else {},
+        "stage_form": (stage_form or StageForm(formdata=None)) if may_set else None,
+        "today": date.today(), "phase_labels": PHASE_LABELS,
+    }  # fmt: skip
+
+
 def render_part(node_id: int, status: int = 200, theirs=None, **sent):
-    """A part's page: its words, where it hangs, its practices; for facilitators, the forms
-    (`sent`: the one that came back with errors, as form=, move=, link= or archive=)."""
+    """A part's page: its words, where it hangs, its practices and cycles; for
+    facilitators, the forms (`sent`: the one that came back with errors, as form=, move=,
+    link=, archive= or stage=)."""
     access = dd.get_node_for(current_user, node_id)
     node = access.node
     root = diagram_reading.current_tree(current_user, access.diagram)
-    part = next((n for n in diagram_tree.walk(root) if n.id == node.id), None)
-    form = sent.get("form") or NodeForm(obj=node, formdata=None)
     nodes = diagram_tree.walk(root)
+    part = next((n for n in nodes if n.id == node.id), None)
     move = sent.get("move") or MoveForm(formdata=None)
     move.parent_id.choices = parent_choices(dd.valid_parents(nodes, node)) if part else []
     link = sent.get("link") or LinkPracticeForm(formdata=None)
     practices = part.practices if part else []
-    is_idea = node.kind == "change_idea"
-    found = cycle_reading.cycles_of_idea(current_user, node.id) if is_idea else []
-    tallied = cycle_reading.tally((node.id, c.school_id, c.decision) for c, _s in reversed(found))
-    if access.diagram.can_edit and is_idea and part:
+    if access.diagram.can_edit and node.kind == "change_idea" and part:
         link.practice_id.choices = _practice_choices(practices)
     return render_template(
         "improvement/part.html", access=access.diagram, group=access.diagram.group,
-        node=node, part=part, path=_path(root, node.id), form=form, theirs=theirs,
-        move=move, link=link, archive=sent.get("archive") or ArchiveForm(formdata=None),
-        practices=practices, add_form=AddNodeForm(formdata=None), cycles=found,
-        evidence=tallied.get(node.id), today=date.today(), phase_labels=PHASE_LABELS,
+        node=node, part=part, path=_path(root, node.id), theirs=theirs,
+        form=sent.get("form") or NodeForm(obj=node, formdata=None), move=move, link=link,
+        archive=sent.get("archive") or ArchiveForm(formdata=None), practices=practices,
+        add_form=AddNodeForm(formdata=None), **_testing(node, sent.get("stage")),
     ), status  # fmt: skip
 
 

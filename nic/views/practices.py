@@ -16,6 +16,7 @@ from nic.services import (
     home,
     library,
     org,
+    practice_cycles,
     practice_discussion,
     practices,
     revisions,
@@ -135,6 +136,8 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
         mine=mine, try_form=try_form, can_respond=can_respond,
         can_report=can_respond and current_user.school_id is not None,
         helpful=can_respond and tries.is_helpful_to(practice.id, current_user.id),
+        cycles=practice_cycles.cycles_of_practice(current_user, practice.id),
+        change_ideas=practice_cycles.change_ideas_of(current_user, practice.id),
     ), status  # fmt: skip
 
 

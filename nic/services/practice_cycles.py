@@ -1,0 +1,38 @@
+"""A practice's trail into improvement work: the change ideas it backs, and the PDSA cycles
+schools ran from it, so its tries and its tests read as one record on its page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from nic.extensions import db
+from nic.models import ChangeIdeaPractice, Cycle, DriverDiagram, DriverNode, School
+from nic.policy import Actor
+from nic.services.cycles import in_visible_group, visible_clause
+
+
+def cycles_of_practice(user: Actor, practice_id: int) -> list[tuple[Cycle, School]]:
+    """Cycles started from the practice that the user may see, newest first (one query)."""
+    rows = db.session.execute(
+        sa.select(Cycle, School)
+        .join(School, School.id == Cycle.school_id)
+        .where(Cycle.practice_id == practice_id, visible_clause(user))
+        .order_by(Cycle.id.desc())
+    )
+    return [(c, s) for c, s in rows]
+
+
+def change_ideas_of(user: Actor, practice_id: int) -> list[DriverNode]:
+    """The live change ideas linked to the practice, in diagrams the user may see (one
+    query)."""
+    return list(
+        db.session.scalars(
+            sa.select(DriverNode)
+            .join(ChangeIdeaPractice, ChangeIdeaPractice.node_id == DriverNode.id)
+            .join(DriverDiagram, DriverDiagram.id == DriverNode.diagram_id)
+            .where(ChangeIdeaPractice.practice_id == practice_id,
+                   DriverNode.archived_at.is_(None),
+                   in_visible_group(user, DriverDiagram.group_id))
+            .order_by(DriverNode.title)
+        )
+    )  # fmt: skip
