@@ -14,7 +14,7 @@ from nic.extensions import db
 from nic.models import Cycle, School, Thread, User
 from nic.services import discussions
 from nic.services.practice_discussion import open_group
-from nic.services.validation import TITLE_MAX
+from nic.services.validation import fit_title
 
 CYCLES_GROUP = "PDSA cycles"
 CYCLES_DESCRIPTION = (
@@ -24,8 +24,7 @@ CYCLES_DESCRIPTION = (
 
 
 def thread_title(cycle: Cycle, school: School) -> str:
-    title = f"PDSA cycle: {cycle.title} ({school.name})"
-    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
+    return fit_title(f"PDSA cycle: {cycle.title} ({school.name})")
 
 
 def _opening(cycle: Cycle) -> str:

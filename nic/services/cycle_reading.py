@@ -124,15 +124,23 @@ def tally(
     return found
 
 
-def cycles_of_idea(user: Actor, idea_id: int) -> list[tuple[Cycle, School]]:
-    """A change idea's cycles one may see, newest first, with their schools (one query)."""
+def cycles_with_schools(
+    user: Actor, condition: sa.ColumnElement[bool]
+) -> list[tuple[Cycle, School]]:
+    """Cycles meeting `condition` that the user may see, newest first, with their schools
+    (one query)."""
     rows = db.session.execute(
         sa.select(Cycle, School)
         .join(School, School.id == Cycle.school_id)
-        .where(Cycle.change_idea_id == idea_id, visible_clause(user))
+        .where(condition, visible_clause(user))
         .order_by(Cycle.id.desc())
     )
     return [(c, s) for c, s in rows]
+
+
+def cycles_of_idea(user: Actor, idea_id: int) -> list[tuple[Cycle, School]]:
+    """A change idea's cycles one may see, newest first, with their schools (one query)."""
+    return cycles_with_schools(user, Cycle.change_idea_id == idea_id)
 
 
 def ramp(user: Actor, access: CycleAccess) -> list[Cycle]:

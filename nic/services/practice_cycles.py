@@ -8,18 +8,13 @@ import sqlalchemy as sa
 from nic.extensions import db
 from nic.models import ChangeIdeaPractice, Cycle, DriverDiagram, DriverNode, School
 from nic.policy import Actor
-from nic.services.cycles import in_visible_group, visible_clause
+from nic.services.cycle_reading import cycles_with_schools
+from nic.services.cycles import in_visible_group
 
 
 def cycles_of_practice(user: Actor, practice_id: int) -> list[tuple[Cycle, School]]:
     """Cycles started from the practice that the user may see, newest first (one query)."""
-    rows = db.session.execute(
-        sa.select(Cycle, School)
-        .join(School, School.id == Cycle.school_id)
-        .where(Cycle.practice_id == practice_id, visible_clause(user))
-        .order_by(Cycle.id.desc())
-    )
-    return [(c, s) for c, s in rows]
+    return cycles_with_schools(user, Cycle.practice_id == practice_id)
 
 
 def change_ideas_of(user: Actor, practice_id: int) -> list[DriverNode]:

@@ -17,7 +17,7 @@ from nic.errors import PermissionDenied
 from nic.extensions import db
 from nic.models import Group, Practice, Thread, User
 from nic.services import discussions, groups, read_state
-from nic.services.validation import TITLE_MAX
+from nic.services.validation import fit_title
 
 LIBRARY_GROUP = "Practice library"
 LIBRARY_DESCRIPTION = (
@@ -48,8 +48,7 @@ def _home(practice: Practice) -> int:
 
 
 def thread_title(practice: Practice) -> str:
-    title = f"Practice: {practice.title}"
-    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
+    return fit_title(f"Practice: {practice.title}")
 
 
 def _opening(practice: Practice) -> str:

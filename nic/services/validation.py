@@ -115,3 +115,8 @@ def practice_links(html: str) -> str:
 
 def link_ids(stored: str) -> list[int]:
     return [int(i) for i in stored.split(",") if i]
+
+
+def fit_title(title: str) -> str:
+    """A title made from others' words (“Practice: …”), cut to TITLE_MAX with an ellipsis."""
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
