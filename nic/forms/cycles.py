@@ -103,3 +103,14 @@ class StageForm(FlaskForm):
     )
     reason = StringField("Why", validators=[ServiceLimit(300)],
                          description="For the record, in a sentence.")  # fmt: skip
+
+
+class CommitmentForm(FlaskForm):
+    """A participant's answer to "What will you test before we meet next?"."""
+
+    change_idea_id = SelectField("Change idea", choices=[], validate_choice=False)
+    title = StringField(
+        "What will your school test?", validators=[ServiceLimit(TITLE_MAX)],
+        description="One small test: “Data huddles with the grade 3 team, two Fridays”.",
+    )  # fmt: skip
+    prediction = _text("What do you predict will happen?", "Optional: you can add it later.")

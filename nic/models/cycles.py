@@ -83,6 +83,10 @@ class Cycle(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    # The live session it was committed to, "What will you test before we meet next?".
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_session.id", ondelete="SET NULL"), index=True
+    )
     # Its discussion: an ordinary thread (nic.services.cycle_discussion).
     thread_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("thread.id", ondelete="SET NULL"), index=True

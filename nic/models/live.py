@@ -47,6 +47,8 @@ class LiveSession(db.Model):
     pinned_text: Mapped[str | None] = mapped_column(sa.String(500))
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the facilitator asked "What will you test before we meet next?" (services.commitments).
+    commitments_opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # When its members were told it starts soon (once: nic.services.reminders).
     reminded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     notes_thread_id: Mapped[int | None] = mapped_column(

@@ -11,11 +11,14 @@ from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
 from nic.forms.common import optional_int, show_errors
-from nic.forms.cycles import PHASE_FORMS, NewCycleForm, PlanForm, StageForm
+from nic.forms.cycles import PHASE_FORMS, CommitmentForm, NewCycleForm, PlanForm, StageForm
 from nic.models import PHASE_FIELDS, PHASE_LABELS, School
-from nic.services import cycle_discussion, cycle_reading, cycles, home, org
+from nic.services import commitments, cycle_discussion, cycle_reading, cycles, home, org
 from nic.services import driver_diagrams as dd
+from nic.services.live import access as live_access
 from nic.views.helpers import form_status
+from nic.views.improvement import render_part
+from nic.views.live import render_session
 
 bp = Blueprint("cycles", __name__)
 
@@ -132,8 +135,6 @@ def save(cycle_id: int, phase: str):
 @bp.route("/improvement/parts/<int:node_id>/stage", methods=["POST"])
 @login_required
 def set_stage(node_id: int):
-    from nic.views.improvement import render_part
-
     access = dd.get_node_for(current_user, node_id)
     form = StageForm()
     if form.validate_on_submit():
@@ -146,3 +147,31 @@ def set_stage(node_id: int):
             flash("Your school's stage is saved.", "success")
             return redirect(url_for("improvement.part", node_id=node_id, _anchor="cycles"))
     return render_part(node_id, 400, stage=form)
+
+
+@bp.route("/sessions/<int:session_id>/commitments/open", methods=["POST"])
+@login_required
+def ask_for_commitments(session_id: int):
+    access = live_access.get_session_for(current_user, session_id)
+    commitments.open_commitments(access)
+    flash(f"Participants can now answer: {commitments.QUESTION}", "success")
+    return redirect(url_for("live.show", session_id=session_id, _anchor="commitments"))
+
+
+@bp.route("/sessions/<int:session_id>/commitments", methods=["POST"])
+@login_required
+def commit(session_id: int):
+    access = live_access.get_session_for(current_user, session_id)
+    form = CommitmentForm()
+    if form.validate_on_submit():
+        fields = cycles.PlanFields(form.title.data or "", prediction=form.prediction.data or "")
+        try:
+            idea_id = optional_int(form.change_idea_id.data)
+            cycle = commitments.commit_to_test(current_user, access, idea_id, fields)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Your commitment is a planned PDSA cycle for your school: add the plan when "
+                  "you are ready.", "success")  # fmt: skip
+            return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    return render_session(access, 400, form)

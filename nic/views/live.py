@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from nic import policy
 from nic.errors import ValidationError
 from nic.forms.common import show_errors
+from nic.forms.cycles import CommitmentForm
 from nic.forms.live import SessionForm
 from nic.models import SessionStatus, utcnow
-from nic.services import calendar, groups
+from nic.services import calendar, commitments, groups
 from nic.services.live import access as live_access
 from nic.services.live import record as live_record
 from nic.services.live import sessions as live_sessions
@@ -24,6 +25,14 @@ bp = Blueprint("live", __name__)
 def from_iso(value: str | None) -> datetime | None:
     """The live protocol's ISO 8601 times back to datetimes, for `localtime`."""
     return datetime.fromisoformat(value) if value else None
+
+
+def _commit_form(section: commitments.Commitments, sent: CommitmentForm | None) -> CommitmentForm:
+    form = sent or CommitmentForm(formdata=None)
+    form.change_idea_id.choices = [("", "Choose a change idea")] + [
+        (str(n.id), n.title) for n in section.ideas
+    ]
+    return form
 
 
 def _form(group_id: int) -> SessionForm:
@@ -75,19 +84,25 @@ def edit(session_id: int):
 @login_required
 def show(session_id: int):
     """Before: agenda and calendar file. Live: the room. After: the record."""
-    access = live_access.get_session_for(current_user, session_id)
+    return render_session(live_access.get_session_for(current_user, session_id))
+
+
+def render_session(access: live_access.LiveAccess, status: int = 200,
+                   commit_form: CommitmentForm | None = None):  # fmt: skip
     session, membership = access.item, access.membership
     record = None
     can_take_part = policy.can_take_part_in_session(current_user, session, membership)
     if session.status == SessionStatus.ENDED.value:
         record = live_record.load_record(session, reveal=access.is_facilitator)
+    section = commitments.section(current_user, access)
     return render_template(
         "live/show.html", session=session, group=session.group, membership=membership,
-        record=record, linked=live_sessions.linked_threads(session_id),
+        record=record, linked=live_sessions.linked_threads(session.id),
         can_facilitate=policy.can_facilitate_session(current_user, session, membership),
         can_take_part=can_take_part,
         blocked=live_access.speaking_blocked(access) if can_take_part else None,
-    )  # fmt: skip
+        commitments=section, commit_form=_commit_form(section, commit_form),
+    ), status  # fmt: skip
 
 
 @bp.route("/sessions/<int:session_id>/<any(start, end):action>", methods=["POST"])

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from nic.services import (
     aims,
     attachments,
+    commitments,
     cycles,
     discussions,
     driver_diagrams,
@@ -30,6 +31,7 @@ from nic.services import (
 )
 from tests.browser.conftest import sign_in
 from tests.factories import (
+    in_session,
     make_group,
     make_practice,
     make_reply,
@@ -134,6 +136,7 @@ def site(live_server):
             cycles.NewCycle(school.id, previous_id=first_cycle.id),
             cycles.PlanFields("Huddles, cycle 2"),
         )
+        commitments.open_commitments(in_session(admin, ended.id))
         return {"primary": primary.id, "idea": idea.id, "cycle": cycle.id, "group": group.id,
                 "thread": thread.id, "upcoming": upcoming.id, "live": live.id, "ended": ended.id,
                 "post": first.id, "long": long.id, "practice": practice.id,

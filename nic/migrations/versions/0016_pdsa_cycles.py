@@ -2,7 +2,8 @@
 
 One row per cycle with each phase's text and its rendered HTML, the school,
 the change idea (a driver node, archived never deleted), the practice it
-started from, the cycle before it and its discussion thread; co-owners from
+started from, the cycle before it, the live session it was committed to and
+its discussion thread (and the session's time of asking for commitments); co-owners from
 other schools beside it; school teams' own settings of their stage with a
 change idea, only ever added.
 
@@ -23,6 +24,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('live_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('commitments_opened_at', sa.DateTime(timezone=True), nullable=True))
+
     op.create_table('pdsa_cycle',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('change_idea_id', sa.Integer(), nullable=False),
@@ -31,6 +35,7 @@ def upgrade():
     sa.Column('practice_id', sa.Integer(), nullable=True),
     sa.Column('previous_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('session_id', sa.Integer(), nullable=True),
     sa.Column('thread_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('phase', sa.String(length=8), nullable=False),
@@ -64,6 +69,7 @@ def upgrade():
     sa.CheckConstraint('planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start', name=op.f('ck_pdsa_cycle_dates_in_order')),
     sa.ForeignKeyConstraint(['change_idea_id'], ['driver_node.id'], name=op.f('fk_pdsa_cycle_change_idea_id_driver_node')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_pdsa_cycle_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_pdsa_cycle_session_id_live_session'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_pdsa_cycle_thread_id_thread'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['group_id'], ['peer_group.id'], name=op.f('fk_pdsa_cycle_group_id_peer_group'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_pdsa_cycle_practice_id_practice'), ondelete='SET NULL'),
@@ -79,6 +85,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_pdsa_cycle_previous_id'), ['previous_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pdsa_cycle_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pdsa_cycle_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pdsa_cycle_session_id'), ['session_id'], unique=False)
 
     op.create_table('pdsa_cycle_owner',
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -124,7 +131,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pdsa_cycle_practice_id'))
         batch_op.drop_index('ix_pdsa_cycle_idea_school')
         batch_op.drop_index(batch_op.f('ix_pdsa_cycle_group_id'))
+        batch_op.drop_index(batch_op.f('ix_pdsa_cycle_session_id'))
         batch_op.drop_index(batch_op.f('ix_pdsa_cycle_thread_id'))
         batch_op.drop_index(batch_op.f('ix_pdsa_cycle_created_by_id'))
 
     op.drop_table('pdsa_cycle')
+
+    with op.batch_alter_table('live_session', schema=None) as batch_op:
+        batch_op.drop_column('commitments_opened_at')
