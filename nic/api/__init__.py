@@ -1,7 +1,7 @@
 """The REST API under /api/v1: JSON in and out, documented by OpenAPI 3.
 
 `register_api(app)` wires flask-smorest to the resource blueprints (one per
-area: users, org, groups, threads, sessions, practices, improvement), serves the generated
+area: users, org, groups, threads, sessions, practices, improvement, cycles), serves the generated
 document at /api/v1/openapi.json and its readable form at /api/v1/docs. Views
 are thin: a schema parses, a service (which asks `nic.policy`) acts, a schema
 dumps.
@@ -14,6 +14,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from nic.api import (
+    cycles,
     groups,
     improvement,
     notifications,
@@ -79,7 +80,7 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
-        search.bp, improvement.bp,
+        search.bp, improvement.bp, cycles.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from nic.extensions import db
-from nic.models import Cycle, Decision, DriverNode, School, StageSetting
+from nic.models import PHASE_FIELDS, Cycle, Decision, DriverNode, Phase, School, StageSetting
 from nic.policy import Actor
 from nic.services.cycles import CycleAccess, visible_clause
 
@@ -165,3 +167,59 @@ def ramp(user: Actor, access: CycleAccess) -> list[Cycle]:
         at = nexts[at.id][0]
         chain.append(at)
     return chain
+
+
+@dataclass(frozen=True)
+class CycleFilters:
+    """What GET /cycles narrows to (None: any)."""
+
+    school_id: int | None = None
+    change_idea_id: int | None = None
+    practice_id: int | None = None
+    phase: str | None = None
+    decided: bool | None = None
+    overdue: bool | None = None
+    today: date | None = None  # for `overdue`; None: today
+
+
+def _has_any(*columns: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    return sa.or_(*(sa.func.coalesce(c, "") != "" for c in columns))
+
+
+def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+    """The SQL form of Cycle.overdue_phase(today) is not None: the planned end has passed,
+    no decision, and Do, Study or Act (next steps) still empty."""
+    undecided = sa.func.coalesce(Cycle.decision, "") == ""
+    missing = sa.or_(
+        sa.not_(_has_any(*(getattr(Cycle, n) for n in PHASE_FIELDS[Phase.DO.value]))),
+        sa.not_(_has_any(*(getattr(Cycle, n) for n in PHASE_FIELDS[Phase.STUDY.value]))),
+        sa.not_(_has_any(Cycle.next_steps)),
+    )
+    return sa.and_(Cycle.planned_end.is_not(None), Cycle.planned_end < today, undecided, missing)
+
+
+def find_cycles(
+    user: Actor, filters: CycleFilters, page: int, per_page: int
+) -> tuple[list[Cycle], int]:
+    """One page of the cycles one may see, newest first, with their schools and change ideas
+    loaded (two queries, the page and the count, whatever the page size), and the total."""
+    query = (
+        sa.select(Cycle)
+        .join(Cycle.school)
+        .join(Cycle.change_idea)
+        .options(contains_eager(Cycle.school), contains_eager(Cycle.change_idea))
+        .where(visible_clause(user))
+    )
+    for name in ("school_id", "change_idea_id", "practice_id", "phase"):
+        value = getattr(filters, name)
+        if value is not None:
+            query = query.where(getattr(Cycle, name) == value)
+    if filters.decided is not None:
+        decided = sa.func.coalesce(Cycle.decision, "") != ""
+        query = query.where(decided if filters.decided else sa.not_(decided))
+    if filters.overdue is not None:
+        overdue = overdue_clause(filters.today or date.today())
+        query = query.where(overdue if filters.overdue else sa.not_(overdue))
+    query = query.order_by(Cycle.id.desc())
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return list(found.items), found.total or 0

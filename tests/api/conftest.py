@@ -79,6 +79,12 @@ OPERATIONS = {
     ("delete", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}"),
     ("post", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}/practices"),
     ("delete", "/api/v1/driver-diagrams/{diagram_id}/nodes/{node_id}/practices/{practice_id}"),
+    ("get", "/api/v1/cycles"),
+    ("post", "/api/v1/cycles"),
+    ("get", "/api/v1/cycles/{cycle_id}"),
+    ("patch", "/api/v1/cycles/{cycle_id}"),
+    ("post", "/api/v1/cycles/{cycle_id}/next"),
+    ("get", "/api/v1/change-ideas/{change_idea_id}/evidence"),
 }
 
 

@@ -28,7 +28,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import aims, attachments, groups, practices, tokens, tries
+from nic.services import aims, attachments, cycles, groups, practices, tokens, tries
 from nic.services import driver_diagrams as dd
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
@@ -75,7 +75,17 @@ def real_ids(network) -> dict[str, int]:
     diagram = dd.get_group_diagram_for(network.facilitator, network.private_group.id)
     root = next(n for n in dd.live_nodes(diagram.diagram.id) if n.parent_id is None)
     driver = dd.add_node(network.facilitator, diagram, root.id, None, "Strong PLCs", "")
+    # A change idea under it, and the member's school's cycle on it (the facilitator, of
+    # no school, reads it but may not record it, so PATCH cannot change it for later calls).
+    time = dd.add_node(network.facilitator, diagram, driver.id, None, "Protected time", "")
+    idea = dd.add_node(network.facilitator, diagram, time.id, None, "Data huddles", "")
+    cycle = cycles.plan_cycle(
+        network.member, dd.get_node_for(network.member, idea.id),
+        cycles.NewCycle(network.school.id), cycles.PlanFields("Huddles", "Will it help?"),
+    )  # fmt: skip
     return {
+        "cycle_id": cycle.id,
+        "change_idea_id": idea.id,
         "diagram_id": diagram.diagram.id,
         "node_id": driver.id,
         "group_id": network.private_group.id,
