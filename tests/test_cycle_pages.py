@@ -222,3 +222,40 @@ def test_change_ideas_of_a_private_groups_diagram_stay_in_the_group(login, world
     dd.link_practice(lead, dd.get_node_for(lead, idea.id), practice.id)
     assert "Idea 0.0.0" in text(login(lead).get(f"/practices/{practice.id}"))
     assert "Idea 0.0.0" not in text(login(world["james"]).get(f"/practices/{practice.id}"))
+
+
+def test_the_network_list_of_cycles_filters_and_keeps_private_ones_private(login, world):
+    maria, james = world["maria"], world["james"]
+    late = plan(maria, world["idea"], world["lincoln"])  # planned to end Sep 30, 2026
+    decided = plan(james, world["other"], world["harbor"])
+    cycles.save_phase(james, access(james, decided), "act", {"decision": "adopt"}, 1)
+    group = make_group(visibility="private", members=[maria])
+    hidden = plan(maria, world["idea"], world["lincoln"], group_id=group.id)
+    client = login(james)
+    page = text(client.get("/cycles"))
+    assert f'href="/cycles/{late.id}"' in page and f'href="/cycles/{decided.id}"' in page
+    assert f'href="/cycles/{hidden.id}"' not in page and "2 cycles." in page
+    assert "Do overdue" in page
+    overdue = text(client.get("/cycles?overdue=yes"))
+    assert f'href="/cycles/{late.id}"' in overdue and f'href="/cycles/{decided.id}"' not in overdue
+    school = text(client.get(f"/cycles?school_id={world['harbor'].id}"))
+    assert f'href="/cycles/{decided.id}"' in school and f'href="/cycles/{late.id}"' not in school
+    assert "1 cycle." in text(client.get("/cycles?decided=no&phase=plan"))
+    assert client.get("/cycles?school_id=abc&phase=zzz&page=-4").status_code == 200
+    assert f'href="/cycles/{hidden.id}"' in text(login(maria).get("/cycles"))
+
+
+def test_the_list_pages_and_runs_the_same_queries_whatever_its_length(login, world, count_queries):
+    maria = world["maria"]
+    plan(maria, world["idea"], world["lincoln"])
+    client = login(maria)
+    client.get("/cycles")
+    with count_queries() as small:
+        client.get("/cycles")
+    for _ in range(30):
+        plan(maria, world["idea"], world["lincoln"])
+    with count_queries() as large:
+        page = text(client.get("/cycles"))
+    assert large.count == small.count
+    assert "31 cycles." in page and 'rel="next"' in page
+    assert page.count('class="item__title"') == 25

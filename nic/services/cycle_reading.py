@@ -198,11 +198,9 @@ def overdue_clause(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(Cycle.planned_end.is_not(None), Cycle.planned_end < today, undecided, missing)
 
 
-def find_cycles(
-    user: Actor, filters: CycleFilters, page: int, per_page: int
-) -> tuple[list[Cycle], int]:
-    """One page of the cycles one may see, newest first, with their schools and change ideas
-    loaded (two queries, the page and the count, whatever the page size), and the total."""
+def cycles_query(user: Actor, filters: CycleFilters) -> sa.Select:
+    """The cycles one may see that meet `filters`, newest first, with their schools and
+    change ideas loaded."""
     query = (
         sa.select(Cycle)
         .join(Cycle.school)
@@ -220,6 +218,14 @@ def find_cycles(
     if filters.overdue is not None:
         overdue = overdue_clause(filters.today or date.today())
         query = query.where(overdue if filters.overdue else sa.not_(overdue))
-    query = query.order_by(Cycle.id.desc())
+    return query.order_by(Cycle.id.desc())
+
+
+def find_cycles(
+    user: Actor, filters: CycleFilters, page: int, per_page: int
+) -> tuple[list[Cycle], int]:
+    """One page of cycles (two queries, the page and the count, whatever the page size),
+    and the total."""
+    query = cycles_query(user, filters)
     found = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
     return list(found.items), found.total or 0

@@ -16,7 +16,7 @@ from nic.models import PHASE_FIELDS, PHASE_LABELS, School
 from nic.services import commitments, cycle_discussion, cycle_reading, cycles, home, org
 from nic.services import driver_diagrams as dd
 from nic.services.live import access as live_access
-from nic.views.helpers import form_status
+from nic.views.helpers import form_status, page_arg
 from nic.views.improvement import render_part
 from nic.views.live import render_session
 
@@ -96,6 +96,38 @@ def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | Non
         thread=cycle_discussion.discussion_of(cycle),
         fields=PHASE_FIELDS, phase_labels=PHASE_LABELS, phase=phase, theirs=theirs,
     ), status  # fmt: skip
+
+
+PER_PAGE = 25
+PHASES = [("", "Any phase")] + [(p, label) for p, label in PHASE_LABELS.items()]
+
+
+def _list_filters() -> cycle_reading.CycleFilters:
+    """The list's query string, anything unknown ignored (never an error page)."""
+    args = request.args
+    phase = args.get("phase")
+    flag = {"yes": True, "no": False}
+    return cycle_reading.CycleFilters(
+        school_id=optional_int(args.get("school_id")),
+        change_idea_id=optional_int(args.get("change_idea_id")),
+        phase=phase if phase in PHASE_LABELS else None,
+        decided=flag.get(args.get("decided", "")),
+        overdue=True if args.get("overdue") == "yes" else None,
+    )
+
+
+@bp.route("/cycles")
+@login_required
+def index():
+    """Every PDSA cycle one may see, across the network's schools: the facilitator's view."""
+    filters = _list_filters()
+    found = db.paginate(cycle_reading.cycles_query(current_user, filters), page=page_arg(),
+                        per_page=PER_PAGE, error_out=False)  # fmt: skip
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "cycles/index.html", found=found, filters=filters, schools=org.list_schools(),
+        phases=PHASES, today=date.today(), phase_labels=PHASE_LABELS, args=args,
+    )  # fmt: skip
 
 
 @bp.route("/cycles/<int:cycle_id>")

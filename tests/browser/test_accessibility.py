@@ -162,7 +162,7 @@ MEMBER_PAGES = [
     "/search?q=coaching", "/search?q=zzzz", "/search?q=" + "x" * 600,
     "/improvement", "/groups/{group}/improvement", "/groups/{group}/improvement?as_of=2020-01-01",
     "/groups/{group}/improvement?as_of=soon", "/improvement/parts/{idea}",
-    "/improvement/parts/{idea}/cycles/new", "/cycles/{cycle}",
+    "/improvement/parts/{idea}/cycles/new", "/cycles/{cycle}", "/cycles", "/cycles?overdue=yes",
 ]  # fmt: skip
 
 
