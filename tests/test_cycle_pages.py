@@ -259,3 +259,25 @@ def test_the_list_pages_and_runs_the_same_queries_whatever_its_length(login, wor
     assert large.count == small.count
     assert "31 cycles." in page and 'rel="next"' in page
     assert page.count('class="item__title"') == 25
+
+
+def test_co_owners_from_other_schools_record_the_cycle_too(login, world):
+    cycle = plan(world["maria"], world["idea"], world["lincoln"])
+    client = login(world["james"])
+    assert client.post_form(f"/cycles/{cycle.id}/owners",
+                            {"user_id": world["james"].id}).status_code == 403  # fmt: skip
+    client = login(world["maria"])
+    page = text(client.get(f"/cycles/{cycle.id}"))
+    assert f'<option value="{world["james"].id}">James Okafor' in page
+    teammate = make_user("Tina Teammate", school=world["lincoln"])
+    same = client.post_form(f"/cycles/{cycle.id}/owners", {"user_id": teammate.id})
+    assert same.status_code == 400 and "Tina Teammate is at the cycle" in text(same)
+    assert client.post_form(f"/cycles/{cycle.id}/owners",
+                            {"user_id": world["james"].id}).status_code == 302  # fmt: skip
+    assert "James Okafor · Harbor View" in text(client.get(f"/cycles/{cycle.id}"))
+    client = login(world["james"])
+    saved = client.post_form(f"/cycles/{cycle.id}/do", {"did": "Co-observed", "version": "1"})
+    assert saved.status_code == 302
+    client = login(world["maria"])
+    client.post_form(f"/cycles/{cycle.id}/owners/{world['james'].id}/remove")
+    assert access(world["james"], cycle).can_edit is False

@@ -114,3 +114,7 @@ class CommitmentForm(FlaskForm):
         description="One small test: “Data huddles with the grade 3 team, two Fridays”.",
     )  # fmt: skip
     prediction = _text("What do you predict will happen?", "Optional: you can add it later.")
+
+
+class OwnerForm(FlaskForm):
+    user_id = SelectField("Person", choices=[], validate_choice=False)

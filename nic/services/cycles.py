@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from nic import policy
 from nic.database import begin_write
@@ -35,6 +36,7 @@ from nic.models import (
     Practice,
     School,
     StageSetting,
+    User,
     Visibility,
     utcnow,
 )
@@ -319,3 +321,45 @@ def set_stage(
     db.session.add(setting)
     db.session.commit()
     return setting
+
+
+def owners_of(cycle_id: int) -> list[User]:
+    """The cycle's co-owners from other schools, by name, schools loaded (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(CycleOwner, CycleOwner.user_id == User.id)
+            .options(joinedload(User.school))
+            .where(CycleOwner.cycle_id == cycle_id)
+            .order_by(User.name)
+        )
+    )
+
+
+def add_owner(user: Actor, access: CycleAccess, owner_id: int | None) -> User:
+    """Make someone from any school a co-owner (they record the phases too). Raises
+    ValidationError, PermissionDenied."""
+    if not access.can_edit:
+        raise refusal(user, "Only the cycle's school team and co-owners can add co-owners.")
+    owner = db.session.get(User, owner_id) if owner_id else None
+    if owner is None or not owner.is_active_account:
+        raise ValidationError("user_id", "Choose a person from the list.")
+    if owner.school_id == access.cycle.school_id:
+        raise ValidationError("user_id", f"{owner.name} is at the cycle's school: they can "
+                              "record it already.")  # fmt: skip
+    begin_write()
+    if db.session.get(CycleOwner, (access.cycle.id, owner.id)) is None:
+        db.session.add(CycleOwner(cycle_id=access.cycle.id, user_id=owner.id))
+    db.session.commit()
+    return owner
+
+
+def remove_owner(user: Actor, access: CycleAccess, owner_id: int) -> None:
+    if not access.can_edit:
+        raise refusal(user, "Only the cycle's school team and co-owners can remove co-owners.")
+    begin_write()
+    owner = db.session.get(CycleOwner, (access.cycle.id, owner_id))
+    if owner is None:
+        raise NotFound("That person is not a co-owner of this cycle.")
+    db.session.delete(owner)
+    db.session.commit()

@@ -10,11 +10,19 @@ from flask_login import current_user, login_required
 from nic import policy
 from nic.errors import ValidationError
 from nic.extensions import db
-from nic.forms.common import optional_int, show_errors
-from nic.forms.cycles import PHASE_FORMS, CommitmentForm, NewCycleForm, PlanForm, StageForm
+from nic.forms.common import optional_int, person_label, show_errors
+from nic.forms.cycles import (
+    PHASE_FORMS,
+    CommitmentForm,
+    NewCycleForm,
+    OwnerForm,
+    PlanForm,
+    StageForm,
+)
 from nic.models import PHASE_FIELDS, PHASE_LABELS, School
 from nic.services import commitments, cycle_discussion, cycle_reading, cycles, home, org
 from nic.services import driver_diagrams as dd
+from nic.services.directory import DirectoryFilter, members_query
 from nic.services.live import access as live_access
 from nic.views.helpers import form_status, page_arg
 from nic.views.improvement import render_part
@@ -80,10 +88,23 @@ def new(node_id: int):
     ), form_status(form)  # fmt: skip
 
 
+def _owner_form(access: cycles.CycleAccess, owners: list, sent: OwnerForm | None) -> OwnerForm:
+    """People of other schools who are not co-owners yet (the school team adds them)."""
+    form = sent or OwnerForm(formdata=None)
+    taken = {o.id for o in owners}
+    people = db.session.scalars(members_query(DirectoryFilter()))
+    form.user_id.choices = [("", "Choose a person")] + [
+        (str(u.id), person_label(u)) for u in people
+        if u.school_id != access.cycle.school_id and u.id not in taken
+    ]  # fmt: skip
+    return form
+
+
 def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | None = None,
-                 sent=None, theirs=None):  # fmt: skip
+                 sent=None, theirs=None, owner_form: OwnerForm | None = None):  # fmt: skip
     """The cycle page: the ramp, each phase (with its form, for the school team)."""
     cycle = access.cycle
+    owners = cycles.owners_of(cycle.id)
     forms = {"plan": PlanForm(obj=cycle, formdata=None)}
     forms |= {name: form(obj=cycle, formdata=None) for name, form in PHASE_FORMS.items()}
     for form in forms.values():
@@ -93,9 +114,34 @@ def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | Non
     return render_template(
         "cycles/show.html", access=access, cycle=cycle, forms=forms,
         ramp=cycle_reading.ramp(current_user, access), today=date.today(),
-        thread=cycle_discussion.discussion_of(cycle),
+        thread=cycle_discussion.discussion_of(cycle), owners=owners,
+        owner_form=_owner_form(access, owners, owner_form) if access.can_edit else None,
         fields=PHASE_FIELDS, phase_labels=PHASE_LABELS, phase=phase, theirs=theirs,
     ), status  # fmt: skip
+
+
+@bp.route("/cycles/<int:cycle_id>/owners", methods=["POST"])
+@login_required
+def add_owner(cycle_id: int):
+    access = cycles.get_cycle_for(current_user, cycle_id)
+    form = OwnerForm()
+    if form.validate_on_submit():
+        try:
+            owner = cycles.add_owner(current_user, access, optional_int(form.user_id.data))
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash(f"{owner.name} is a co-owner: they can record this cycle too.", "success")
+            return redirect(url_for("cycles.show", cycle_id=cycle_id, _anchor="owners"))
+    return render_cycle(access, 400, owner_form=form)
+
+
+@bp.route("/cycles/<int:cycle_id>/owners/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_owner(cycle_id: int, user_id: int):
+    cycles.remove_owner(current_user, cycles.get_cycle_for(current_user, cycle_id), user_id)
+    flash("Co-owner removed.", "success")
+    return redirect(url_for("cycles.show", cycle_id=cycle_id, _anchor="owners"))
 
 
 PER_PAGE = 25
