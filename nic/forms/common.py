@@ -13,7 +13,7 @@ import wtforms
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import Length, Optional
 from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,6 +51,11 @@ class Limit(Length):
             raise FieldError(too_long(length, self.max))
         if self.min != -1 and length < self.min:
             raise FieldError(self.message or f"Use at least {self.min} characters.")
+
+
+class Blank(Optional):
+    """An optional field: left empty, it is fine and checked no further (never an error, so
+    it has no message of its own to show)."""
 
 
 class ServiceLimit:

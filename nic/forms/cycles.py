@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import Optional
 
-from nic.forms.common import ServiceLimit, TextAreaField, choices, optional_int
+from nic.forms.common import Blank, ServiceLimit, TextAreaField, choices, optional_int
 from nic.models import DECISION_LABELS
 from nic.services.cycles import TEXT_MAX, TITLE_MAX, PlanFields
 
@@ -26,9 +25,9 @@ class PlanForm(FlaskForm):
     prediction = _text("What do you predict will happen?", "Your prediction, before you start.")
     plan = _text("Who, what, when, where", "Who will do what, when and where.")
     data_plan = _text("The data you will collect", "What you will look at to know.")
-    planned_start = DateField("Planned start", validators=[Optional()],
+    planned_start = DateField("Planned start", validators=[Blank()],
                               invalid_value_message=BAD_DATE)  # fmt: skip
-    planned_end = DateField("Planned end", validators=[Optional()],
+    planned_end = DateField("Planned end", validators=[Blank()],
                             invalid_value_message=BAD_DATE)  # fmt: skip
     version = HiddenField()
 
