@@ -22,7 +22,7 @@ from nic.services.driver_diagrams import DiagramAccess, state
 
 HISTORY_SHOWN = 50
 ACTION_LABELS = {
-    "aim": "wrote the aim", "add": "added", "edit": "renamed or described",
+    "aim": "wrote", "add": "added", "edit": "renamed or described",
     "move": "moved", "reorder": "reordered", "archive": "archived",
     "link": "linked a practice to", "unlink": "unlinked a practice from",
 }  # fmt: skip

@@ -25,13 +25,14 @@ def people(live_server):
 
 
 def press(page, name: str) -> None:
-    """Focus a button or link and press Enter, as a keyboard user does."""
+    """Focus a button or link and press Enter, as a keyboard user does; every one of them
+    here loads a page, and the next step waits for it (never acting on the old page)."""
     target = page.get_by_role("button", name=name, exact=True).or_(
         page.get_by_role("link", name=name, exact=True)
     )
     target.first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def type_into(page, label: str, text: str) -> None:
@@ -60,8 +61,7 @@ def test_a_diagram_built_by_keyboard_and_a_cycle_run_on_it(live_server, new_page
     add_part(page, "A secondary driver under “Strong core instruction”", "Plan from student work")
     add_part(page, "A change idea under “Plan from student work”", "Data huddles")
     add_part(page, "A change idea under “Plan from student work”", "Coaching cycles")
-    page.get_by_role("link", name="Coaching cycles").focus()
-    page.keyboard.press("Enter")
+    press(page, "Coaching cycles")
     press(page, "Move up")  # reordering needs no dragging
     page.goto(f"{live_server.url}/improvement")
     ideas = page.locator(".diagram-list__item--change_idea > .diagram-list__title")
@@ -71,8 +71,7 @@ def test_a_diagram_built_by_keyboard_and_a_cycle_run_on_it(live_server, new_page
 
     page = new_page("maria.flow@example.org")
     page.goto(f"{live_server.url}/improvement")
-    page.get_by_role("link", name="Data huddles").focus()
-    page.keyboard.press("Enter")
+    press(page, "Data huddles")
     press(page, "Plan a cycle at your school")
     page.get_by_label("Name of the test").fill("")
     type_into(page, "Name of the test", "Grade 3 huddles, cycle 1")
