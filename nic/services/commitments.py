@@ -23,7 +23,6 @@ from nic.models import (
     DriverDiagram,
     DriverNode,
     LiveSession,
-    NodeKind,
     SessionStatus,
     utcnow,
 )
@@ -59,14 +58,11 @@ def change_ideas_for(session: LiveSession) -> list[DriverNode]:
     query), in the diagram's order."""
     rows = list(
         db.session.execute(
-            sa.select(DriverNode, DriverDiagram.scope)
-            .join(DriverDiagram, DriverDiagram.id == DriverNode.diagram_id)
-            .where(DriverDiagram.scope.in_(_diagram_scopes(session.group_id)),
-                   DriverNode.kind == NodeKind.CHANGE_IDEA.value,
-                   DriverNode.archived_at.is_(None))
+            dd.live_change_ideas(DriverDiagram.scope)
+            .where(DriverDiagram.scope.in_(_diagram_scopes(session.group_id)))
             .order_by(DriverNode.parent_id, DriverNode.position)
         )
-    )  # fmt: skip
+    )
     own = [n for n, scope in rows if scope != dd.NETWORK]
     return own or [n for n, _scope in rows]
 

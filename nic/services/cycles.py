@@ -37,7 +37,6 @@ from nic.models import (
     School,
     StageSetting,
     User,
-    Visibility,
     utcnow,
 )
 from nic.policy import Actor
@@ -45,6 +44,7 @@ from nic.services import cycle_discussion, library
 from nic.services.access import refusal
 from nic.services.driver_diagrams import STALE, NodeAccess
 from nic.services.validation import clean_text
+from nic.services.visibility import in_visible_group
 
 NOT_FOUND = "No such PDSA cycle."
 TITLE_MAX = 200
@@ -96,18 +96,6 @@ class StaleCycle(Conflict):
     def __init__(self, saved: Cycle) -> None:
         super().__init__(STALE)
         self.saved = saved
-
-
-def in_visible_group(user: Actor, group_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """`group_id` None (the network's) or a group the user may see: the SQL form of
-    policy.can_view_cycle and can_view_diagram, for any column holding a group's id."""
-    if not policy.is_signed_in(user):
-        return sa.false()
-    if policy.is_admin(user):
-        return sa.true()
-    open_groups = sa.select(Group.id).where(Group.visibility == Visibility.NETWORK.value)
-    mine = sa.select(Membership.group_id).where(Membership.user_id == user.id)
-    return sa.or_(group_id.is_(None), group_id.in_(open_groups), group_id.in_(mine))
 
 
 def visible_clause(user: Actor) -> sa.ColumnElement[bool]:

@@ -108,27 +108,25 @@ def get_group_diagram_for(user: Actor, group_id: int) -> DiagramAccess:
     return _diagram_of(user, access.item, access.membership)
 
 
+def _with_group_and_membership(user: Actor, query: sa.Select) -> sa.Select:
+    mine = sa.and_(Membership.group_id == Group.id, Membership.user_id == user.id)
+    return query.outerjoin(Group, DriverDiagram.group_id == Group.id).outerjoin(Membership, mine)
+
+
 def get_node_for(user: Actor, node_id: int) -> NodeAccess:
     """A node with its diagram, group and the user's membership: one query; raises NotFound."""
     if not policy.is_signed_in(user):
         raise NotFound(NOT_FOUND)
-    mine = sa.and_(Membership.group_id == Group.id, Membership.user_id == user.id)
+    query = sa.select(DriverNode, DriverDiagram, Group, Membership).join(
+        DriverDiagram, DriverNode.diagram_id == DriverDiagram.id
+    )
     row = db.session.execute(
-        sa.select(DriverNode, DriverDiagram, Group, Membership)
-        .join(DriverDiagram, DriverNode.diagram_id == DriverDiagram.id)
-        .outerjoin(Group, DriverDiagram.group_id == Group.id)
-        .outerjoin(Membership, mine)
-        .where(DriverNode.id == node_id)
+        _with_group_and_membership(user, query).where(DriverNode.id == node_id)
     ).first()
     if row is None or not policy.can_view_diagram(user, row[2], row[3]):
         raise NotFound(NOT_FOUND)
     edit = policy.can_edit_diagram(user, row[2], row[3])
     return NodeAccess(row[0], DiagramAccess(row[1], row[2], row[3], edit))
-
-
-def _with_group_and_membership(user: Actor, query: sa.Select) -> sa.Select:
-    mine = sa.and_(Membership.group_id == Group.id, Membership.user_id == user.id)
-    return query.outerjoin(Group, DriverDiagram.group_id == Group.id).outerjoin(Membership, mine)
 
 
 def get_diagram_for(user: Actor, diagram_id: int) -> DiagramAccess:
@@ -188,6 +186,16 @@ def log(node: DriverNode, user_id: int | None, action: str, before: dict | None)
         DiagramChange(diagram_id=node.diagram_id, node_id=node.id, user_id=user_id,
                       action=action, before=before, after=state(node))
     )  # fmt: skip
+
+
+def live_change_ideas(*columns: Any) -> sa.Select:
+    """Live (not archived) change ideas joined to their diagram, with any further columns,
+    for the lists that offer or show them."""
+    return (
+        sa.select(DriverNode, *columns)
+        .join(DriverDiagram, DriverDiagram.id == DriverNode.diagram_id)
+        .where(DriverNode.kind == NodeKind.CHANGE_IDEA.value, DriverNode.archived_at.is_(None))
+    )
 
 
 def live_nodes(diagram_id: int) -> list[DriverNode]:

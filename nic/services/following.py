@@ -19,7 +19,8 @@ from nic.models import FollowLevel, Group, GroupFollow, Thread, ThreadFollow, ut
 from nic.policy import Person
 from nic.services import upsert
 from nic.services.discussions import get_thread_for
-from nic.services.groups import get_group_for, visibility_clause
+from nic.services.groups import get_group_for
+from nic.services.visibility import group_listed
 
 LEVELS = [level.value for level in FollowLevel]
 LEVEL_LABELS = {
@@ -106,7 +107,7 @@ class Followed:
 def followed(user: Person) -> list[Followed]:
     """Every thread and group the user set a level on and may still see. Two queries."""
     groups_seen = (
-        sa.true() if user.is_admin else visibility_clause(user.id)
+        sa.true() if user.is_admin else group_listed(user.id)
     )  # a left group's private threads leave the list
     group_rows = db.session.execute(
         sa.select(GroupFollow, Group.name)

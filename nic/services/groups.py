@@ -29,6 +29,7 @@ from nic.policy import Actor
 from nic.services import handles, notification_feed, notifications, read_state
 from nic.services.access import Access, load_in_group, refusal
 from nic.services.validation import clean_choice, clean_text
+from nic.services.visibility import group_listed
 
 T = TypeVar("T", bound=Any)
 JOB_ROLES = [role.value for role in JobRole]
@@ -56,22 +57,12 @@ def get_group_to_manage(user: Actor, group_id: int) -> GroupAccess:
     return access
 
 
-def visibility_clause(viewer_id: int | sa.BindParameter) -> sa.ColumnElement[bool]:
-    """The groups a member who is not an admin may see: network groups and their own.
-
-    The SQL form of `policy.can_view_group`, for lists; `viewer_id` may be a
-    bind parameter, for statements built once.
-    """
-    mine = sa.select(Membership.group_id).where(Membership.user_id == viewer_id)
-    return sa.or_(Group.visibility == Visibility.NETWORK.value, Group.id.in_(mine))
-
-
 def visible_groups_query(user: Actor) -> sa.Select:
     """Groups this user may see, for lists (network groups and their own)."""
     query = sa.select(Group).order_by(Group.name)
     if policy.is_admin(user):
         return query
-    return query.where(visibility_clause(user.id))
+    return query.where(group_listed(user.id))
 
 
 def memberships_by_group(user: Actor, group_ids: list[int]) -> dict[int, Membership]:

@@ -3,13 +3,12 @@ schools ran from it, so its tries and its tests read as one record on its page."
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from nic.extensions import db
 from nic.models import ChangeIdeaPractice, Cycle, DriverDiagram, DriverNode, School
 from nic.policy import Actor
 from nic.services.cycle_reading import cycles_with_schools
-from nic.services.cycles import in_visible_group
+from nic.services.driver_diagrams import live_change_ideas
+from nic.services.visibility import in_visible_group
 
 
 def cycles_of_practice(user: Actor, practice_id: int) -> list[tuple[Cycle, School]]:
@@ -22,11 +21,9 @@ def change_ideas_of(user: Actor, practice_id: int) -> list[DriverNode]:
     query)."""
     return list(
         db.session.scalars(
-            sa.select(DriverNode)
+            live_change_ideas()
             .join(ChangeIdeaPractice, ChangeIdeaPractice.node_id == DriverNode.id)
-            .join(DriverDiagram, DriverDiagram.id == DriverNode.diagram_id)
             .where(ChangeIdeaPractice.practice_id == practice_id,
-                   DriverNode.archived_at.is_(None),
                    in_visible_group(user, DriverDiagram.group_id))
             .order_by(DriverNode.title)
         )

@@ -1,6 +1,6 @@
 """A member's profile: the groups of theirs the viewer may see, and their posts there.
 
-Both lists follow `policy.can_view_group` in SQL (`visibility_clause`): a private
+Both lists follow `policy.can_view_group` in SQL (`group_ids_seen`): a private
 group, and every post in it, shows only to its members and to admins. The page
 runs the same few queries however much the member has written.
 """
@@ -10,18 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from nic import policy
 from nic.extensions import db
 from nic.models import Group, Membership, Post, Thread
 from nic.policy import Actor
-from nic.services.groups import visibility_clause
+from nic.services.visibility import group_ids_seen
 
 POSTS_PER_PAGE = 20
-
-
-def _visible_groups(viewer: Actor) -> sa.Select:
-    query = sa.select(Group.id)
-    return query if policy.is_admin(viewer) else query.where(visibility_clause(viewer.id))
 
 
 def groups_of(user_id: int, viewer: Actor) -> list[Membership]:
@@ -31,7 +25,7 @@ def groups_of(user_id: int, viewer: Actor) -> list[Membership]:
             sa.select(Membership)
             .join(Membership.group)
             .options(contains_eager(Membership.group))
-            .where(Membership.user_id == user_id, Group.id.in_(_visible_groups(viewer)))
+            .where(Membership.user_id == user_id, Group.id.in_(group_ids_seen(viewer)))
             .order_by(Group.name)
         )
     )
@@ -50,7 +44,7 @@ def posts_by(user_id: int, viewer: Actor, page: int, per_page: int = POSTS_PER_P
         .where(
             Thread.id == Post.thread_id,
             Thread.hidden.is_(False),
-            Thread.group_id.in_(_visible_groups(viewer)),
+            Thread.group_id.in_(group_ids_seen(viewer)),
         )
         .exists()
     )

@@ -7,6 +7,12 @@ Python bool for a known viewer) and the viewer's Membership row of the
 group, outer-joined (its columns NULL for outsiders):
 
 - group_seen:  policy.can_view_group (network groups, one's own, admins);
+
+and, in subquery form for a column holding a group's id (no join needed):
+
+- group_listed / group_ids_seen: the groups a viewer may see;
+- in_visible_group: a group's id the viewer may see, or None (the network's own
+  diagram and cycles).
 - thread_seen: policy.can_view_thread (not emptied by deletes; hidden only
   for the group's facilitators and admins);
 - post_seen:   a post whose text may be shown (policy.can_view_post_body);
@@ -20,7 +26,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from nic.models import Group, GroupRole, Post, Practice, PracticeStatus, Thread, Visibility
+from nic import policy
+from nic.models import (
+    Group,
+    GroupRole,
+    Membership,
+    Post,
+    Practice,
+    PracticeStatus,
+    Thread,
+    Visibility,
+)
+from nic.policy import Actor
 
 Admin = sa.ColumnElement[bool] | bool
 
@@ -64,3 +81,26 @@ def practice_seen(
             Practice.group_id.is_(None), _admin(admin), membership.user_id.is_not(None), is_author
         ),
     )
+
+
+def group_listed(viewer_id: int | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """The groups a member who is not an admin may see (network groups and their own), as a
+    condition on Group; `viewer_id` may be a bind parameter, for statements built once."""
+    mine = sa.select(Membership.group_id).where(Membership.user_id == viewer_id)
+    return sa.or_(Group.visibility == Visibility.NETWORK.value, Group.id.in_(mine))
+
+
+def group_ids_seen(user: Actor) -> sa.Select:
+    """The ids of the groups a signed-in user may see (every group, for admins)."""
+    query = sa.select(Group.id)
+    return query if policy.is_admin(user) else query.where(group_listed(user.id))
+
+
+def in_visible_group(user: Actor, group_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """`group_id` None (the network's) or a group the user may see: policy.can_view_cycle
+    and can_view_diagram in SQL, for any column holding a group's id."""
+    if not policy.is_signed_in(user):
+        return sa.false()
+    if policy.is_admin(user):
+        return sa.true()
+    return sa.or_(group_id.is_(None), group_id.in_(group_ids_seen(user)))
