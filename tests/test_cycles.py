@@ -143,6 +143,21 @@ def test_next_cycles_chain_into_a_ramp_and_count_as_evidence(world):
     assert world["other"].id not in cycle_reading.evidence(maria, world["diagram"])
 
 
+def test_a_ramp_follows_its_links_only_and_the_earliest_of_two_nexts(world, count_queries):
+    maria = world["maria"]
+    first = plan(maria, world["idea"], world["lincoln"])
+    second = plan(maria, world["idea"], world["lincoln"], previous_id=first.id)
+    plan(maria, world["idea"], world["lincoln"], previous_id=first.id)  # a later branch
+    third = plan(maria, world["other"], world["lincoln"], previous_id=second.id)
+    for _ in range(3):  # the school's other, unlinked cycles
+        plan(maria, world["idea"], world["lincoln"])
+    cycle = access(maria, third)
+    with count_queries() as queries:
+        chain = cycle_reading.ramp(maria, cycle)
+    assert [c.id for c in chain] == [first.id, second.id, third.id]
+    assert queries.count == 1
+
+
 def test_overdue_phases_are_the_first_empty_after_the_planned_end(world):
     cycle = plan(world["maria"], world["idea"], world["lincoln"])
     assert cycle.overdue_phase(date(2026, 9, 30)) is None

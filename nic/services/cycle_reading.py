@@ -147,12 +147,21 @@ def cycles_of_idea(user: Actor, idea_id: int) -> list[tuple[Cycle, School]]:
 
 def ramp(user: Actor, access: CycleAccess) -> list[Cycle]:
     """The chain this cycle is in, first cycle first: back through each one's previous,
-    then on through the earliest next (one query over the school's cycles)."""
+    then on through the earliest next. One query: a recursive walk over the links, which
+    reads only the cycles linked to this one, however many the school has run."""
+    seen = sa.and_(Cycle.school_id == access.cycle.school_id, visible_clause(user))
+    linked = (
+        sa.select(Cycle.id, Cycle.previous_id)
+        .where(Cycle.id == access.cycle.id)
+        .cte("ramp", recursive=True)
+    )
+    step = sa.select(Cycle.id, Cycle.previous_id).join(
+        linked, sa.or_(Cycle.id == linked.c.previous_id, Cycle.previous_id == linked.c.id)
+    )
+    linked = linked.union(step.where(seen))
     cycles = {
         c.id: c
-        for c in db.session.scalars(
-            sa.select(Cycle).where(Cycle.school_id == access.cycle.school_id, visible_clause(user))
-        )
+        for c in db.session.scalars(sa.select(Cycle).where(Cycle.id.in_(sa.select(linked.c.id))))
     }
     chain, at = [], cycles.get(access.cycle.id, access.cycle)
     while at is not None and at not in chain:
