@@ -65,7 +65,18 @@ import pages_data as data  # noqa: E402
 from fanout import free_port, read_cpu_s, start_server, stop_server  # noqa: E402
 
 SECRET = "pages-bench-secret"
-PAGES = ("thread", "group", "home", "profile", "directory", "library", "practice")
+PAGES = (
+    "thread",
+    "group",
+    "home",
+    "profile",
+    "directory",
+    "library",
+    "practice",
+    "diagram",
+    "cycles",
+    "cycle",
+)
 GROWTH_SIZES = (10_000, 1_000_000)
 # Posts per grown thread, and the share of grown posts in the reader's main group.
 GROWN_THREAD_POSTS = (30, 60)
@@ -280,6 +291,7 @@ def build(db_url: str, manifest: Path) -> None:
             ),
         )
         practice_id = _practices(people, schools, rng)
+        improvement = _improvement(people, practice_id, rng)
         read("/")
         read(f"/groups/{main.id}")
         posts = db.session.scalar(sa.select(sa.func.count(Post.id)))
@@ -294,6 +306,7 @@ def build(db_url: str, manifest: Path) -> None:
             "thread_ids": {"50": t50.id, "10": t10.id, "300": t300.id},
             "profile_username": people[data.PROFILE].username,
             "practice_id": practice_id,
+            **improvement,
             "posts": posts,
         }
         depths = [d for _, d in tree50.nodes]
@@ -341,6 +354,53 @@ def _practices(people: dict[str, Any], schools: dict[str, Any], rng: random.Rand
                                      data.BODIES[n % 20][:400])  # fmt: skip
             tries.record_try(practices.get_practice_for(reporter, practice.id), reporter, report)
     return measured.id
+
+
+def _improvement(people: dict[str, Any], practice_id: int, rng: random.Random) -> dict[str, int]:
+    """The network's aim and driver diagram (3 primary drivers, 6 secondary, 18 change
+    ideas, one linked to the measured practice) and 60 PDSA cycles from every school with
+    someone in it, in every phase; the measured cycle (returned with the diagram's id) is
+    the middle of a ramp of three with all four phases written."""
+    from nic.services import aims, cycles
+    from nic.services import driver_diagrams as dd
+
+    admin = people["Renee Castillo"]
+    aim = aims.AimFields("Raise the share of 3rd graders reading on grade level",
+                         "from 48% to 60%", date(2027, 6, 30), "across our schools")  # fmt: skip
+    aims.save_aim(admin, dd.get_network_diagram_for(admin), aim)
+    access = dd.get_network_diagram_for(admin)
+    root = next(n for n in dd.live_nodes(access.diagram.id) if n.parent_id is None)
+    ideas = []
+    for p in range(3):
+        primary = dd.add_node(admin, access, root.id, None, f"Primary driver {p + 1}", "")
+        for s in range(2):
+            secondary = dd.add_node(admin, access, primary.id, None, f"Secondary {p}.{s}", "")
+            for i in range(3):
+                body = data.BODIES[(p * 6 + s * 3 + i) % len(data.BODIES)][:300]
+                ideas.append(dd.add_node(admin, access, secondary.id, None,
+                                         f"Change idea {p}.{s}.{i}", body))  # fmt: skip
+    dd.link_practice(admin, dd.get_node_for(admin, ideas[0].id), practice_id)
+    by_school = list({p.school_id: p for p in people.values() if p.school_id}.values())
+    plan = cycles.PlanFields("Data huddles", *(data.BODIES[n][:400] for n in range(4)),
+                             date.today() - timedelta(days=40),
+                             date.today() - timedelta(days=10))  # fmt: skip
+    phases = {"do": {"did": data.BODIES[4][:400], "observations": data.BODIES[5][:400]},
+              "study": {"results": data.BODIES[6][:400], "learned": data.BODIES[7][:400]},
+              "act": {"decision": "adapt", "next_steps": data.BODIES[8][:400]}}  # fmt: skip
+
+    def run(owner: Any, idea: Any, written: int, previous_id: int | None = None) -> Any:
+        new = cycles.NewCycle(owner.school_id, previous_id=previous_id)
+        cycle = cycles.plan_cycle(owner, dd.get_node_for(owner, idea.id), new, plan)
+        for n, (phase, values) in enumerate(list(phases.items())[:written]):
+            cycles.save_phase(owner, cycles.get_cycle_for(owner, cycle.id), phase, values, n + 1)
+        return cycle
+
+    ramp = [run(by_school[0], ideas[0], 3)]
+    for _ in range(2):
+        ramp.append(run(by_school[0], ideas[0], 3, ramp[-1].id))
+    for n in range(57):
+        run(by_school[n % len(by_school)], rng.choice(ideas), rng.randrange(4))
+    return {"diagram_id": access.diagram.id, "cycle_id": ramp[1].id}
 
 
 def grow(db_url: str, manifest: Path, target: int, analyze: bool = True) -> None:
@@ -676,6 +736,9 @@ def page_paths(info: dict[str, Any], names: list[str]) -> dict[str, str]:
         "directory": "/directory",
         "library": "/practices",
         "practice": f"/practices/{info['practice_id']}",
+        "diagram": "/improvement",
+        "cycles": "/cycles",
+        "cycle": f"/cycles/{info['cycle_id']}",
     }
     return {name: paths[name] for name in names}
 
