@@ -92,6 +92,8 @@ class Cycle(db.Model):
         sa.ForeignKey("thread.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(200))
+    # The furthest phase with anything written (kept by the services on each save, for lists
+    # and filters); phases may be written in any order, so earlier ones may still be empty.
     phase: Mapped[str] = mapped_column(sa.String(8), default=Phase.PLAN.value)
     planned_start: Mapped[date | None] = mapped_column(sa.Date)
     planned_end: Mapped[date | None] = mapped_column(sa.Date)
