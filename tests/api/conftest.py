@@ -92,6 +92,7 @@ OPERATIONS = {
     ("patch", "/api/v1/cycles/{cycle_id}"),
     ("post", "/api/v1/cycles/{cycle_id}/next"),
     ("get", "/api/v1/change-ideas/{change_idea_id}/evidence"),
+    ("put", "/api/v1/change-ideas/{change_idea_id}/stages/{school_id}"),
 }
 
 
