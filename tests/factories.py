@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from nic.models import Group, LiveSession, Post, Practice, School, Thread, User
-from nic.services import accounts, discussions, groups, logins, org, practice_fields, practices
+from nic.models import DriverNode, Group, LiveSession, Post, Practice, School, Thread, User
+from nic.services import (
+    accounts,
+    aims,
+    discussions,
+    groups,
+    logins,
+    org,
+    practice_fields,
+    practices,
+)
+from nic.services import driver_diagrams as dd
 from nic.services.live import access as live_access
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
@@ -15,6 +25,7 @@ from nic.services.live.access import LiveAccess
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
+AIM = aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools")
 
 
 def make_school(name: str | None = None, district: str | None = None) -> School:
@@ -151,3 +162,36 @@ def make_practice(
         tuple(c.id for c in coauthors),
     )  # fmt: skip
     return practices.create_practice(author, fields, publish=publish)
+
+
+def make_cycle_world() -> dict:
+    """The network's diagram (aim by Fran, a facilitator) with two change ideas, "Data
+    huddles" and "Coaching cycles", under one secondary driver; Maria of Lincoln and James of
+    Harbor View to test them."""
+    fran = make_user("Fran Facilitator", job_role="facilitator")
+    lincoln, harbor = make_school("Lincoln Elementary"), make_school("Harbor View")
+    maria = make_user("Maria Lopez", school=lincoln)
+    james = make_user("James Okafor", school=harbor)
+    aims.save_aim(fran, dd.get_network_diagram_for(fran), AIM)
+    access = dd.get_network_diagram_for(fran)
+    root = dd.live_nodes(access.diagram.id)[0]
+    primary = dd.add_node(fran, access, root.id, None, "Core instruction", "")
+    secondary = dd.add_node(fran, access, primary.id, None, "Plan from student work", "")
+    idea = dd.add_node(fran, access, secondary.id, None, "Data huddles", "")
+    other = dd.add_node(fran, access, secondary.id, None, "Coaching cycles", "")
+    return {"fran": fran, "maria": maria, "james": james, "lincoln": lincoln,
+            "harbor": harbor, "idea": idea, "other": other, "secondary": secondary,
+            "diagram": access.diagram.id}  # fmt: skip
+
+
+def make_group_change_idea(members: list[User]) -> tuple[Group, DriverNode]:
+    """A private group of `members` (and its own facilitator) whose diagram has one
+    change idea, "Huddles": outsiders of the group get 404 for it."""
+    lead = make_user("Lee Lead", job_role="facilitator")
+    group = make_group("Huddle ILT", visibility="private", facilitator=lead, members=members)
+    aims.save_aim(lead, dd.get_group_diagram_for(lead, group.id), AIM)
+    access = dd.get_group_diagram_for(lead, group.id)
+    root = next(n for n in dd.live_nodes(access.diagram.id) if n.parent_id is None)
+    primary = dd.add_node(lead, access, root.id, None, "Time", "")
+    secondary = dd.add_node(lead, access, primary.id, None, "Protected time", "")
+    return group, dd.add_node(lead, access, secondary.id, None, "Huddles", "")

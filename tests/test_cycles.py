@@ -7,11 +7,10 @@ from datetime import date
 import pytest
 
 from nic.errors import NotFound, PermissionDenied, ValidationError
-from nic.services import aims, cycle_reading, cycles
+from nic.services import cycle_reading, cycles
 from nic.services import driver_diagrams as dd
-from tests.factories import make_group, make_school, make_user
+from tests.factories import make_cycle_world, make_group, make_user
 
-AIM = aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools")
 PLAN = cycles.PlanFields(
     "Data huddles in grade 3", "Will a 20-minute huddle change Friday's reteach?",
     "Most teams will plan a reteach from the exit ticket.", "Grade 3 team, Fridays, room 12",
@@ -21,20 +20,7 @@ PLAN = cycles.PlanFields(
 
 @pytest.fixture
 def world(app):
-    fran = make_user("Fran Facilitator", job_role="facilitator")
-    lincoln, harbor = make_school("Lincoln Elementary"), make_school("Harbor View")
-    maria = make_user("Maria Lopez", school=lincoln)
-    james = make_user("James Okafor", school=harbor)
-    aims.save_aim(fran, dd.get_network_diagram_for(fran), AIM)
-    access = dd.get_network_diagram_for(fran)
-    root = dd.live_nodes(access.diagram.id)[0]
-    primary = dd.add_node(fran, access, root.id, None, "Core instruction", "")
-    secondary = dd.add_node(fran, access, primary.id, None, "Plan from student work", "")
-    idea = dd.add_node(fran, access, secondary.id, None, "Data huddles", "")
-    other = dd.add_node(fran, access, secondary.id, None, "Coaching cycles", "")
-    return {"fran": fran, "maria": maria, "james": james, "lincoln": lincoln,
-            "harbor": harbor, "idea": idea, "other": other, "secondary": secondary,
-            "diagram": access.diagram.id}  # fmt: skip
+    return make_cycle_world()
 
 
 def plan(user, idea, school, **new):

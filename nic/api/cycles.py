@@ -195,9 +195,19 @@ def get_evidence(change_idea_id: int):
     Its cycles and schools, each school's stage (from its cycles' decisions, oldest
     first) and the decisions: the counts the driver diagram's page shows.
     """
+    return evidence_of(change_idea_for(change_idea_id))
+
+
+def change_idea_for(change_idea_id: int) -> dd.NodeAccess:
+    """A change idea the caller may see. Raises NotFound, also for another kind of part."""
     node = dd.get_node_for(api_user, change_idea_id)
     if node.node.kind != NodeKind.CHANGE_IDEA.value or node.diagram.diagram is None:
         raise NotFound(dd.NOT_FOUND)
+    return node
+
+
+def evidence_of(node: dd.NodeAccess) -> dict:
+    """The change idea's evidence from the cycles the caller may see, as EvidenceSchema."""
     found = cycle_reading.evidence(api_user, node.diagram.diagram.id).get(
         node.node.id, cycle_reading.Evidence()
     )

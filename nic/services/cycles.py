@@ -296,8 +296,10 @@ def set_stage(
 ) -> StageSetting:
     """A school team's own word on its stage with a change idea (None: back to what its
     cycles say). Added to the record, never replacing it. Raises ValidationError,
-    PermissionDenied."""
+    PermissionDenied, NotFound (no such school)."""
     idea = _idea(access)
+    if school_id is not None and db.session.get(School, school_id) is None:
+        raise NotFound("No such school.")
     if not policy.can_plan_cycle_for(user, school_id):
         raise refusal(user, "A school's stage is set by its own people.")
     if stage is not None and stage not in STAGE_CHOICES:

@@ -9,7 +9,14 @@ import pytest
 
 from nic.models import District, Group, Post, School, Thread, User
 from nic.services import tokens
-from tests.factories import make_group, make_reply, make_school, make_thread, make_user
+from tests.factories import (
+    make_cycle_world,
+    make_group,
+    make_reply,
+    make_school,
+    make_thread,
+    make_user,
+)
 
 ROLES = ["anonymous", "outsider", "member", "facilitator", "admin"]
 
@@ -85,6 +92,7 @@ OPERATIONS = {
     ("patch", "/api/v1/cycles/{cycle_id}"),
     ("post", "/api/v1/cycles/{cycle_id}/next"),
     ("get", "/api/v1/change-ideas/{change_idea_id}/evidence"),
+    ("put", "/api/v1/change-ideas/{change_idea_id}/stages/{school_id}"),
 }
 
 
@@ -186,3 +194,17 @@ def error_code(response) -> str:
     assert set(body) == {"error"}, body
     assert {"code", "message"} <= set(body["error"]), body
     return body["error"]["code"]
+
+
+# --- The driver diagram and its change ideas, for PDSA cycles and stages -------------
+
+
+@pytest.fixture
+def world(app, api_client):
+    """make_cycle_world's people and change ideas, Lincoln's private ILT (Maria in it) and
+    clients calling as Maria, James and Fran."""
+    found = make_cycle_world()
+    maria = found["maria"]
+    group = make_group("Lincoln ILT", visibility="private", members=[maria])
+    clients = {f"as_{name}": api_client(found[name]) for name in ("maria", "james", "fran")}
+    return {**found, "group": group, **clients}

@@ -6,14 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from nic.services import aims, cycles
+from nic.services import cycles
 from nic.services import driver_diagrams as dd
 from nic.services.cycles import NO_PLAN
 from tests.api.conftest import error_code
 from tests.api.test_reference import examples_of, same_shape
-from tests.factories import make_group, make_practice, make_school, make_user
+from tests.factories import make_group, make_group_change_idea, make_practice, make_user
 
-AIM = aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools")
 PLAN = {
     "title": "Data huddles in grade 3",
     "question": "Will a 20-minute huddle change Friday's reteach?",
@@ -34,27 +33,6 @@ def fields_of(response, status: int = 400) -> dict:
     assert response.status_code == status, response.get_json()
     assert error_code(response) == "invalid"
     return response.get_json()["error"]["fields"]
-
-
-@pytest.fixture
-def world(app, api_client):
-    fran = make_user("Fran Facilitator", job_role="facilitator")
-    lincoln, harbor = make_school("Lincoln Elementary"), make_school("Harbor View")
-    maria = make_user("Maria Lopez", school=lincoln)
-    james = make_user("James Okafor", school=harbor)
-    aims.save_aim(fran, dd.get_network_diagram_for(fran), AIM)
-    access = dd.get_network_diagram_for(fran)
-    root = dd.live_nodes(access.diagram.id)[0]
-    primary = dd.add_node(fran, access, root.id, None, "Core instruction", "")
-    secondary = dd.add_node(fran, access, primary.id, None, "Plan from student work", "")
-    idea = dd.add_node(fran, access, secondary.id, None, "Data huddles", "")
-    other = dd.add_node(fran, access, secondary.id, None, "Coaching cycles", "")
-    group = make_group("Lincoln ILT", visibility="private", members=[maria])
-    return {"fran": fran, "maria": maria, "james": james, "lincoln": lincoln,
-            "harbor": harbor, "idea": idea, "other": other, "secondary": secondary,
-            "diagram": access.diagram.id, "group": group,
-            "as_maria": api_client(maria), "as_james": api_client(james),
-            "as_fran": api_client(fran)}  # fmt: skip
 
 
 def plan(client, idea, school, **extra) -> dict:
@@ -414,15 +392,7 @@ def test_evidence_of_what_is_not_a_visible_change_idea_is_404(world, api_client)
     for node_id in (world["secondary"].id, 999_999):
         response = client.get(f"change-ideas/{node_id}/evidence")
         assert response.status_code == 404 and error_code(response) == "not_found"
-    fran = make_user("Lee Lead", job_role="facilitator")
-    group = make_group("Huddle ILT", visibility="private", facilitator=fran,
-                       members=[world["maria"]])  # fmt: skip
-    aims.save_aim(fran, dd.get_group_diagram_for(fran, group.id), AIM)
-    access = dd.get_group_diagram_for(fran, group.id)
-    root = next(n for n in dd.live_nodes(access.diagram.id) if n.parent_id is None)
-    primary = dd.add_node(fran, access, root.id, None, "Time", "")
-    secondary = dd.add_node(fran, access, primary.id, None, "Protected time", "")
-    idea = dd.add_node(fran, access, secondary.id, None, "Huddles", "")
+    group, idea = make_group_change_idea([world["maria"]])
     assert client.get(f"change-ideas/{idea.id}/evidence").status_code == 200
     assert world["as_james"].get(f"change-ideas/{idea.id}/evidence").status_code == 404
     # A cycle on a group's diagram is kept to that group whatever is asked.
