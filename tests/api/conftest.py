@@ -196,6 +196,19 @@ def error_code(response) -> str:
     return body["error"]["code"]
 
 
+def ok(response, status: int = 200):
+    """The answer's JSON, asserting its status (the body shows when it is another)."""
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def fields_of(response, status: int = 400) -> dict:
+    """The fields of an `invalid` error, each with its message."""
+    assert response.status_code == status, response.get_json()
+    assert error_code(response) == "invalid"
+    return response.get_json()["error"]["fields"]
+
+
 # --- The driver diagram and its change ideas, for PDSA cycles and stages -------------
 
 

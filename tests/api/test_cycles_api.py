@@ -9,7 +9,7 @@ import pytest
 from nic.services import cycles
 from nic.services import driver_diagrams as dd
 from nic.services.cycles import NO_PLAN
-from tests.api.conftest import error_code
+from tests.api.conftest import error_code, fields_of, ok
 from tests.api.test_reference import examples_of, same_shape
 from tests.factories import make_group, make_group_change_idea, make_practice, make_user
 
@@ -22,17 +22,6 @@ PLAN = {
     "planned_start": "2030-09-01",
     "planned_end": "2030-09-30",
 }
-
-
-def ok(response, status: int = 200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def fields_of(response, status: int = 400) -> dict:
-    assert response.status_code == status, response.get_json()
-    assert error_code(response) == "invalid"
-    return response.get_json()["error"]["fields"]
 
 
 def plan(client, idea, school, **extra) -> dict:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import DiagramChange
-from tests.api.conftest import ApiClient, error_code
+from tests.api.conftest import ApiClient, error_code, fields_of, ok
 from tests.factories import make_practice, make_user
 
 AIM = {
@@ -22,17 +22,6 @@ STATEMENT = (
     "Raise the share of 3rd graders reading on grade level from 48% to 60% by June 2027 "
     "across our 22 schools."
 )
-
-
-def ok(response, status: int = 200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def fields_of(response, status: int = 400) -> dict:
-    assert response.status_code == status, response.get_json()
-    assert error_code(response) == "invalid"
-    return response.get_json()["error"]["fields"]
 
 
 def start(client: ApiClient, aim_path: str = "aim") -> tuple[int, int]:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from nic.extensions import db
 from nic.models import StageSetting
 from nic.services import tokens
-from tests.api.conftest import error_code
-from tests.api.test_cycles_api import fields_of, ok, plan
+from tests.api.conftest import error_code, fields_of, ok
+from tests.api.test_cycles_api import plan
 from tests.api.test_reference import examples_of, same_shape
 from tests.factories import make_group_change_idea, make_user
 
