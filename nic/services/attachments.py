@@ -10,9 +10,10 @@ behind. Downloads ask the same `get_practice_for` as the practice page.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -56,6 +57,17 @@ _MAGIC = {
     "jpeg": b"\xff\xd8\xff",
     "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
 }
+
+
+class StoredFile(Protocol):
+    """A row of a stored file: a practice's attachment or a cycle's file."""
+
+    storage_key: str
+    filename: str
+    content_type: str
+
+
+F = TypeVar("F", bound=StoredFile)
 
 
 @dataclass(frozen=True)
@@ -117,12 +129,24 @@ def _check_details(caption: object, kind: object, deidentified: bool) -> tuple[s
     return text, str(kind)
 
 
-def attach(
-    access: PracticeAccess, user: User, upload: Upload, caption: object, kind: object,
-    deidentified: bool,
-) -> PracticeAttachment:  # fmt: skip
-    """Attach a file to the practice (its authors); raises PermissionDenied, ValidationError."""
-    practice = may_edit(access).item
+@dataclass(frozen=True)
+class Room:
+    """Where a file is going and how many may be there: `siblings` selects the files
+    already on the same thing (a practice, a cycle), `limit` how many it may have."""
+
+    siblings: sa.ColumnElement[bool]
+    limit: int
+    noun: str
+
+
+def store_checked(
+    upload: Upload, caption: object, kind: object, deidentified: bool, room: Room
+) -> dict[str, object]:
+    """Check an upload (its name, caption, kind, the room left, then its content) and store
+    it under a random key: the fields of the row to save with `save_row`.
+
+    A refused file leaves nothing stored. Raises ValidationError.
+    """
     if upload.stream is None or not upload.filename:
         raise ValidationError("file", "Choose a file to attach.")
     name = clean_filename(upload.filename)
@@ -130,11 +154,9 @@ def attach(
     extension = name.rsplit(".", 1)[1].lower()
     if extension not in KINDS:
         raise ValidationError("file", f"Attach a {ACCEPTED} file.")
-    count = db.session.scalar(
-        sa.select(sa.func.count()).where(PracticeAttachment.practice_id == practice.id)
-    )
-    if count >= MAX_FILES:
-        raise ValidationError("file", f"A practice can have at most {MAX_FILES} files.")
+    count = db.session.scalar(sa.select(sa.func.count()).where(room.siblings))
+    if count >= room.limit:
+        raise ValidationError("file", f"{room.noun} can have at most {room.limit} files.")
     try:
         key, size = storage().save(upload.stream, MAX_BYTES)
     except TooLarge:
@@ -148,21 +170,47 @@ def attach(
     if problem:
         storage().delete(key)
         raise ValidationError("file", problem)
-    attachment = PracticeAttachment(
-        practice_id=practice.id, storage_key=key, filename=name, content_type=content_type,
-        size_bytes=size, caption=caption_text, evidence_kind=kind_value,
-        deidentified=bool(deidentified), uploaded_by_id=user.id,
+    return dict(
+        storage_key=key, filename=name, content_type=content_type, size_bytes=size,
+        caption=caption_text, evidence_kind=kind_value, deidentified=bool(deidentified),
     )  # fmt: skip
+
+
+def save_row(row: F, also: Callable[[], object] = lambda: None) -> F:
+    """Save the row of a stored file (and whatever `also` writes beside it) in one
+    transaction; if it fails, the stored file is deleted too: no file without its row."""
     try:
         begin_write()
-        db.session.add(attachment)
-        search_documents.refresh_practice(practice.id)
+        db.session.add(row)
+        also()
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage().delete(key)  # the row did not save: nor does the file stay
+        storage().delete(row.storage_key)  # the row did not save: nor does the file stay
         raise
-    return attachment
+    return row
+
+
+def delete_row(row: StoredFile, also: Callable[[], object] = lambda: None) -> None:
+    """Delete a stored file's row (and write `also`), then, once committed, the file."""
+    key = row.storage_key
+    begin_write()
+    db.session.delete(row)
+    also()
+    db.session.commit()
+    storage().delete(key)
+
+
+def attach(
+    access: PracticeAccess, user: User, upload: Upload, caption: object, kind: object,
+    deidentified: bool,
+) -> PracticeAttachment:  # fmt: skip
+    """Attach a file to the practice (its authors); raises PermissionDenied, ValidationError."""
+    practice = may_edit(access).item
+    room = Room(PracticeAttachment.practice_id == practice.id, MAX_FILES, "A practice")
+    stored = store_checked(upload, caption, kind, deidentified, room)
+    row = PracticeAttachment(practice_id=practice.id, uploaded_by_id=user.id, **stored)
+    return save_row(row, lambda: search_documents.refresh_practice(practice.id))
 
 
 def attachments_of(practice_id: int) -> list[PracticeAttachment]:
@@ -201,10 +249,5 @@ def remove(user: Actor, attachment_id: int) -> Removed:
     if not access.is_author:
         raise PermissionDenied("Only the practice's authors can remove its files.")
     removed = Removed(attachment.filename, attachment.practice_id)
-    key = attachment.storage_key
-    begin_write()
-    db.session.delete(attachment)
-    search_documents.refresh_practice(removed.practice_id)
-    db.session.commit()
-    storage().delete(key)
+    delete_row(attachment, lambda: search_documents.refresh_practice(removed.practice_id))
     return removed

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from nic.errors import ServiceError
-from nic.models import PracticeAttachment
+from nic.services.attachments import StoredFile
 from nic.storage import CHUNK, storage
 
 
@@ -64,7 +64,7 @@ def _download_name(name: str) -> dict[str, str]:
     return {"filename": name}
 
 
-def send_attachment(attachment: PracticeAttachment) -> Response:
+def send_attachment(attachment: StoredFile) -> Response:
     """A stored file, always as a download (never shown inline), never cached on the way.
 
     Streamed in chunks from a file this generator opens and closes itself, so the
