@@ -191,14 +191,25 @@ def save_row(row: F, also: Callable[[], object] = lambda: None) -> F:
     return row
 
 
-def delete_row(row: StoredFile, also: Callable[[], object] = lambda: None) -> None:
+@dataclass(frozen=True)
+class Removed:
+    """What a removed file was: its name, and the id of the thing it was on."""
+
+    filename: str
+    parent_id: int
+
+
+def delete_row(
+    row: StoredFile, parent_id: int, also: Callable[[], object] = lambda: None
+) -> Removed:
     """Delete a stored file's row (and write `also`), then, once committed, the file."""
-    key = row.storage_key
+    removed, key = Removed(row.filename, parent_id), row.storage_key
     begin_write()
     db.session.delete(row)
     also()
     db.session.commit()
     storage().delete(key)
+    return removed
 
 
 def attach(
@@ -234,12 +245,6 @@ def get_attachment_for(
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Removed:
-    filename: str
-    practice_id: int
-
-
 def remove(user: Actor, attachment_id: int) -> Removed:
     """An author removes a file: the row, then the stored file.
 
@@ -248,6 +253,7 @@ def remove(user: Actor, attachment_id: int) -> Removed:
     attachment, access = get_attachment_for(user, attachment_id)
     if not access.is_author:
         raise PermissionDenied("Only the practice's authors can remove its files.")
-    removed = Removed(attachment.filename, attachment.practice_id)
-    delete_row(attachment, lambda: search_documents.refresh_practice(removed.practice_id))
-    return removed
+    practice_id = attachment.practice_id
+    return delete_row(
+        attachment, practice_id, lambda: search_documents.refresh_practice(practice_id)
+    )
