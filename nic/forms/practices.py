@@ -158,5 +158,4 @@ class AttachmentForm(FlaskForm):
 
     def upload(self) -> Upload:
         """The file as it arrived (no file chosen: an Upload the service refuses)."""
-        file = self.file.data
-        return Upload(getattr(file, "filename", "") or "", getattr(file, "stream", None))
+        return Upload.of(self.file.data)

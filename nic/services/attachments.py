@@ -77,6 +77,11 @@ class Upload:
     filename: str
     stream: IO[bytes] | None
 
+    @classmethod
+    def of(cls, file: object) -> Upload:
+        """From a werkzeug FileStorage (or None, for no file: refused by the services)."""
+        return cls(getattr(file, "filename", "") or "", getattr(file, "stream", None))
+
 
 def clean_filename(name: object) -> str:
     """The name without folders or invisible characters; raises ValidationError if none is left."""
