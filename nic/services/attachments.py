@@ -5,6 +5,8 @@ Excel files, by the parts inside the zip), never by its name or the type the
 browser claims; its name must agree. Files go to nic.storage under random
 keys; a refused upload, or one whose row fails to save, leaves no file
 behind. Downloads ask the same `get_practice_for` as the practice page.
+The checking and storing (`store_checked`, `save_row`, `delete_row`) serve a
+cycle's Study files too (nic.services.cycle_files).
 """
 
 from __future__ import annotations
