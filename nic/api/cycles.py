@@ -17,8 +17,9 @@ from flask import url_for
 from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.errors import conflict_with
-from nic.api.pagination import envelope
-from nic.api.schemas.common import annotate, page_of
+from nic.api.files import DOWNLOAD_DOC, file_upload
+from nic.api.pagination import envelope, paginate_list
+from nic.api.schemas.common import PageArgs, annotate, page_of
 from nic.api.schemas.cycles import (
     DECISIONS,
     UPDATE_PHASES,
@@ -32,12 +33,15 @@ from nic.api.schemas.cycles import (
     StaleCycleSchema,
 )
 from nic.api.schemas.cycles import PLAN_TEXTS as _PLAN_TEXTS
+from nic.api.schemas.practices import AttachmentSchema
 from nic.errors import NotFound, ValidationError
-from nic.models import Cycle, NodeKind
-from nic.services import cycle_reading, cycles
+from nic.models import Cycle, CycleAttachment, NodeKind
+from nic.services import cycle_files, cycle_reading, cycles
 from nic.services import driver_diagrams as dd
 from nic.services.access import refusal
+from nic.services.attachments import Upload
 from nic.services.cycle_reading import STAGES, CycleFilters
+from nic.views.helpers import send_attachment
 
 bp = ApiBlueprint(
     "api_cycles", __name__, tag="PDSA cycles",
@@ -218,3 +222,45 @@ def evidence_of(node: dd.NodeAccess) -> dict:
         "stages": {s: found.stages[s] for s in STAGES},
         "decisions": {d: found.decisions[d] for d in DECISIONS},
     }
+
+
+def _file_view(row: CycleAttachment):
+    return annotate(row, download_url=url_for("api_cycles.download_file", file_id=row.id))
+
+
+@bp.route("/cycles/<id:cycle_id>/files")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(AttachmentSchema))
+@bp.errors(404)
+def list_files(args: dict, cycle_id: int):
+    """The cycle's Study files (data, charts, de-identified student work), oldest first."""
+    access = cycles.get_cycle_for(api_user, cycle_id)
+    return paginate_list([_file_view(f) for f in cycle_files.files_of(access.cycle.id)], args)
+
+
+@bp.route("/cycles/<id:cycle_id>/files", methods=["POST"])
+@file_upload(bp)
+def upload_file(cycle_id: int, form: dict, files: dict):
+    """Attach a Study file (the cycle's school team and co-owners; multipart/form-data).
+    Its type is checked by its content."""
+    access = cycles.get_cycle_for(api_user, cycle_id)
+    upload = Upload.of(files["file"])
+    row = cycle_files.attach(access, api_user, upload, form["caption"], form["evidence_kind"],
+                             form["deidentified"])  # fmt: skip
+    return _file_view(row)
+
+
+@bp.route("/cycle-files/<id:file_id>", methods=["DELETE"])
+@bp.response(204)
+@bp.errors(403, 404)
+def delete_file(file_id: int):
+    """Remove a Study file (the cycle's school team and co-owners): its row and the file."""
+    cycle_files.remove(api_user, file_id)
+
+
+@bp.route("/cycle-files/<id:file_id>/download")
+@bp.doc(**DOWNLOAD_DOC)
+@bp.errors(404)
+def download_file(file_id: int):
+    """A cycle's Study file, for anyone who may see the cycle."""
+    return send_attachment(cycle_files.get_for(api_user, file_id)[0])

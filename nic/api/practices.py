@@ -14,13 +14,11 @@ from flask import url_for
 
 from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
+from nic.api.files import DOWNLOAD_DOC, file_upload
 from nic.api.pagination import paginate, paginate_list
 from nic.api.schemas.common import PageArgs, annotate, page_of
 from nic.api.schemas.practices import (
-    AttachmentFileSchema,
-    AttachmentFormSchema,
     AttachmentSchema,
-    AttachmentUploadSchema,
     HelpfulSchema,
     LibraryArgs,
     PracticeCreateSchema,
@@ -34,7 +32,6 @@ from nic.api.schemas.practices import (
 from nic.models import Practice, PracticeAttachment, PracticeRevision
 from nic.services import attachments, library, org, practices, revisions, tries
 from nic.services.practice_fields import PracticeFields, normalize_tag
-from nic.storage import accepts_uploads
 from nic.views.helpers import send_attachment
 
 bp = ApiBlueprint(
@@ -220,22 +217,11 @@ def list_attachments(args: dict, practice_id: int):
 
 
 @bp.route("/practices/<id:practice_id>/attachments", methods=["POST"])
-@bp.arguments(AttachmentFormSchema, location="form", arg_name="form")
-@bp.arguments(AttachmentFileSchema, location="files", arg_name="files")
-@bp.doc(
-    requestBody={
-        "required": True,
-        "content": {"multipart/form-data": {"schema": AttachmentUploadSchema}},
-    }
-)
-@bp.response(201, AttachmentSchema)
-@bp.errors(400, 403, 404, 413)
-@accepts_uploads
+@file_upload(bp)
 def upload_attachment(practice_id: int, form: dict, files: dict):
     """Attach a file (its authors; multipart/form-data). Its type is checked by its content."""
     access = practices.get_practice_to_edit(api_user, practice_id)
-    file = files["file"]
-    upload = attachments.Upload(file.filename or "", file.stream)
+    upload = attachments.Upload.of(files["file"])
     attachment = attachments.attach(
         access, api_user, upload, form["caption"], form["evidence_kind"], form["deidentified"]
     )
@@ -251,9 +237,7 @@ def delete_attachment(attachment_id: int):
 
 
 @bp.route("/attachments/<id:attachment_id>/download")
-@bp.doc(responses={"200": {"description": "The file, as a download (Content-Disposition: "
-                           "attachment).", "content": {"*/*": {"schema": {"type": "string",
-                           "format": "binary"}}}}})  # fmt: skip
+@bp.doc(**DOWNLOAD_DOC)
 @bp.errors(404)
 def download_attachment(attachment_id: int):
     """A practice's file, for anyone who may see the practice."""

@@ -183,3 +183,26 @@ class StageSetting(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class CycleAttachment(db.Model):
+    """A file of the Study phase (data, a chart, de-identified student work), kept in
+    nic.storage under a random key: the same shape as a practice's attachment."""
+
+    __tablename__ = "cycle_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pdsa_cycle.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The name as uploaded, cleaned (no folders); offered when it is downloaded.
+    filename: Mapped[str] = mapped_column(sa.String(160))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column()
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    evidence_kind: Mapped[str] = mapped_column(sa.String(32))
+    # The uploader confirmed names and identifying details were removed (FERPA).
+    deidentified: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

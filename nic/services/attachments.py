@@ -5,14 +5,17 @@ Excel files, by the parts inside the zip), never by its name or the type the
 browser claims; its name must agree. Files go to nic.storage under random
 keys; a refused upload, or one whose row fails to save, leaves no file
 behind. Downloads ask the same `get_practice_for` as the practice page.
+The checking and storing (`store_checked`, `save_row`, `delete_row`) serve a
+cycle's Study files too (nic.services.cycle_files).
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -58,12 +61,28 @@ _MAGIC = {
 }
 
 
+class StoredFile(Protocol):
+    """A row of a stored file: a practice's attachment or a cycle's file."""
+
+    storage_key: str
+    filename: str
+    content_type: str
+
+
+F = TypeVar("F", bound=StoredFile)
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file as it arrived: the name the browser sent and its bytes."""
 
     filename: str
     stream: IO[bytes] | None
+
+    @classmethod
+    def of(cls, file: object) -> Upload:
+        """From a werkzeug FileStorage (or None, for no file: refused by the services)."""
+        return cls(getattr(file, "filename", "") or "", getattr(file, "stream", None))
 
 
 def clean_filename(name: object) -> str:
@@ -117,12 +136,24 @@ def _check_details(caption: object, kind: object, deidentified: bool) -> tuple[s
     return text, str(kind)
 
 
-def attach(
-    access: PracticeAccess, user: User, upload: Upload, caption: object, kind: object,
-    deidentified: bool,
-) -> PracticeAttachment:  # fmt: skip
-    """Attach a file to the practice (its authors); raises PermissionDenied, ValidationError."""
-    practice = may_edit(access).item
+@dataclass(frozen=True)
+class Room:
+    """Where a file is going and how many may be there: `siblings` selects the files
+    already on the same thing (a practice, a cycle), `limit` how many it may have."""
+
+    siblings: sa.ColumnElement[bool]
+    limit: int
+    noun: str
+
+
+def store_checked(
+    upload: Upload, caption: object, kind: object, deidentified: bool, room: Room
+) -> dict[str, object]:
+    """Check an upload (its name, caption, kind, the room left, then its content) and store
+    it under a random key: the fields of the row to save with `save_row`.
+
+    A refused file leaves nothing stored. Raises ValidationError.
+    """
     if upload.stream is None or not upload.filename:
         raise ValidationError("file", "Choose a file to attach.")
     name = clean_filename(upload.filename)
@@ -130,11 +161,9 @@ def attach(
     extension = name.rsplit(".", 1)[1].lower()
     if extension not in KINDS:
         raise ValidationError("file", f"Attach a {ACCEPTED} file.")
-    count = db.session.scalar(
-        sa.select(sa.func.count()).where(PracticeAttachment.practice_id == practice.id)
-    )
-    if count >= MAX_FILES:
-        raise ValidationError("file", f"A practice can have at most {MAX_FILES} files.")
+    count = db.session.scalar(sa.select(sa.func.count()).where(room.siblings))
+    if count >= room.limit:
+        raise ValidationError("file", f"{room.noun} can have at most {room.limit} files.")
     try:
         key, size = storage().save(upload.stream, MAX_BYTES)
     except TooLarge:
@@ -148,21 +177,58 @@ def attach(
     if problem:
         storage().delete(key)
         raise ValidationError("file", problem)
-    attachment = PracticeAttachment(
-        practice_id=practice.id, storage_key=key, filename=name, content_type=content_type,
-        size_bytes=size, caption=caption_text, evidence_kind=kind_value,
-        deidentified=bool(deidentified), uploaded_by_id=user.id,
+    return dict(
+        storage_key=key, filename=name, content_type=content_type, size_bytes=size,
+        caption=caption_text, evidence_kind=kind_value, deidentified=bool(deidentified),
     )  # fmt: skip
+
+
+def save_row(row: F, also: Callable[[], object] = lambda: None) -> F:
+    """Save the row of a stored file (and whatever `also` writes beside it) in one
+    transaction; if it fails, the stored file is deleted too: no file without its row."""
     try:
         begin_write()
-        db.session.add(attachment)
-        search_documents.refresh_practice(practice.id)
+        db.session.add(row)
+        also()
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage().delete(key)  # the row did not save: nor does the file stay
+        storage().delete(row.storage_key)  # the row did not save: nor does the file stay
         raise
-    return attachment
+    return row
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a removed file was: its name, and the id of the thing it was on."""
+
+    filename: str
+    parent_id: int
+
+
+def delete_row(
+    row: StoredFile, parent_id: int, also: Callable[[], object] = lambda: None
+) -> Removed:
+    """Delete a stored file's row (and write `also`), then, once committed, the file."""
+    removed, key = Removed(row.filename, parent_id), row.storage_key
+    begin_write()
+    db.session.delete(row)
+    also()
+    db.session.commit()
+    storage().delete(key)
+    return removed
+
+
+def attach(
+    access: PracticeAccess, user: User, upload: Upload, caption: object, kind: object,
+    deidentified: bool,
+) -> PracticeAttachment:  # fmt: skip
+    """Attach a file to the practice (its authors); raises PermissionDenied, ValidationError."""
+    practice = may_edit(access).item
+    room = Room(PracticeAttachment.practice_id == practice.id, MAX_FILES, "A practice")
+    stored = store_checked(upload, caption, kind, deidentified, room)
+    row = PracticeAttachment(practice_id=practice.id, uploaded_by_id=user.id, **stored)
+    return save_row(row, lambda: search_documents.refresh_practice(practice.id))
 
 
 def attachments_of(practice_id: int) -> list[PracticeAttachment]:
@@ -186,12 +252,6 @@ def get_attachment_for(
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Removed:
-    filename: str
-    practice_id: int
-
-
 def remove(user: Actor, attachment_id: int) -> Removed:
     """An author removes a file: the row, then the stored file.
 
@@ -200,11 +260,7 @@ def remove(user: Actor, attachment_id: int) -> Removed:
     attachment, access = get_attachment_for(user, attachment_id)
     if not access.is_author:
         raise PermissionDenied("Only the practice's authors can remove its files.")
-    removed = Removed(attachment.filename, attachment.practice_id)
-    key = attachment.storage_key
-    begin_write()
-    db.session.delete(attachment)
-    search_documents.refresh_practice(removed.practice_id)
-    db.session.commit()
-    storage().delete(key)
-    return removed
+    practice_id = attachment.practice_id
+    return delete_row(
+        attachment, practice_id, lambda: search_documents.refresh_practice(practice_id)
+    )

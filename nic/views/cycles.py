@@ -19,8 +19,17 @@ from nic.forms.cycles import (
     PlanForm,
     StageForm,
 )
+from nic.forms.practices import AttachmentForm
 from nic.models import PHASE_FIELDS, PHASE_LABELS, School
-from nic.services import commitments, cycle_discussion, cycle_reading, cycles, home, org
+from nic.services import (
+    commitments,
+    cycle_discussion,
+    cycle_files,
+    cycle_reading,
+    cycles,
+    home,
+    org,
+)
 from nic.services import driver_diagrams as dd
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.live import access as live_access
@@ -101,8 +110,10 @@ def _owner_form(access: cycles.CycleAccess, owners: list, sent: OwnerForm | None
 
 
 def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | None = None,
-                 sent=None, theirs=None, owner_form: OwnerForm | None = None):  # fmt: skip
-    """The cycle page: the ramp, each phase (with its form, for the school team)."""
+                 sent=None, theirs=None, owner_form: OwnerForm | None = None,
+                 attach_form: AttachmentForm | None = None):  # fmt: skip
+    """The cycle page: the ramp, each phase (with its form, for the school team), the
+    Study files."""
     cycle = access.cycle
     owners = cycles.owners_of(cycle.id)
     forms = {"plan": PlanForm(obj=cycle, formdata=None)}
@@ -117,6 +128,7 @@ def render_cycle(access: cycles.CycleAccess, status: int = 200, phase: str | Non
         thread=cycle_discussion.discussion_of(cycle), owners=owners,
         owner_form=_owner_form(access, owners, owner_form) if access.can_edit else None,
         fields=PHASE_FIELDS, phase_labels=PHASE_LABELS, phase=phase, theirs=theirs,
+        files=cycle_files.files_of(cycle.id), attach_form=attach_form or AttachmentForm(),
     ), status  # fmt: skip
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 from flask import abort, flash, g, redirect, request
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from nic.errors import ServiceError
-from nic.models import PracticeAttachment
+from nic.errors import ServiceError, ValidationError
+from nic.forms.common import show_errors
+from nic.forms.practices import AttachmentForm
+from nic.services.attachments import StoredFile, Upload
 from nic.storage import CHUNK, storage
 
 
@@ -64,7 +66,7 @@ def _download_name(name: str) -> dict[str, str]:
     return {"filename": name}
 
 
-def send_attachment(attachment: PracticeAttachment) -> Response:
+def send_attachment(attachment: StoredFile) -> Response:
     """A stored file, always as a download (never shown inline), never cached on the way.
 
     Streamed in chunks from a file this generator opens and closes itself, so the
@@ -85,3 +87,20 @@ def send_attachment(attachment: PracticeAttachment) -> Response:
     response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def attach_upload(
+    form: AttachmentForm, attach: Callable[[Upload, object, object, bool], object], done: str
+) -> Response | None:
+    """An upload form handed to a service's `attach(upload, caption, kind, deidentified)`:
+    a redirect to `done` once attached, None when the page is to be shown again with the
+    form's errors (a 400)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        attach(form.upload(), form.caption.data, form.evidence_kind.data, form.deidentified.data)
+    except ValidationError as exc:
+        show_errors(form, exc)
+        return None
+    flash("File attached.", "success")
+    return redirect(done)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -25,7 +27,7 @@ from nic.services import (
 from nic.services.directory import DirectoryFilter, members_query
 from nic.services.practice_fields import normalize_tag
 from nic.storage import accepts_uploads
-from nic.views.helpers import form_status, page_arg, refused, send_attachment
+from nic.views.helpers import attach_upload, form_status, page_arg, refused, send_attachment
 
 bp = Blueprint("practices", __name__)
 
@@ -170,20 +172,9 @@ def report_try(practice_id: int):
 def attach(practice_id: int):
     access = practices.get_practice_to_edit(current_user, practice_id)
     form = AttachmentForm()
-    if form.validate_on_submit():
-        file = form.file.data
-        upload = attachments.Upload(
-            getattr(file, "filename", "") or "", getattr(file, "stream", None)
-        )
-        try:
-            attachments.attach(access, current_user, upload, form.caption.data,
-                               form.evidence_kind.data, form.deidentified.data)  # fmt: skip
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash("File attached.", "success")
-            return redirect(url_for("practices.show", practice_id=practice_id, _anchor="files"))
-    return render_practice(access, status=400, attach_form=form)
+    done = url_for("practices.show", practice_id=practice_id, _anchor="files")
+    attached = attach_upload(form, partial(attachments.attach, access, current_user), done)
+    return attached or render_practice(access, status=400, attach_form=form)
 
 
 @bp.route("/attachments/<int:attachment_id>/download")
@@ -199,7 +190,7 @@ def download(attachment_id: int):
 def remove_attachment(attachment_id: int):
     removed = attachments.remove(current_user, attachment_id)
     flash(f"{removed.filename} removed.", "success")
-    return redirect(url_for("practices.show", practice_id=removed.practice_id, _anchor="files"))
+    return redirect(url_for("practices.show", practice_id=removed.parent_id, _anchor="files"))
 
 
 @bp.route("/practices/<int:practice_id>/helpful", methods=["POST"])
