@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from nic.models import Group, LiveSession, Post, Practice, School, Thread, User
-from nic.services import accounts, discussions, groups, logins, org, practice_fields, practices
+from nic.models import DriverNode, Group, LiveSession, Post, Practice, School, Thread, User
+from nic.services import (
+    accounts,
+    aims,
+    discussions,
+    groups,
+    logins,
+    org,
+    practice_fields,
+    practices,
+)
+from nic.services import driver_diagrams as dd
 from nic.services.live import access as live_access
 from nic.services.live import attendance as live_attendance
 from nic.services.live import chat as live_chat
@@ -97,6 +107,28 @@ def sign_in(client, user: User, user_agent: str = TEST_USER_AGENT) -> str:
 def in_session(user: User, session_id: int) -> LiveAccess:
     """A person's access to a live session, loaded as a socket event loads it (locked)."""
     return live_access.get_session_for(user, session_id, lock=True)
+
+
+def _diagram(user: User, group_id: int | None) -> dd.DiagramAccess:
+    return (
+        dd.get_group_diagram_for(user, group_id) if group_id else dd.get_network_diagram_for(user)
+    )
+
+
+def make_change_idea(
+    user: User, group_id: int | None = None, title: str = "Data huddles"
+) -> DriverNode:
+    """An aim for the group's empty diagram (None: the network's), a primary and a secondary
+    driver, and one change idea under them."""
+    aims.save_aim(
+        user, _diagram(user, group_id),
+        aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools"),
+    )  # fmt: skip
+    diagram = _diagram(user, group_id)  # the aim made the diagram
+    root = dd.live_nodes(diagram.diagram.id)[0]
+    primary = dd.add_node(user, diagram, root.id, None, "Core instruction", "")
+    secondary = dd.add_node(user, diagram, primary.id, None, "Plan from student work", "")
+    return dd.add_node(user, diagram, secondary.id, None, title, "")
 
 
 def make_session(
