@@ -110,6 +110,28 @@ def in_session(user: User, session_id: int) -> LiveAccess:
     return live_access.get_session_for(user, session_id, lock=True)
 
 
+def _diagram(user: User, group_id: int | None) -> dd.DiagramAccess:
+    return (
+        dd.get_group_diagram_for(user, group_id) if group_id else dd.get_network_diagram_for(user)
+    )
+
+
+def make_change_idea(
+    user: User, group_id: int | None = None, title: str = "Data huddles"
+) -> DriverNode:
+    """An aim for the group's empty diagram (None: the network's), a primary and a secondary
+    driver, and one change idea under them."""
+    aims.save_aim(
+        user, _diagram(user, group_id),
+        aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools"),
+    )  # fmt: skip
+    diagram = _diagram(user, group_id)  # the aim made the diagram
+    root = dd.live_nodes(diagram.diagram.id)[0]
+    primary = dd.add_node(user, diagram, root.id, None, "Core instruction", "")
+    secondary = dd.add_node(user, diagram, primary.id, None, "Plan from student work", "")
+    return dd.add_node(user, diagram, secondary.id, None, title, "")
+
+
 def make_session(
     facilitator: User, group: Group, title: str = "Check-in", *,
     starts_in: timedelta = timedelta(days=1), live: bool = False,

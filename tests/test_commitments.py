@@ -3,16 +3,12 @@ listed in the session's record and at the group's next session."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Cycle
-from nic.services import aims
-from nic.services import driver_diagrams as dd
-from tests.factories import make_group, make_school, make_sessions, make_user
+from tests.factories import make_change_idea, make_group, make_school, make_sessions, make_user
 
 
 @pytest.fixture
@@ -22,16 +18,7 @@ def room(app):
     maria = make_user("Maria Lopez", school=lincoln)
     james = make_user("James Okafor", school=make_school("Harbor View"))
     group = make_group("Principals' Circle", facilitator=fran, members=[maria, james])
-    aims.save_aim(
-        fran,
-        dd.get_network_diagram_for(fran),
-        aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools"),
-    )
-    access = dd.get_network_diagram_for(fran)
-    root = dd.live_nodes(access.diagram.id)[0]
-    primary = dd.add_node(fran, access, root.id, None, "Core instruction", "")
-    secondary = dd.add_node(fran, access, primary.id, None, "Plan from student work", "")
-    idea = dd.add_node(fran, access, secondary.id, None, "Data huddles", "")
+    idea = make_change_idea(fran)
     upcoming, live, ended = make_sessions(fran, group, maria, james, "commit")
     return {"fran": fran, "maria": maria, "james": james, "group": group, "idea": idea,
             "upcoming": upcoming, "live": live, "ended": ended, "lincoln": lincoln}  # fmt: skip
@@ -92,3 +79,33 @@ def test_people_without_a_school_and_outsiders_cannot_answer(login, room):
     outsider = login(room["james"])
     answer = {"change_idea_id": room["idea"].id, "title": "x"}
     assert outsider.post_form(f"/sessions/{ended.id}/commitments", answer).status_code == 404
+
+
+def test_a_session_page_holds_the_answer_form_hidden_until_asked(login, room):
+    live = f"/sessions/{room['live'].id}"
+    for session in ("upcoming", "live"):  # for the facilitator too, until the session starts
+        page = text(login(room["maria"]).get(f"/sessions/{room[session].id}"))
+        assert "data-commitments hidden>" in page and "<div data-commitments-answer hidden>" in page
+    upcoming = text(login(room["fran"]).get(f"/sessions/{room['upcoming'].id}"))
+    assert "data-commitments hidden>" in upcoming and "<div data-commitments-ask>" in upcoming
+    page = text(login(room["maria"]).get(live))
+    assert 'id="commitments" aria-labelledby="commitments-heading" data-commitments hidden>' in page
+    assert "<div data-commitments-answer hidden>" in page
+    assert f'<option value="{room["idea"].id}">Data huddles</option>' in page
+    facilitator = text(login(room["fran"]).get(live))
+    assert "data-commitments>" in facilitator and "Ask for commitments" in facilitator
+    assert "<div data-commitments-answer hidden>" in facilitator
+    login(room["fran"]).post_form(f"{live}/commitments/open")
+    page = text(login(room["maria"]).get(live))  # without JavaScript: shown after a reload
+    assert "data-commitments>" in page and "<div data-commitments-answer>" in page
+
+
+def test_opening_publishes_to_the_session_room_once(login, room, captured_events):
+    client = login(room["fran"])
+    live = room["live"]
+    client.post_form(f"/sessions/{live.id}/commitments/open")
+    client.post_form(f"/sessions/{live.id}/commitments/open")
+    opened = [e for e in captured_events if e["event"] == "commitments_opened"]
+    assert [(e["to"], set(e["data"])) for e in opened] == [
+        (f"session:{live.id}", {"session_id", "opened_at"})
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from nic import policy
+from nic import events, policy
 from nic.database import begin_write
 from nic.errors import Conflict, ValidationError
 from nic.extensions import db
@@ -24,6 +24,7 @@ from nic.models import (
     DriverNode,
     LiveSession,
     SessionStatus,
+    iso_utc,
     utcnow,
 )
 from nic.policy import Actor
@@ -34,10 +35,16 @@ from nic.services.cycle_reading import cycles_with_schools
 from nic.services.live.access import LiveAccess, may_facilitate
 
 QUESTION = "What will you test before we meet next?"
+# What the session's room hears when the question is asked (docs/live-protocol.md).
+COMMITMENTS_OPENED = "commitments_opened"
 
 
 def open_commitments(access: LiveAccess) -> LiveSession:
-    """Ask the question (once); raises PermissionDenied, Conflict before the session starts."""
+    """Ask the question (once) and tell the session's room, whose pages then show the answer
+    form they already hold; asking again changes and publishes nothing.
+
+    Raises PermissionDenied, Conflict before the session starts.
+    """
     may_facilitate(access, live=False)
     session = access.item
     if session.status == SessionStatus.SCHEDULED.value:
@@ -46,6 +53,9 @@ def open_commitments(access: LiveAccess) -> LiveSession:
         begin_write()
         session.commitments_opened_at = utcnow()
         db.session.commit()
+        # Only the time: each page renders its own form (the member's school, their CSRF token).
+        payload = {"session_id": session.id, "opened_at": iso_utc(session.commitments_opened_at)}
+        events.publish(COMMITMENTS_OPENED, payload, events.session_room(session.id))
     return session
 
 
@@ -96,7 +106,8 @@ def commitments_of(user: Actor, session_id: int) -> list:
 @dataclass(frozen=True)
 class Commitments:
     """What a session page shows of commitments: its own (asked or not, the answers, the
-    change ideas to choose from, whether this user may answer), or the last session's."""
+    change ideas to choose from, whether this user may answer or ask), and before the
+    session starts the answers given at the group's last one."""
 
     asked: bool
     answers: list
@@ -108,19 +119,26 @@ class Commitments:
 
 
 def section(user: Actor, access: LiveAccess) -> Commitments:
-    """A constant number of queries whatever the number of answers."""
+    """A constant number of queries whatever the number of answers.
+
+    Until a session ends its page holds the answer form even before the question is
+    asked (hidden), so that `commitments_opened` shows it in every open room without a
+    reload; the change ideas are read for it then too.
+    """
     session = access.item
+    before, previous_answers = None, []
     if session.status == SessionStatus.SCHEDULED.value:
         before = previous_session(session)
-        answers = commitments_of(user, before.id) if before else []
-        return Commitments(False, [], [], False, False, before, answers)
+        previous_answers = commitments_of(user, before.id) if before else []
     asked = session.commitments_opened_at is not None
-    ideas = change_ideas_for(session) if asked else []
+    ready = asked or session.status != SessionStatus.ENDED.value
+    ideas = change_ideas_for(session) if ready else []
     can_answer = bool(ideas) and bool(user.school_id) and policy.can_take_part_in_session(
         user, session, access.membership
     )  # fmt: skip
     answers = commitments_of(user, session.id) if asked else []
-    return Commitments(asked, answers, ideas, can_answer, access.is_facilitator)
+    return Commitments(asked, answers, ideas, can_answer, access.is_facilitator, before,
+                       previous_answers)  # fmt: skip
 
 
 def previous_session(session: LiveSession) -> LiveSession | None:

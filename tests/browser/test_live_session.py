@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from nic.models import utcnow
+from nic.extensions import db
+from nic.models import LiveSession, User, utcnow
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_practice, make_school, make_user
+from tests.factories import make_change_idea, make_group, make_practice, make_school, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -294,4 +295,41 @@ def test_anonymous_questions_and_a_hidden_multiple_choice_poll(live_server, new_
     fran.get_by_role("button", name="Close poll").click()
     expect(mia.locator("[data-live-poll]")).to_contain_text("(closed)")
     expect(mia.locator("[data-live-poll] meter")).to_have_count(3)
+    assert fran.problems == [] and mia.problems == []
+
+
+def setup_commitments() -> dict:
+    """The session of setup_session, its group's diagram holding one change idea."""
+    data = setup_session()
+    session = db.session.get(LiveSession, data["session"])
+    make_change_idea(db.session.get(User, session.created_by_id), session.group_id)
+    return data
+
+
+def test_asking_for_commitments_shows_the_question_in_every_room(live_server, new_page):
+    data = live_server.run(setup_commitments)
+    url = f"{live_server.url}/sessions/{data['session']}"
+    fran, mia = new_page(data["facilitator"]), new_page(data["member"])
+    for page in (fran, mia):  # both pages were loaded before the session started
+        page.goto(url)
+        expect(page.locator("[data-live-connection]")).to_have_text("Connected.")
+    expect(fran.get_by_role("button", name="Ask for commitments")).to_be_hidden()
+    fran.get_by_role("button", name="Start session").click()
+    question = mia.get_by_role("heading", name="What will you test before we meet next?")
+    expect(mia.get_by_role("combobox", name="Message")).to_be_enabled()
+    expect(question).to_be_hidden()
+    mia.get_by_role("combobox", name="Message").focus()
+    expect(mia.get_by_role("combobox", name="Change idea")).to_have_count(0)  # not reachable
+
+    with fran.expect_navigation():
+        fran.get_by_role("button", name="Ask for commitments").click()
+    # Mia's page shows the form it already held, and says so politely; focus stays put.
+    expect(question).to_be_visible()
+    expect(mia.locator("[data-live-notice]")).to_contain_text("The facilitator asked")
+    expect(mia.get_by_role("combobox", name="Message")).to_be_focused()
+    mia.get_by_role("combobox", name="Change idea").select_option(label="Data huddles")
+    mia.get_by_role("textbox", name="What will your school test?").fill("Huddles with grade 3")
+    with mia.expect_navigation():
+        mia.get_by_role("button", name="Commit to this test").click()
+    expect(mia.get_by_role("heading", name="Huddles with grade 3")).to_be_visible()
     assert fran.problems == [] and mia.problems == []

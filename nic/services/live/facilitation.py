@@ -193,6 +193,8 @@ def session_snapshot(access: LiveAccess, online_user_ids: set[int]) -> dict:
         "id": session.id,
         "group_id": session.group_id,
         "title": session.title,
+        # A page that was away when `commitments_opened` was sent catches up here.
+        "commitments_opened_at": iso_utc(session.commitments_opened_at),
         "participants": [
             participant_payload(p, p.user, p.user_id in online_user_ids) for p in participants
         ],

@@ -5,6 +5,7 @@
    people.js     who is here, mutes, raised hands
    questions.js  questions and polls
    facilitation.js  the facilitator's tools
+   commitments.js   "What will you test before we meet next?" appearing live
    tabs.js       the phone layout's tabs
    Everything it needs is in data-* attributes of [data-live-room]: no
    inline script (strict CSP). Every event is acknowledged {ok: true, ...} or
@@ -13,6 +14,7 @@
 
 import { connect } from "./connection.js";
 import { mountChat } from "./chat.js";
+import { mountCommitments } from "./commitments.js";
 import { mountFacilitation } from "./facilitation.js";
 import { mountPeople } from "./people.js";
 import { mountQuestions } from "./questions.js";
@@ -40,6 +42,7 @@ function start(root) {
   room.chat = mountChat(room);
   mountQuestions(room);
   mountFacilitation(room);
+  mountCommitments(room);
   room.on("state", (s) => {
     if (s.session_id === room.sessionId) room.applyState(s);
   });
