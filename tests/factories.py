@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+from nic.extensions import db
 from nic.models import DriverNode, Group, LiveSession, Post, Practice, School, Thread, User
 from nic.services import (
     accounts,
@@ -121,12 +122,9 @@ def make_change_idea(
 ) -> DriverNode:
     """An aim for the group's empty diagram (None: the network's), a primary and a secondary
     driver, and one change idea under them."""
-    aims.save_aim(
-        user, _diagram(user, group_id),
-        aims.AimFields("Raise reading", "from 48% to 60%", date(2027, 6, 30), "in our schools"),
-    )  # fmt: skip
+    aims.save_aim(user, _diagram(user, group_id), AIM)
     diagram = _diagram(user, group_id)  # the aim made the diagram
-    root = dd.live_nodes(diagram.diagram.id)[0]
+    root = next(n for n in dd.live_nodes(diagram.diagram.id) if n.parent_id is None)
     primary = dd.add_node(user, diagram, root.id, None, "Core instruction", "")
     secondary = dd.add_node(user, diagram, primary.id, None, "Plan from student work", "")
     return dd.add_node(user, diagram, secondary.id, None, title, "")
@@ -194,13 +192,10 @@ def make_cycle_world() -> dict:
     lincoln, harbor = make_school("Lincoln Elementary"), make_school("Harbor View")
     maria = make_user("Maria Lopez", school=lincoln)
     james = make_user("James Okafor", school=harbor)
-    aims.save_aim(fran, dd.get_network_diagram_for(fran), AIM)
+    idea = make_change_idea(fran)
     access = dd.get_network_diagram_for(fran)
-    root = dd.live_nodes(access.diagram.id)[0]
-    primary = dd.add_node(fran, access, root.id, None, "Core instruction", "")
-    secondary = dd.add_node(fran, access, primary.id, None, "Plan from student work", "")
-    idea = dd.add_node(fran, access, secondary.id, None, "Data huddles", "")
-    other = dd.add_node(fran, access, secondary.id, None, "Coaching cycles", "")
+    other = dd.add_node(fran, access, idea.parent_id, None, "Coaching cycles", "")
+    secondary = db.session.get(DriverNode, idea.parent_id)
     return {"fran": fran, "maria": maria, "james": james, "lincoln": lincoln,
             "harbor": harbor, "idea": idea, "other": other, "secondary": secondary,
             "diagram": access.diagram.id}  # fmt: skip
@@ -211,9 +206,4 @@ def make_group_change_idea(members: list[User]) -> tuple[Group, DriverNode]:
     change idea, "Huddles": outsiders of the group get 404 for it."""
     lead = make_user("Lee Lead", job_role="facilitator")
     group = make_group("Huddle ILT", visibility="private", facilitator=lead, members=members)
-    aims.save_aim(lead, dd.get_group_diagram_for(lead, group.id), AIM)
-    access = dd.get_group_diagram_for(lead, group.id)
-    root = next(n for n in dd.live_nodes(access.diagram.id) if n.parent_id is None)
-    primary = dd.add_node(lead, access, root.id, None, "Time", "")
-    secondary = dd.add_node(lead, access, primary.id, None, "Protected time", "")
-    return group, dd.add_node(lead, access, secondary.id, None, "Huddles", "")
+    return group, make_change_idea(lead, group.id, "Huddles")

@@ -69,6 +69,7 @@ from nic.models.practices import (
     PracticeTry,
     PracticeTryRevision,
     SchoolLevel,
+    StoredFile,
 )
 from nic.models.search import is_index_table  # and the full-text index's DDL
 from nic.models.tokens import ApiToken
@@ -141,6 +142,7 @@ __all__ = [
     "SchoolLevel",
     "SessionStatus",
     "StageSetting",
+    "StoredFile",
     "Thread",
     "ThreadFollow",
     "ThreadRead",

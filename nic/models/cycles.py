@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nic.extensions import db
 from nic.models.base import utcnow
+from nic.models.practices import StoredFile
 
 if TYPE_CHECKING:
     from nic.models.accounts import User
@@ -185,7 +186,7 @@ class StageSetting(db.Model):
     set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class CycleAttachment(db.Model):
+class CycleAttachment(StoredFile, db.Model):
     """A file of the Study phase (data, a chart, de-identified student work), kept in
     nic.storage under a random key: the same shape as a practice's attachment."""
 
@@ -195,14 +196,3 @@ class CycleAttachment(db.Model):
     cycle_id: Mapped[int] = mapped_column(
         sa.ForeignKey("pdsa_cycle.id", ondelete="CASCADE"), index=True
     )
-    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # The name as uploaded, cleaned (no folders); offered when it is downloaded.
-    filename: Mapped[str] = mapped_column(sa.String(160))
-    content_type: Mapped[str] = mapped_column(sa.String(120))
-    size_bytes: Mapped[int] = mapped_column()
-    caption: Mapped[str] = mapped_column(sa.String(300), default="")
-    evidence_kind: Mapped[str] = mapped_column(sa.String(32))
-    # The uploader confirmed names and identifying details were removed (FERPA).
-    deidentified: Mapped[bool] = mapped_column(default=False)
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -275,7 +275,24 @@ FROM_STUDENTS = frozenset(
 )
 
 
-class PracticeAttachment(db.Model):
+class StoredFile:
+    """The columns of a file kept in nic.storage under a random key (a practice's
+    attachment, a cycle's Study file): its name, type, size, caption and evidence kind."""
+
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The name as uploaded, cleaned (no folders); offered when it is downloaded.
+    filename: Mapped[str] = mapped_column(sa.String(160))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column()
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    evidence_kind: Mapped[str] = mapped_column(sa.String(32))
+    # The uploader confirmed names and identifying details were removed (FERPA).
+    deidentified: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PracticeAttachment(StoredFile, db.Model):
     """A file of evidence or a resource, kept in nic.storage under a random key."""
 
     __tablename__ = "practice_attachment"
@@ -284,14 +301,3 @@ class PracticeAttachment(db.Model):
     practice_id: Mapped[int] = mapped_column(
         sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True
     )
-    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # The name as uploaded, cleaned (no folders); offered when it is downloaded.
-    filename: Mapped[str] = mapped_column(sa.String(160))
-    content_type: Mapped[str] = mapped_column(sa.String(120))
-    size_bytes: Mapped[int] = mapped_column()
-    caption: Mapped[str] = mapped_column(sa.String(300), default="")
-    evidence_kind: Mapped[str] = mapped_column(sa.String(32))
-    # The author confirmed names and identifying details were removed (FERPA).
-    deidentified: Mapped[bool] = mapped_column(default=False)
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -15,14 +15,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Protocol, TypeVar
+from typing import IO, TypeVar
 
 import sqlalchemy as sa
 
 from nic.database import begin_write
 from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
-from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, PracticeAttachment, User
+from nic.models import EVIDENCE_LABELS, FROM_STUDENTS, PracticeAttachment, StoredFile, User
 from nic.policy import Actor
 from nic.services import search_documents
 from nic.services.access import load_with_parent
@@ -59,14 +59,6 @@ _MAGIC = {
     "jpeg": b"\xff\xd8\xff",
     "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
 }
-
-
-class StoredFile(Protocol):
-    """A row of a stored file: a practice's attachment or a cycle's file."""
-
-    storage_key: str
-    filename: str
-    content_type: str
 
 
 F = TypeVar("F", bound=StoredFile)
