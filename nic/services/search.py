@@ -336,6 +336,8 @@ def _arm(admin: bool, source: _Source, filters: Filters, *, ranked: bool, cap: i
     ).where(*source.seen(admin, _MINE, _VIEWER), *_filter_clauses(filters, source, _AUTHOR))
     if source.model is Post:
         query = query.where(sa.not_(_opens_a_found_thread()))
+    if source.model is Thread:
+        query = query.where(sa.not_(_discusses_a_found_practice(admin, filters)))
     if ranked or filters.job_role is not None or filters.school_id is not None:
         query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
     if cap:  # from the cap-th newest match the user may see
@@ -362,6 +364,20 @@ def _opens_a_found_thread() -> sa.ColumnElement[bool]:
     if table is not None:  # FTS5: the matching titles' rowids
         condition = Thread.id.in_(sa.select(table.c.rowid).where(condition))
     return sa.and_(Post.parent_id.is_(None), Post.id == first, condition)
+
+
+def _discusses_a_found_practice(admin: bool, filters: Filters) -> sa.ColumnElement[bool]:
+    """A practice's own discussion thread when the practice is found too (the viewer may see
+    it and it passes the same filters): the thread's title repeats the practice's, so the
+    practice's hit stands for both; the thread's replies are still posts of their own.
+    Not correlated: the found practices' threads are listed once, not asked per thread."""
+    found = (
+        _arm(admin, _SOURCES["practice"], filters, ranked=False)
+        .with_only_columns(Practice.thread_id)
+        .where(Practice.thread_id.is_not(None))
+        .correlate(None)
+    )
+    return Thread.id.in_(found)
 
 
 @functools.lru_cache(maxsize=256)
