@@ -18,8 +18,18 @@ from nic.extensions import db
 from nic.models import Group, Membership, Thread
 from nic.models.search import include_object
 from nic.services import discussions, read_state
+from nic.services.live import questions as live_questions
+from nic.services.search import search
 from tests.conftest import PG_URL, with_search_path
-from tests.factories import make_group, make_practice, make_reply, make_thread, make_user
+from tests.factories import (
+    in_session,
+    make_group,
+    make_practice,
+    make_reply,
+    make_session,
+    make_thread,
+    make_user,
+)
 from tests.test_read_state import counters
 
 
@@ -122,3 +132,17 @@ def test_existing_groups_get_slugs_apart_from_each_other_and_usernames(fresh_app
     upgrade()
     slugs = [db.session.get(Group, group_id).slug for group_id in made]
     assert slugs == ["principals-circle", "principals-circle-2", "data-2", "group"]
+
+
+def test_questions_asked_before_their_index_are_found(fresh_app):
+    """Down to before the questions' index and up again: what was asked is searched."""
+    upgrade()
+    facilitator, member = make_user(), make_user()
+    group = make_group(facilitator=facilitator, members=[member])
+    session = make_session(facilitator, group, live=True)
+    asked = live_questions.ask(in_session(member, session.id), "Walkthrough rubrics?")["id"]
+    db.session.remove()
+    downgrade(revision="0021c")
+    upgrade()
+    hits = search(member, "rubric ").hits
+    assert [(hit.kind, hit.id) for hit in hits] == [("question", asked)]

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import pytest
 from flask_login import AnonymousUserMixin
 
+from nic.extensions import db
+from nic.models import Thread
 from nic.services import accounts, attachments, practices, tries
 from nic.services.live import chat as live_chat
 from nic.services.search import Filters, search
@@ -181,3 +183,39 @@ def test_a_common_word_ranks_only_its_newest_visible_matches(people, monkeypatch
     ]  # fmt: skip
     assert found(james, "lessons ", kind="thread") == [("thread", middle.id)]
     assert ("thread", secret.id) in found(maria, "principals ", kind="thread")
+
+
+def test_a_practice_found_stands_for_its_own_discussion_thread(people):
+    maria, james, outsider = people["maria"], people["james"], people["outsider"]
+    practice = make_practice(maria, "Walkthrough feedback loops", group=people["open_group"])
+    thread_id = practice.thread_id
+    assert thread_id is not None
+    reply = make_reply(db.session.get(Thread, thread_id), james,
+                       "Our walkthrough feedback loops run weekly.")  # fmt: skip
+    other = make_thread(people["open_group"], maria, "Walkthrough schedules", "Mondays.")
+    results = search(outsider, "walkthrough ")
+    hits = [(hit.kind, hit.id) for hit in results.hits]
+    assert ("practice", practice.id) in hits
+    assert ("thread", thread_id) not in hits  # the practice stands for it
+    assert ("post", reply.id) in hits  # its replies are posts of their own
+    assert ("thread", other.id) in hits
+    assert results.counts["thread"] == 1 and results.total == len(hits) == 3
+    assert search(outsider, "walkthrough ", Filters(kind="thread")).total == 1
+    # Paged one at a time, every hit shows once and the total is what was shown.
+    paged = [search(outsider, "walkthrough ", Filters(), page, 1) for page in (1, 2, 3, 4)]
+    assert [p.total for p in paged] == [3] * 4
+    assert sorted((h.kind, h.id) for p in paged for h in p.hits) == sorted(hits)
+    # The practice not found (another word in its thread's title only; a filter it
+    # fails): the thread is a hit again.
+    assert ("thread", thread_id) in found(outsider, "practice walkthrough ")
+    assert ("thread", thread_id) in found(outsider, "walkthrough ", thread_id=thread_id)
+
+
+def test_a_network_practices_thread_shows_when_a_filter_leaves_the_practice_out(people):
+    """A network-wide practice belongs to no group; its thread is in the library group:
+    filtered to that group, the practice is not found and its thread is."""
+    maria, james = people["maria"], people["james"]
+    practice = make_practice(maria, "Instructional rounds protocol")
+    thread = db.session.get(Thread, practice.thread_id)
+    assert found(james, "rounds ") == [("practice", practice.id)]
+    assert ("thread", thread.id) in found(james, "rounds ", group_id=thread.group_id)

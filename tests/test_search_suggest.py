@@ -82,10 +82,8 @@ def test_drafts_and_group_practices_are_never_suggested_to_others(people):
     make_practice(maria, "Exit ticket draft", publish=False)
     make_practice(maria, "Exit ticket routine", group=people["private"])
     assert suggested(outsider, "exit tick") == []
-    # (and its discussion thread, in the same group: nic.services.practice_discussion)
-    assert set(suggested(maria, "exit tick")) == {
-        ("practice", "Exit ticket routine"), ("thread", "Practice: Exit ticket routine"),
-    }  # fmt: skip
+    # The practice stands for its discussion thread (in the same group, titled after it).
+    assert suggested(maria, "exit tick") == [("practice", "Exit ticket routine")]
 
 
 def test_sessions_of_other_groups_are_never_suggested_to_outsiders(people):
@@ -99,7 +97,7 @@ def test_hidden_and_deleted_leave_the_suggestions_at_once(people):
     hidden = make_thread(people["coaches"], maria, "Attendance teams")
     deleted = make_thread(people["coaches"], maria, "Attendance calls home")
     practice = make_practice(maria, "Attendance huddles")
-    assert len(suggest(maria, "attend")) == 4  # with the practice's discussion thread
+    assert len(suggest(maria, "attend")) == 3  # the practice stands for its own thread
     discussions.set_thread_flag(facilitator, hidden.id, "hidden", True)
     discussions.delete_post(maria, opening_post_id(deleted))  # its only post: the thread goes
     practices.delete_practice(practices.get_practice_to_edit(maria, practice.id))

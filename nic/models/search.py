@@ -3,8 +3,8 @@
 On SQLite, the `*_fts` tables of INDEXED are external-content FTS5 tables over
 post.body, thread.title, a session's title and agenda, a practice's title,
 summary, write-up and `search_extra` (its tags and attachment captions), a
-chat message's text, a tried-it report's notes, and a person's `search_text`
-(name, job role, school); porter stemming, diacritics folded. Triggers keep
+chat message's text, a session question's text, a tried-it report's notes, and a
+person's `search_text` (name, job role, school); porter stemming, diacritics folded. Triggers keep
 them in step with every insert, edit and delete, in the same transaction.
 The two columns that hold text from other rows are kept by
 nic.services.search_documents. On PostgreSQL, each table has a stored
@@ -17,7 +17,7 @@ asks the visibility rules there, so hiding, deleting, moving and leaving a
 group show in the very next search.
 
 `create_all` (the tests) gets the same DDL through the metadata events below;
-migrations 0012, 0013 and 0014 have their own frozen copies.
+migrations 0012, 0013, 0014 and 0018 (questions) have their own frozen copies.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from nic.models.accounts import User
 from nic.models.discussions import Post, Thread
-from nic.models.live import ChatMessage, LiveSession
+from nic.models.live import ChatMessage, LiveSession, Question
 from nic.models.practices import Practice, PracticeTry
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -40,6 +40,7 @@ INDEXED = (
     ("chat_message", "chat_message_fts", ("body",)),
     ("practice_try", "practice_try_fts", ("changes", "observations")),
     ("user", "user_fts", ("search_text",)),
+    ("live_question", "live_question_fts", ("body",)),
 )
 SEARCH_INDEXES = {f"ix_{table}_search" for table, _fts, _columns in INDEXED}  # PostgreSQL's
 VECTOR = "search_vector"  # PostgreSQL's stored tsvector column on each indexed table
@@ -97,7 +98,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool,
 
 
 def _install() -> None:
-    models = (Post, Thread, LiveSession, Practice, ChatMessage, PracticeTry, User)
+    models = (Post, Thread, LiveSession, Practice, ChatMessage, PracticeTry, User, Question)
     for model, (table, fts, columns) in zip(models, INDEXED, strict=True):
         for dialect, statements in (
             ("sqlite", sqlite_ddl(table, fts, columns)), ("postgresql", pg_ddl(table, columns)),

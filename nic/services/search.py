@@ -43,6 +43,7 @@ from nic.models import (
     Practice,
     PracticeAuthor,
     PracticeTry,
+    Question,
     Thread,
     User,
 )
@@ -52,18 +53,21 @@ from nic.services import search_query, visibility
 from nic.services.pagination import KnownTotalPagination
 
 PER_PAGE = 20
-KINDS = ("thread", "post", "practice", "try", "session", "message", "person")
+KINDS = ("thread", "post", "practice", "try", "session", "message", "question", "person")
 KIND_LABELS = {
     "thread": "Threads", "post": "Posts", "practice": "Practices", "try": "Tried-it reports",
-    "session": "Live sessions", "message": "Session chat", "person": "People",
+    "session": "Live sessions", "message": "Session chat", "question": "Session questions",
+    "person": "People",
 }  # fmt: skip
 KIND_NAMES = {  # one result's kind, as its line says it
     "thread": "Thread", "post": "Post", "practice": "Practice", "try": "Tried-it report",
-    "session": "Live session", "message": "Session chat", "person": "Person",
+    "session": "Live session", "message": "Session chat", "question": "Session question",
+    "person": "Person",
 }  # fmt: skip
 TITLE_KINDS = ("thread", "practice", "session", "person")  # what suggestions name
 SORTS = ("relevance", "newest")
 WHOLE_NETWORK = "Whole network"
+ANONYMOUS = "Anonymous"  # who asked an anonymous question, as search says it
 _START, _STOP = "\x02", "\x03"  # around matched words; user text has no control characters
 SNIPPET_WORDS = 24
 TITLE_WEIGHT = 2.0
@@ -94,7 +98,7 @@ class Hit:
     url: str
     group_id: int | None  # None: a practice shared with the whole network
     group_name: str
-    author_id: int
+    author_id: int | None  # None: an anonymous question's asker, never named by search
     author_name: str
     created_at: datetime
     score: float
@@ -178,6 +182,9 @@ class _Source:
     link: sa.ColumnElement  # the page the hit opens on (a session, a practice) or the row
     joins: tuple[tuple[type, sa.ColumnElement[bool]], ...] = ()  # on the way to the group
     thread: bool = False  # a thread or one of its posts
+    # True for a row whose author is not named (an anonymous question): search shows
+    # ANONYMOUS, and the author filters (who, their role, their school) never find it.
+    anonymous: sa.ColumnElement[bool] | None = None
 
     def match(self):
         """(the condition, its relevance, higher better; the FTS5 table to select from)."""
@@ -251,6 +258,12 @@ def _message_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bo
     return [*_session_seen(admin, mine, viewer_id), ChatMessage.deleted_at.is_(None)]
 
 
+def _question_seen(admin: bool, mine, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    """As the session's chat: its group's readers (questions are never hidden or deleted
+    but with their session, and then the row is gone)."""
+    return _session_seen(admin, mine, viewer_id)
+
+
 def _person_seen(_admin: bool, _mine, _viewer_id: int) -> list[sa.ColumnElement[bool]]:
     return [User.is_active_account.is_(True)]  # policy.can_view_profile: every member
 
@@ -283,6 +296,11 @@ _SOURCES = {
                        LiveSession.group_id, LiveSession.title, _message_seen,
                        "/sessions/{0}#message-{1}", LiveSession.id,
                        ((LiveSession, LiveSession.id == ChatMessage.session_id),)),
+    "question": _Source("question", Question, "live_question_fts", (Question.body,), 0, 1.0,
+                        Question.created_at, Question.author_id, LiveSession.group_id,
+                        LiveSession.title, _question_seen, "/sessions/{0}#question-{1}",
+                        LiveSession.id, ((LiveSession, LiveSession.id == Question.session_id),),
+                        anonymous=Question.anonymous.is_(True)),
     "person": _Source("person", User, "user_fts", (User.search_text,), 0, PERSON_WEIGHT,
                       User.created_at, User.id, None, User.name, _person_seen,
                       "/u/id/{1}", User.id),
@@ -318,6 +336,8 @@ def _arm(admin: bool, source: _Source, filters: Filters, *, ranked: bool, cap: i
     ).where(*source.seen(admin, _MINE, _VIEWER), *_filter_clauses(filters, source, _AUTHOR))
     if source.model is Post:
         query = query.where(sa.not_(_opens_a_found_thread()))
+    if source.model is Thread:
+        query = query.where(sa.not_(_discusses_a_found_practice(admin, filters)))
     if ranked or filters.job_role is not None or filters.school_id is not None:
         query = query.join(_AUTHOR, _AUTHOR.id == source.author_id)
     if cap:  # from the cap-th newest match the user may see
@@ -344,6 +364,20 @@ def _opens_a_found_thread() -> sa.ColumnElement[bool]:
     if table is not None:  # FTS5: the matching titles' rowids
         condition = Thread.id.in_(sa.select(table.c.rowid).where(condition))
     return sa.and_(Post.parent_id.is_(None), Post.id == first, condition)
+
+
+def _discusses_a_found_practice(admin: bool, filters: Filters) -> sa.ColumnElement[bool]:
+    """A practice's own discussion thread when the practice is found too (the viewer may see
+    it and it passes the same filters): the thread's title repeats the practice's, so the
+    practice's hit stands for both; the thread's replies are still posts of their own.
+    Not correlated: the found practices' threads are listed once, not asked per thread."""
+    found = (
+        _arm(admin, _SOURCES["practice"], filters, ranked=False)
+        .with_only_columns(Practice.thread_id)
+        .where(Practice.thread_id.is_not(None))
+        .correlate(None)
+    )
+    return Thread.id.in_(found)
 
 
 @functools.lru_cache(maxsize=256)
@@ -394,6 +428,9 @@ def _page_statement(dialect: str, admin: bool, filters: Filters, kinds: tuple[st
 def _filter_clauses(filters: Filters, source: _Source, author) -> list[sa.ColumnElement[bool]]:
     clauses = []
     when = source.when
+    by_author = (filters.author_id, filters.job_role, filters.school_id)
+    if source.anonymous is not None and any(f is not None for f in by_author):
+        clauses.append(sa.not_(source.anonymous))  # who asked is not for search to tell
     if filters.group_id is not None:
         clauses.append(Group.id == filters.group_id)
     if filters.thread_id is not None:
@@ -420,9 +457,13 @@ def _details(params: dict[str, object], rows: list) -> dict[tuple[str, int], tup
         ids = [row.id for row in rows if row.kind == kind]
         if not ids:
             continue
+        author_id, author_name = author.id, author.name
+        if source.anonymous is not None:
+            author_id = sa.case((source.anonymous, sa.null()), else_=author.id)
+            author_name = sa.case((source.anonymous, sa.literal(ANONYMOUS)), else_=author.name)
         query, _relevance, _key = source.base(
             source.model.id, source.title, source.snippet().label("snippet"), Group.id,
-            Group.name, author.id, author.name, source.link,
+            Group.name, author_id, author_name, source.link,
         )  # fmt: skip
         query = query.join(author, author.id == source.author_id).where(source.model.id.in_(ids))
         for row in db.session.execute(query, params):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from nic.services.live import questions as live_questions
 from tests.api.conftest import error_code
+from tests.factories import in_session, make_session
 
 
 def test_results_have_the_documented_shape(network, as_role):
@@ -42,3 +44,13 @@ def test_bad_queries_are_400_invalid(network, as_role, query):
 @pytest.mark.parametrize("q", ['"unbalanced', "NEAR(a", "*", "title:foo", "-", "🙂"])
 def test_fts_syntax_is_never_an_error(network, as_role, q):
     assert as_role("member").get("search", query_string={"q": q}).status_code == 200
+
+
+def test_session_questions_are_a_kind(network, as_role):
+    session = make_session(network.facilitator, network.open_group, "Check-in", live=True)
+    asked = live_questions.ask(in_session(network.member, session.id), "Rubric norms?")
+    body = as_role("outsider").get("search?q=rubric&kind=question").get_json()
+    assert [(i["kind"], i["id"]) for i in body["items"]] == [("question", asked["id"])]
+    assert body["items"][0]["url"] == f"/sessions/{session.id}#question-{asked['id']}"
+    assert body["items"][0]["author"] == {"id": network.member.id, "name": "Maria Lopez"}
+    assert as_role("outsider").get("search?q=rubric&kind=message").get_json()["total"] == 0
