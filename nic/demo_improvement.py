@@ -8,14 +8,17 @@ as-of view have something to show.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from nic.demo_practices import one_page_pdf
 from nic.extensions import db
 from nic.models import PHASE_FIELDS, Cycle, DiagramChange, Practice, User
-from nic.services import aims, cycles
+from nic.services import aims, cycle_files, cycles
 from nic.services import driver_diagrams as dd
+from nic.services.attachments import Upload
 
 AIM = aims.AimFields(
     "Raise the share of 3rd graders reading on grade level", "from 48% to 60%",
@@ -156,12 +159,23 @@ def _load_cycles(diagram_id: int, people: dict[str, User], now: datetime) -> lis
                 access = cycles.get_cycle_for(user, cycle.id)
                 cycles.save_phase(user, access, phase, values, access.cycle.version)
         made.append(cycle)
+    _attach_tally(people["maria.lopez"], made[0].id)
     for cycle in made:
         cycle.created_at = cycle.updated_at = datetime.combine(
             cycle.planned_start, now.timetz()
         ) - timedelta(days=1)
     db.session.commit()
     return [(c.thread_id, c.planned_start - timedelta(days=1)) for c in made if c.thread_id]
+
+
+def _attach_tally(user: User, cycle_id: int) -> None:
+    """The first cycle's Study file: the exit-ticket tally the team compared."""
+    lines = ["Grade 3 exit tickets, before and after the reteach",
+             "Before: 41% at mastery (38 of 92)", "After: 58% at mastery (53 of 92)",
+             "Names removed; counts by class only."]  # fmt: skip
+    upload = Upload("Exit ticket tally.pdf", io.BytesIO(one_page_pdf(lines)))
+    cycle_files.attach(cycles.get_cycle_for(user, cycle_id), user, upload,
+                       "Tickets at mastery, before and after", "assessment_data", True)  # fmt: skip
 
 
 def _place(diagram_id: int, now: datetime) -> None:

@@ -12,6 +12,7 @@ from nic.models import (
     ChangeIdeaPractice,
     ChatMessage,
     Cycle,
+    CycleAttachment,
     DiagramChange,
     DriverNode,
     Group,
@@ -29,6 +30,7 @@ from nic.models import (
     as_utc,
 )
 from nic.services import accounts, discussions, practices
+from nic.storage import storage
 
 
 def test_seed_demo_loads_a_realistic_network_once(app):
@@ -96,6 +98,10 @@ def test_seed_demo_loads_a_realistic_network_once(app):
     assert {c.phase for c in cycles} == {"plan", "do", "study", "act"}
     assert {c.decision for c in cycles} == {None, "adopt", "adapt", "abandon"}
     assert any(c.previous_id for c in cycles)
+    # The first cycle's Study file, de-identified assessment data, is a PDF in storage.
+    (tally,) = db.session.scalars(sa.select(CycleAttachment)).all()
+    assert (tally.evidence_kind, tally.deidentified) == ("assessment_data", True)
+    assert storage().path(tally.storage_key).read_bytes().startswith(b"%PDF-")
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0

@@ -142,7 +142,7 @@ def test_questions_asked_before_their_index_are_found(fresh_app):
     session = make_session(facilitator, group, live=True)
     asked = live_questions.ask(in_session(member, session.id), "Walkthrough rubrics?")["id"]
     db.session.remove()
-    downgrade(revision="0021c")
+    downgrade(revision="0023f")
     upgrade()
     hits = search(member, "rubric ").hits
     assert [(hit.kind, hit.id) for hit in hits] == [("question", asked)]

@@ -51,7 +51,6 @@ bp = ApiBlueprint(
 )  # fmt: skip
 
 NO_IDEA = "Choose a change idea you can see."
-NO_EDIT = "Only the cycle's school team and co-owners can record it."
 PLAN_NAMES = ("title", *_PLAN_TEXTS, "planned_start", "planned_end")
 
 
@@ -155,7 +154,7 @@ def update_cycle(args: dict, cycle_id: int):
     """
     access = cycles.get_cycle_for(api_user, cycle_id)
     if not access.can_edit:
-        raise refusal(api_user, NO_EDIT)
+        raise refusal(api_user, cycles.NO_EDIT)
     version, warnings = args.pop("version"), []
     cycle = access.cycle
     try:

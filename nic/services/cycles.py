@@ -47,6 +47,7 @@ from nic.services.validation import clean_text
 from nic.services.visibility import in_visible_group
 
 NOT_FOUND = "No such PDSA cycle."
+NO_EDIT = "Only the cycle's school team and co-owners can record it."
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 NO_PLAN = (
@@ -238,7 +239,7 @@ def _previous(user: Actor, new: NewCycle) -> int | None:
 
 def _locked(user: Actor, access: CycleAccess, version: int | None) -> Cycle:
     if not access.can_edit:
-        raise refusal(user, "Only the cycle's school team and co-owners can record it.")
+        raise refusal(user, NO_EDIT)
     begin_write()
     cycle = db.session.scalars(
         sa.select(Cycle).where(Cycle.id == access.cycle.id).with_for_update()

@@ -8,7 +8,7 @@ generated column computes itself for the existing rows). (The DDL as
 nic.models.search makes it as of this revision.)
 
 Revision ID: 0024q
-Revises: 0021c
+Revises: 0023f
 Create Date: 2026-12-03 13:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024q'
-down_revision = '0021c'
+down_revision = '0023f'
 branch_labels = None
 depends_on = None
 
