@@ -30,7 +30,7 @@ from nic.api.schemas.practices import (
     TrySchema,
 )
 from nic.models import Practice, PracticeAttachment, PracticeRevision
-from nic.services import attachments, library, org, practices, revisions, tries
+from nic.services import attachments, library, org, practice_cycles, practices, revisions, tries
 from nic.services.practice_fields import PracticeFields, normalize_tag
 from nic.views.helpers import send_attachment
 
@@ -146,7 +146,16 @@ def list_revisions(args: dict, practice_id: int):
 def list_tries(args: dict, practice_id: int):
     """Every school's report of trying the practice, latest first."""
     access = practices.get_practice_for(api_user, practice_id)
-    return paginate_list(tries.tries_of(access.item.id), args)
+    return paginate_list(_try_views(access.item.id, tries.tries_of(access.item.id)), args)
+
+
+def _try_views(practice_id: int, reports: list, **extra) -> list:
+    """Each try with its cycle's id only where the caller may see that cycle."""
+    seen = practice_cycles.run_as(
+        reports, practice_cycles.cycles_of_practice(api_user, practice_id)
+    )
+    return [annotate(r, cycle_id=seen[r.id].id if r.id in seen else None, **extra)
+            for r in reports]  # fmt: skip
 
 
 @bp.route("/practices/<id:practice_id>/tries", methods=["POST"])
@@ -161,7 +170,8 @@ def report_try(args: dict, practice_id: int):
     """
     access = practices.get_practice_for(api_user, practice_id)
     report = tries.record_try(access, api_user, tries.TryFields(**args))
-    view = annotate(report, school=org.get_school(report.school_id), user=api_user)
+    view = _try_views(practice_id, [report], school=org.get_school(report.school_id),
+                      user=api_user)[0]  # fmt: skip
     # The service stamps a new report created and updated at one moment; an update moves only
     # updated_at.
     return view, 201 if report.created_at == report.updated_at else 200

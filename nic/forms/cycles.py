@@ -43,12 +43,14 @@ class NewCycleForm(PlanForm):
     group_id = SelectField("Who can see it", choices=[], validate_choice=False)
     practice_id = HiddenField()
     previous_id = HiddenField()
+    try_id = HiddenField()  # the school's try of the practice it runs (?try=)
 
     def where(self) -> dict:
         return {"school_id": optional_int(self.school_id.data),
                 "group_id": optional_int(self.group_id.data),
                 "practice_id": optional_int(self.practice_id.data),
-                "previous_id": optional_int(self.previous_id.data)}  # fmt: skip
+                "previous_id": optional_int(self.previous_id.data),
+                "try_id": optional_int(self.try_id.data)}  # fmt: skip
 
 
 class DoForm(FlaskForm):

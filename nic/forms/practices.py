@@ -13,17 +13,33 @@ from wtforms import (
     SubmitField,
 )
 
-from nic.forms.common import MultiCheckboxField, ServiceLimit, TextAreaField, choices, person_label
-from nic.models import EVIDENCE_LABELS, LEVEL_LABELS, LEVER_LABELS, Group, PracticeTry, User
+from nic.forms.common import (
+    MultiCheckboxField,
+    ServiceLimit,
+    TextAreaField,
+    choices,
+    optional_int,
+    person_label,
+)
+from nic.models import (
+    EVIDENCE_LABELS,
+    LEVEL_LABELS,
+    LEVER_LABELS,
+    Cycle,
+    Group,
+    PracticeTry,
+    User,
+)
 from nic.services.attachments import CAPTION_MAX, Upload
 from nic.services.practice_fields import SUMMARY_MAX, PracticeFields
 from nic.services.practices import TEMPLATE
-from nic.services.tries import GRADES_MAX, NOTES_MAX, PARTICIPANTS_MAX, TryFields
+from nic.services.tries import GRADES_MAX, KEEP, NOTES_MAX, PARTICIPANTS_MAX, TryFields
 from nic.services.validation import BODY_MAX, TITLE_MAX
 
 LEVER_CHOICES = choices(list(LEVER_LABELS.items()))
 LEVEL_CHOICES = choices(list(LEVEL_LABELS.items()))
 NETWORK = ""
+KEPT = "kept"  # the try's cycle, one of a private group's the reporter is not in
 
 
 class PracticeForm(FlaskForm):
@@ -122,17 +138,37 @@ class TryForm(FlaskForm):
         "What you saw", [ServiceLimit(NOTES_MAX)],
         description="Evidence from student work, assessments or observations.",
     )  # fmt: skip
+    # The service checks the choice (the school's own cycles of this practice).
+    cycle_id = SelectField(
+        "Run as PDSA cycle", choices=[], validate_choice=False,
+        description="One of your school's PDSA cycles started from this practice.",
+    )  # fmt: skip
+
+    def setup(self, own_cycles: list[Cycle], linked: int | None = None) -> TryForm:
+        """The select lists the reporter's school's cycles of this practice; a linked one the
+        reporter may not see stays linked, by its place in the list, never by its title."""
+        self.cycle_id.choices = [("", "None")] + [(str(c.id), c.title) for c in own_cycles]
+        if linked is not None and linked not in {c.id for c in own_cycles}:
+            self.cycle_id.choices.insert(0, (KEPT, "Keep the cycle it is linked to"))
+            if not self.is_submitted():
+                self.cycle_id.data = KEPT
+        return self
 
     def fill_from(self, report: PracticeTry) -> None:
         self.tried_on.data, self.outcome.data = report.tried_on, report.outcome
         self.grade_band.data, self.participants.data = report.grade_band, report.participants
         self.changes.data, self.observations.data = report.changes, report.observations
+        self.cycle_id.data = str(report.cycle_id or "")
 
     def fields(self) -> TryFields:
         return TryFields(
             tried_on=self.tried_on.data, outcome=self.outcome.data,
             grade_band=self.grade_band.data or "", participants=self.participants.data or "",
             changes=self.changes.data or "", observations=self.observations.data or "",
+            # Not on the page (no cycle of the school's to choose): the report keeps its own.
+            cycle_id=KEEP
+            if not self.cycle_id.raw_data or self.cycle_id.data == KEPT
+            else optional_int(self.cycle_id.data),
         )  # fmt: skip
 
 

@@ -207,6 +207,11 @@ class PracticeTry(db.Model):
     observations_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The school's PDSA cycle this try was run as (of this practice), so its spread and its
+    # evidence read as one trail.
+    cycle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pdsa_cycle.id", ondelete="SET NULL"), index=True
+    )
 
     school: Mapped[School] = relationship(lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

@@ -34,6 +34,7 @@ from nic.models import (
     NodeKind,
     Phase,
     Practice,
+    PracticeTry,
     School,
     StageSetting,
     User,
@@ -50,6 +51,7 @@ NOT_FOUND = "No such PDSA cycle."
 NO_EDIT = "Only the cycle's school team and co-owners can record it."
 TITLE_MAX = 200
 TEXT_MAX = 10_000
+FROM_TRY = "Plan it from your school's own report of this practice."
 NO_PLAN = (
     "This cycle has a decision but no plan yet: add the question and the prediction, so "
     "others can see what was tested."
@@ -85,6 +87,7 @@ class NewCycle:
     group_id: int | None = None  # None: the network (a group's diagram: always its group)
     practice_id: int | None = None
     previous_id: int | None = None
+    try_id: int | None = None  # the school's try of the practice this cycle runs
 
 
 @dataclass
@@ -201,6 +204,7 @@ def plan_cycle(user: Actor, access: NodeAccess, new: NewCycle, fields: PlanField
     group_id = _visible_to(user, access.diagram.diagram, new)
     practice_id = _practice(user, new.practice_id)
     previous_id = _previous(user, new)
+    report = _try(new, practice_id)
     begin_write()
     cycle = Cycle(change_idea_id=idea.id, school_id=new.school_id, group_id=group_id,
                   practice_id=practice_id, previous_id=previous_id, created_by_id=user.id,
@@ -208,6 +212,9 @@ def plan_cycle(user: Actor, access: NodeAccess, new: NewCycle, fields: PlanField
                   planned_end=fields.planned_end)  # fmt: skip
     _write(cycle, texts)
     db.session.add(cycle)
+    if report is not None:
+        db.session.flush()
+        report.cycle_id = cycle.id  # the try and its cycle: one trail, in one commit
     db.session.commit()
     cycle_discussion.open_discussion(cycle, db.session.get(School, cycle.school_id), user)
     return cycle
@@ -222,6 +229,20 @@ def _practice(user: Actor, practice_id: int | None) -> int | None:
     if found is None:
         raise ValidationError("practice_id", "Choose a published practice you can open.")
     return found
+
+
+def _try(new: NewCycle, practice_id: int | None) -> PracticeTry | None:
+    """The try this cycle runs: the same school's report of the same practice, or refused."""
+    if new.try_id is None:
+        return None
+    report = db.session.get(PracticeTry, new.try_id)
+    if (
+        report is None
+        or practice_id is None
+        or (report.practice_id, report.school_id) != (practice_id, new.school_id)
+    ):
+        raise ValidationError("try_id", FROM_TRY)
+    return report
 
 
 def _previous(user: Actor, new: NewCycle) -> int | None:

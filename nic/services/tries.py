@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from nic import events, policy
 from nic.database import begin_write
-from nic.errors import PermissionDenied, ValidationError
+from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import (
     NotificationKind,
@@ -33,7 +33,7 @@ from nic.models import (
     User,
     utcnow,
 )
-from nic.services import notification_feed, notifications
+from nic.services import cycles, notification_feed, notifications
 from nic.services.access import refusal
 from nic.services.mentions import render_with_mentions
 from nic.services.practices import PracticeAccess
@@ -44,6 +44,8 @@ NOTES_MAX = 10_000
 GRADES_MAX = 60
 PARTICIPANTS_MAX = 200
 EARLIEST = date(2000, 1, 1)
+KEEP = object()  # an update that does not name the try's cycle leaves it linked
+CYCLE_CHOICE = "Choose one of your school's PDSA cycles started from this practice, or none."
 _COUNTERS = {
     Outcome.ADOPTED.value: Practice.adopted_count,
     Outcome.ADAPTED.value: Practice.adapted_count,
@@ -59,6 +61,8 @@ class TryFields:
     participants: object = ""
     changes: object = ""
     observations: object = ""
+    # The school's PDSA cycle of this practice it was run as; KEEP leaves an update's as it was.
+    cycle_id: object = KEEP
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,10 @@ class _CleanTry:
     participants: str
     changes: str
     observations: str
+    cycle_id: object  # an id, None, or KEEP
 
 
-def _clean(fields: TryFields) -> _CleanTry:
+def _clean(fields: TryFields, run_as: object) -> _CleanTry:
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     today = utcnow().date() + timedelta(days=1)  # a school a time zone ahead is not "future"
@@ -92,7 +97,23 @@ def _clean(fields: TryFields) -> _CleanTry:
         errors["outcome"] = "Choose how it went: adopted, adapted or stopped."
     if errors:
         raise ValidationError(errors)
-    return _CleanTry(tried_on=fields.tried_on, **values)  # type: ignore[arg-type]
+    return _CleanTry(tried_on=fields.tried_on, cycle_id=run_as, **values)  # type: ignore[arg-type]
+
+
+def _run_as(user: User, practice_id: int, cycle_id: object) -> tuple[object, dict[str, str]]:
+    """The cycle a try was run as: one of the user's school's, of this practice, that the
+    user may see (anything else is one "not found" to the user: no cycle's existence leaks)."""
+    if cycle_id is None or cycle_id is KEEP:
+        return cycle_id, {}
+    cycle = None
+    if isinstance(cycle_id, int) and not isinstance(cycle_id, bool):
+        try:
+            cycle = cycles.get_cycle_for(user, cycle_id).cycle
+        except NotFound:
+            cycle = None
+    if cycle is None or cycle.school_id != user.school_id or cycle.practice_id != practice_id:
+        return None, {"cycle_id": CYCLE_CHOICE}
+    return cycle.id, {}
 
 
 def may_report_try(access: PracticeAccess, user: User) -> PracticeAccess:
@@ -125,7 +146,13 @@ def _bump(practice_id: int, outcome: str, by: int, tried: int) -> None:
 def record_try(access: PracticeAccess, user: User, fields: TryFields) -> PracticeTry:
     """Record (or update) this user's school's try; raises PermissionDenied, ValidationError."""
     practice = may_report_try(access, user).item
-    clean = _clean(fields)
+    run_as, problem = _run_as(user, practice.id, fields.cycle_id)
+    try:
+        clean = _clean(fields, run_as)
+    except ValidationError as exc:
+        raise ValidationError(exc.fields | problem) from None
+    if problem:
+        raise ValidationError(problem)
     begin_write()
     existing = my_try(practice.id, user.school_id)
     now = utcnow()
@@ -146,6 +173,8 @@ def record_try(access: PracticeAccess, user: User, fields: TryFields) -> Practic
     report.tried_on, report.outcome = clean.tried_on, clean.outcome
     report.grade_band, report.participants = clean.grade_band, clean.participants
     report.changes, report.observations = clean.changes, clean.observations
+    if clean.cycle_id is not KEEP:
+        report.cycle_id = clean.cycle_id  # type: ignore[assignment]
     changes = render_with_mentions(clean.changes, user)
     observations = render_with_mentions(clean.observations, user)
     report.changes_html = changes.html if clean.changes else ""
@@ -189,6 +218,15 @@ def _tell_authors(practice: Practice, report: PracticeTry, user: User, updated: 
     for author_id in authors:
         if author_id != user.id:
             events.publish("practice_tried", data, events.user_room(author_id))
+
+
+def school_try(user: User, try_id: int | None) -> PracticeTry | None:
+    """A try of the user's own school by its id (what a cycle planned from it starts from),
+    or None."""
+    if try_id is None or user.school_id is None:
+        return None
+    report = db.session.get(PracticeTry, try_id)
+    return report if report is not None and report.school_id == user.school_id else None
 
 
 def tries_of(practice_id: int) -> list[PracticeTry]:

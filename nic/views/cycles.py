@@ -29,6 +29,7 @@ from nic.services import (
     cycles,
     home,
     org,
+    tries,
 )
 from nic.services import driver_diagrams as dd
 from nic.services.directory import DirectoryFilter, members_query
@@ -58,9 +59,13 @@ def _new_form(access: dd.NodeAccess, form: NewCycleForm) -> NewCycleForm:
 
 
 def _prefill(form: NewCycleForm, idea_title: str) -> None:
-    """A next cycle (?after=) starts from the one before; ?practice= from a write-up."""
+    """A next cycle (?after=) starts from the one before; ?practice= from a write-up, and
+    ?try= from the school's report of trying it (what they changed is the plan's start)."""
     form.practice_id.data = request.args.get("practice", "")
     form.title.data = idea_title
+    report = tries.school_try(current_user, optional_int(request.args.get("try")))
+    if report is not None:
+        form.try_id.data, form.plan.data = str(report.id), report.changes
     if len(form.school_id.choices) == 1:
         form.school_id.data = form.school_id.choices[0][0]
     after = optional_int(request.args.get("after"))

@@ -120,10 +120,14 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
     """The practice page: the write-up, every school's report, the reader's own report form."""
     practice = access.item
     mine = tries.my_try(practice.id, current_user.school_id)
+    cycles = practice_cycles.cycles_of_practice(current_user, practice.id)
     if try_form is None:
         try_form = TryForm()
         if mine is not None:
             try_form.fill_from(mine)
+    own = practice_cycles.own_cycles(current_user.school_id, cycles)
+    try_form.setup(own, mine.cycle_id if mine else None)
+    reports = tries.tries_of(practice.id) if practice.is_published else []
     can_respond = policy.can_respond_to_practice(
         current_user, practice, access.membership, access.is_author
     )
@@ -134,11 +138,11 @@ def render_practice(access: practices.PracticeAccess, try_form: TryForm | None =
         files=attachments.attachments_of(practice.id), attach_form=attach_form,
         thread=practice_discussion.discussion_of(practice),
         linked=library.previews(current_user, [practice.practice_links])[0],
-        reports=tries.tries_of(practice.id) if practice.is_published else [],
+        reports=reports, run_as=practice_cycles.run_as(reports, cycles),
         mine=mine, try_form=try_form, can_respond=can_respond,
         can_report=can_respond and current_user.school_id is not None,
         helpful=can_respond and tries.is_helpful_to(practice.id, current_user.id),
-        cycles=practice_cycles.cycles_of_practice(current_user, practice.id),
+        cycles=cycles,
         change_ideas=practice_cycles.change_ideas_of(current_user, practice.id),
     ), status  # fmt: skip
 

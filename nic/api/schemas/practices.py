@@ -145,6 +145,11 @@ class TryReportSchema(ApiSchema):
 
 
 class TrySchema(TryReportSchema):
+    cycle_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The school's PDSA cycle it was run as; null: none, or one "
+                  "you may not see."},
+    )  # fmt: skip
     school = fields.Nested(SchoolNameSchema)
     reported_by = fields.Nested(
         UserBriefSchema, attribute="user", metadata={"description": "Who reported it last."}
@@ -158,6 +163,11 @@ class TryCreateSchema(ApiSchema):
     participants = Text(load_default="")
     changes = Text(load_default="", metadata={"description": "Markdown."})
     observations = Text(required=True, metadata={"description": "Markdown."})
+    cycle_id = Id(
+        allow_none=True,
+        metadata={"description": "One of your school's PDSA cycles started from this "
+                  "practice; null unlinks it, left out keeps it."},
+    )  # fmt: skip
 
 
 class HelpfulSchema(ApiSchema):
