@@ -248,13 +248,33 @@ def can_view_cycle(user: Actor, group: Group | None, membership: Membership | No
     return can_view_group(user, group, membership)
 
 
-def can_plan_cycle_for(user: Actor, school_id: int | None) -> bool:
-    """A cycle is planned by the school's own people (admins for any school)."""
+def _writes_for_school(user: Actor, school_id: int | None) -> bool:
+    """One of the school's own people (admins for any school)."""
     if not may_write(user) or school_id is None:
         return False
     return is_admin(user) or user.school_id == school_id
 
 
+def can_plan_cycle_for(user: Actor, school_id: int | None) -> bool:
+    """A cycle is planned by the school's own people (admins for any school)."""
+    return _writes_for_school(user, school_id)
+
+
 def can_edit_cycle(user: Actor, school_id: int, is_owner: bool) -> bool:
     """Its school's people and its co-owners (from any school) record its phases."""
     return may_write(user) and (is_admin(user) or user.school_id == school_id or is_owner)
+
+
+def can_view_measure(user: Actor, group: Group | None, membership: Membership | None) -> bool:
+    """A shared measure and its charts: as its diagram (the network's or the group's)."""
+    return can_view_diagram(user, group, membership)
+
+
+def can_define_measure(user: Actor, group: Group | None, membership: Membership | None) -> bool:
+    """Define or change a measure: who edits the diagram it belongs beside."""
+    return can_edit_diagram(user, group, membership)
+
+
+def can_enter_points(user: Actor, school_id: int | None) -> bool:
+    """A school's points on a measure are entered by its own team (admins for any school)."""
+    return _writes_for_school(user, school_id)

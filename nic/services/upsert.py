@@ -24,7 +24,21 @@ def insert_missing(model: Any, values: dict[str, Any], index: list[str]) -> bool
     return db.session.execute(statement.returning(sa.literal_column("1"))).first() is not None
 
 
-def _insert(model: Any, values: dict[str, Any]) -> Any:
+def _insert(model: Any, values: dict[str, Any] | list[dict[str, Any]]) -> Any:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).values(**values)
+    return insert(model).values(values)
+
+
+def upsert_many(
+    model: Any, rows: list[dict[str, Any]], index: list[str], update: list[str]
+) -> None:
+    """Insert rows, or update the named columns of the rows they clash with, in one
+    statement per 500 rows (under SQLite's limit on bound parameters)."""
+    for start in range(0, len(rows), 500):
+        statement = _insert(model, rows[start : start + 500])
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={name: excluded[name] for name in update}
+        )
+        db.session.execute(statement)

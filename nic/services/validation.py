@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -78,6 +79,25 @@ def clean_url(field: str, value: object, *, max_length: int = 500) -> str:
             field, "Give a web address that starts with https://, as the meeting app shows it."
         )
     return text
+
+
+NUMBER = "Give a number, such as 80 or 2.5."
+
+
+def clean_number(field: str, value: object, *, message: str = NUMBER) -> float | None:
+    """A finite number from a form's text, a CSV cell or JSON ("1,234" reads as 1234);
+    None for a blank; raises ValidationError(field, message) for anything else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValidationError(field, message)
+    try:
+        number = float(value.strip().replace(",", "") if isinstance(value, str) else value)
+    except ValueError:
+        raise ValidationError(field, message) from None
+    if not math.isfinite(number) or abs(number) > 1e12:
+        raise ValidationError(field, message)
+    return number
 
 
 def clean_choice(field: str, value: object, choices: list[str] | set[str]) -> str:
