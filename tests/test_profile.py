@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Post
-from nic.services import accounts, discussions, groups, org
+from nic.services import accounts, discussions, groups, org, profiles
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 
@@ -251,3 +251,22 @@ def test_directory_school_list_is_narrowed_by_the_chosen_district(client, login)
     assert '<span class="badge badge--neutral">2 active</span>' in page
     # Every school stays in the page for the script that narrows the list at once.
     assert f'<option value="{harbor.id}" data-district="{harbor.district_id}">' in page
+
+
+def test_a_long_list_of_posts_is_counted_only_ten_pages_ahead(app, colleague):
+    author, member, _outsider, circle, _ilt = colleague
+    thread = make_thread(circle, member, title="Many replies")
+    for n in range(25):
+        make_reply(thread, author, f"Reply {n}")
+    first = profiles.posts_by(author.id, member, 1, per_page=2)
+    # 25 posts, 2 a page: page 1 offers pages 1-11 (ten ahead) and Next, not all 13.
+    assert (first.pages, first.has_next, len(first.items)) == (11, True, 2)
+    assert first.items[0].body == "Reply 24"
+    later = profiles.posts_by(author.id, member, 12, per_page=2)
+    assert (later.pages, later.has_next, [p.body for p in later.items]) == (
+        13,
+        True,
+        ["Reply 2", "Reply 1"],
+    )
+    last = profiles.posts_by(author.id, member, 13, per_page=2)
+    assert (last.has_next, [p.body for p in last.items]) == (False, ["Reply 0"])

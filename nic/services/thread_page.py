@@ -95,8 +95,12 @@ def _page_statement() -> sa.Select:
     shown = shown_clause(thread_id)
     all_branches = branches(thread_id, shown)
     roots = all_branches.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).subquery()
+    # The walk down takes every reply under the page's roots and `shown` is asked once, of
+    # what it found: asked in the recursive step, SQLite built a Bloom filter over every post
+    # in the network at each level (0.5 s at 1M posts, docs/BENCHMARKS.md). The same posts
+    # are shown: under a post that is not shown, every reply is deleted and not shown either.
     tree = sa.select(roots.c.id).cte("branch", recursive=True)
-    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id, shown))
+    tree = tree.union_all(sa.select(Post.id).where(Post.parent_id == tree.c.id))
     total = sa.select(sa.func.count()).select_from(all_branches.subquery()).scalar_subquery()
     return (
         sa.select(*_COLUMNS, total)
@@ -104,7 +108,10 @@ def _page_statement() -> sa.Select:
         .outerjoin(School, School.id == User.school_id)
         .where(
             Post.thread_id == thread_id,
-            sa.or_(Post.id == opening_id(thread_id), Post.id.in_(sa.select(tree.c.id))),
+            sa.or_(
+                Post.id == opening_id(thread_id),
+                sa.and_(Post.id.in_(sa.select(tree.c.id)), shown),
+            ),
         )
         .order_by(Post.id)
     )
