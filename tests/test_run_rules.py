@@ -485,3 +485,31 @@ def test_signals_come_in_index_order():
         ("trend", 10),
     ]
     assert of_kind(chart, Kind.TREND) == [Signal("trend", (10, 11, 12, 13, 14), "up")]
+
+
+# --- the worked examples of docs/improvement-science.md ---------------------------------------
+
+ATTENDANCE = [91, 93, 92, 94, 90, 93, 92, 91, 94, 92, 93, 91, 94, 95, 92, 94, 96, 95, 93]
+
+
+def test_worked_examples():
+    chart = evaluate_run_chart(ATTENDANCE)
+    assert chart.phases == (PhaseResult(start=0, end=19, baseline=(0, 12), median=92.0),)
+    assert chart.signals == (Signal("shift", (12, 13, 15, 16, 17, 18), "above"),)
+    assert chart.runs == (RunsTest(useful=15, runs=8, lower=5, upper=12, evaluated=True),)
+    broken = [*ATTENDANCE[:17], 91, ATTENDANCE[18]]
+    assert evaluate_run_chart(broken).signals == ()
+    assert trends([10, 12, 12, 13, 15, 16, 14]) == [Signal("trend", (0, 1, 3, 4, 5), "up")]
+    assert trends([10, 12, 12, 13, 15]) == []
+    alternating = [12, 14, 12, 15, 13, 14, 12, 15, 13, 14, 13, 15, 12, 14, 13, 15, 12, 14, 13, 15]
+    chart = evaluate_run_chart(alternating, baseline_length=20)
+    assert chart.signals == (Signal("too_many_runs", tuple(range(20))),)
+    chart = evaluate_run_chart([10] * 10 + [20] * 10, baseline_length=20)
+    assert chart.signals == (
+        Signal("shift", tuple(range(10)), "below"),
+        Signal("too_few_runs", (0, 10)),
+        Signal("shift", tuple(range(10, 20)), "above"),
+    )
+    spike = [8, 9, 8, 8, 9, 10, 8, 9, 30, 8, 9]
+    assert astronomical(spike) == [Signal("astronomical", (8,), "above", candidate=True)]
+    assert astronomical(spike[:7]) == []
