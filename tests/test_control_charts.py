@@ -250,6 +250,19 @@ def test_p_chart_point_beyond_its_own_limit():
     ]
 
 
+def test_p_chart_with_no_event_at_all():
+    # p-bar 0: sigma 0, every limit 0, nothing outside it and no inner third
+    chart = p_chart([0] * 20, [30] * 20)
+    assert chart.centre == chart.upper == chart.lower == chart.sigma == (0.0,) * 20
+    assert chart.signals == ()
+
+
+def test_u_chart_missing_period():
+    chart = u_chart([4, None, *([4, 16] * 10)], [2, None, *([2, 8] * 10)])
+    assert chart.values[1] is chart.centre[1] is chart.lower[1] is chart.sigma[1] is None
+    assert chart.centre[0] == pytest.approx(204 / 102, abs=1e-9)
+
+
 def test_p_chart_missing_period():
     chart = p_chart([None, *([20, 5] * 10)], [None, *([100, 25] * 10)])
     assert chart.values[0] is chart.centre[0] is chart.upper[0] is None

@@ -475,6 +475,15 @@ def test_describe_with_period_labels():
         Signal("beyond_limits", (1,), "above").describe(months.__getitem__)
         == "Point above the control limit, at February"
     )
+    assert (
+        Signal("too_few_runs", (0, 3)).describe(months.__getitem__)
+        == "Too few runs: 2 runs, fewer than chance would give, in the chart from January"
+    )
+
+
+def test_describe_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="'bogus'"):
+        Signal("bogus", (1,)).describe()
 
 
 def test_signals_come_in_index_order():

@@ -132,15 +132,20 @@ class Signal:
         """A sentence for a coach, e.g. "Shift: 7 points above the median since March".
 
         `label` turns a point index into a period name (the caller knows the
-        dates); without it the sentence names no period. Raises KeyError for a
-        kind this module does not know.
+        dates); without it the sentence names no period. Raises ValueError for
+        a kind this module does not know.
         """
-        text = _TEMPLATES[Kind(self.kind)].format(n=self.length, direction=self.direction)
+        kind = Kind(self.kind)
+        text = _TEMPLATES[kind].format(n=self.length, direction=self.direction)
         if label is None or not self.indices:
             return text
+        first = label(self.indices[0])
+        if kind in (Kind.TOO_FEW_RUNS, Kind.TOO_MANY_RUNS):
+            # the indices start each run: the first is where the chart (phase) begins
+            return f"{text}, in the chart from {first}"
         if len(self.indices) == 1:
-            return f"{text}, at {label(self.indices[0])}"
-        return f"{text}, since {label(self.indices[0])}"
+            return f"{text}, at {first}"
+        return f"{text}, since {first}"
 
 
 @dataclass(frozen=True)
