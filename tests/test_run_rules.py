@@ -522,3 +522,20 @@ def test_worked_examples():
     spike = [8, 9, 8, 8, 9, 10, 8, 9, 30, 8, 9]
     assert astronomical(spike) == [Signal("astronomical", (8,), "above", candidate=True)]
     assert astronomical(spike[:7]) == []
+
+
+def test_trends_and_candidates_are_found_per_phase():
+    values = [5, 4, 5, 4, 1, 2, 3, 4, 5, 6, 7]
+    # one phase: 4 (index 3) falls to 1, then 1..7 rises: a trend of 7 counted points
+    assert of_kind(evaluate_run_chart(values), Kind.TREND) == [
+        Signal("trend", tuple(range(4, 11)), "up")
+    ]
+    # split at index 7: 1, 2, 3 and 4, 5, 6, 7 are each too short
+    assert of_kind(evaluate_run_chart(values, (Phase(0), Phase(7))), Kind.TREND) == []
+    # the spike is a candidate within its own phase of steady values only
+    steady_then_high = [*STEADY, 60, *([100, 101, 99, 100, 102, 100, 101, 99])]
+    assert astronomical(steady_then_high) == []
+    chart = evaluate_run_chart(steady_then_high, (Phase(0), Phase(10)))
+    assert of_kind(chart, Kind.ASTRONOMICAL) == [
+        Signal("astronomical", (9,), "above", candidate=True)
+    ]
