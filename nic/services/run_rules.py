@@ -41,6 +41,9 @@ ASTRONOMICAL_FENCE = 3.0
 # not on the median), fewer runs than the lower limit are "too few" and more
 # than the upper limit are "too many". Outside 10..60 the rule is not
 # evaluated (the table stops there, and this module does not extrapolate).
+# The rows are as given in the issue; the printed article could not be consulted,
+# so the table is unverified against it (tests/test_run_rules.py lists the 15
+# rows where it differs from an exact Swed-Eisenhart computation).
 RUNS_TABLE: dict[int, tuple[int, int]] = {
     10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12),
     15: (5, 12), 16: (5, 13), 17: (5, 13), 18: (6, 14), 19: (6, 15),
