@@ -369,7 +369,7 @@ def test_the_description_tells_missing_values_goal_and_signals():
     spec = chart(points, goal=50, value_format="percent", centre_label="Mean")
     assert summary(spec) == (
         "Run chart of 3 periods from Mar 2026 to May 2026, 1 without a value; mean 47%; "
-        "last value 47% (Apr 2026); goal 50%; 1 marked as signals (shift)."
+        "last value 47% (Apr 2026); goal 50%; 1 point marked as a signal (shift)."
     )
 
 

@@ -9,8 +9,8 @@ package only draws them. `size="small"` draws a compact chart for small multiple
 from __future__ import annotations
 
 from nic.charts.model import SIGNAL_KINDS, ChartPoint, ChartSpec, format_value
+from nic.charts.render import render_chart, scale_for, summary
 from nic.charts.scale import YScale, nice_ticks
-from nic.charts.svg import render_chart, scale_for, summary
 
 __all__ = [
     "SIGNAL_KINDS",

@@ -48,10 +48,14 @@ class ChartSpec:
 
     `centre`, `upper` and `lower` hold one entry per point (None where there is none),
     so a re-based centre or a P/U chart's varying limits are drawn exactly as given.
-    `y_min`/`y_max` widen the y domain (0 and 100 for a fixed percent axis) but never
-    hide a value outside them. `id_prefix` names the chart's `<title>`/`<desc>` ids;
-    left out, it is derived from the content, so pass one when the same chart may
-    appear twice on a page.
+    `value_format` says how numbers read: "count" (1,250; one decimal at most),
+    "percent" (values on the 0-100 scale, shown 64%), "rate" (two decimals) or
+    "average" (one decimal). `y_min`/`y_max` widen the y domain (0 and 100 for a fixed
+    percent axis) but never hide a value outside them. `size="small"` is the compact
+    form for small multiples: its title is the school's name, notes are markers only.
+    `show_title` draws the title as visible text too (it is always the `<title>`).
+    `id_prefix` names the chart's `<title>`/`<desc>` ids; left out, it is derived from
+    the content, so pass one when the same chart may appear twice on a page.
     """
 
     title: str
