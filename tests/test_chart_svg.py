@@ -108,6 +108,20 @@ def test_the_centre_line_sits_at_the_median_on_the_y_scale():
     assert "Median 61.5" in texts(root)
 
 
+def test_the_centre_line_reads_as_the_median_against_the_drawn_gridlines():
+    """Read the scale off the picture itself: gridline heights and their tick labels."""
+    root = parse(chart(WEEKS, centre=tuple(61.5 for _ in WEEKS)))
+    (grid,) = by_class(root, "chart__grid")
+    heights = [float(y) for y in re.findall(r"M[-\d.]+ ([-\d.]+)H", grid.get("d"))]
+    (ticks,) = by_class(root, "chart__ticks")
+    values = [float(t) for t in texts(ticks)]
+    assert len(heights) == len(values) >= 4
+    (low, y_low), (high, y_high) = (values[0], heights[0]), (values[-1], heights[-1])
+    expected = y_low + (61.5 - low) / (high - low) * (y_high - y_low)
+    (centre,) = by_class(root, "chart__centre")
+    assert horizontal_y(centre.get("d")) == pytest.approx(expected, abs=0.11)
+
+
 def test_a_rebase_draws_two_centre_segments_each_labelled():
     centre = (55.0,) * 5 + (62.0,) * 5
     spec = chart(WEEKS, centre=centre)
@@ -264,6 +278,17 @@ def test_a_short_series_keeps_every_label():
     assert texts(group) == ["Week 1", "Week 2", "Week 3", "Week 4", "Week 5"]
 
 
+def test_the_small_size_draws_a_dot_per_plain_value_and_a_shape_per_signal():
+    points = [ChartPoint(f"Week {i}", v) for i, v in enumerate(WEEKS)]
+    points[3] = ChartPoint("Week 3", None)
+    points[6] = ChartPoint("Week 6", 59, marks=frozenset({"shift"}))
+    root = parse(chart(points, size="small"))
+    (dots,) = by_class(root, "chart__dots")
+    assert dots.get("d").count("h0") == 8
+    (shift,) = by_class(root, "chart__point--shift")
+    assert shift.find(f"{SVG}title").text == "Week 6: 59 (signal: shift)"
+
+
 def test_the_small_size_labels_only_the_first_and_last_period():
     points = weekly(52)
     root = parse(chart(points, size="small"))
@@ -306,7 +331,8 @@ def rich_chart(size: str) -> ChartSpec:
     points[5] = ChartPoint("Week 5", 63, marks=frozenset({"shift"}), note="PDSA: exit tickets")
     points[6] = ChartPoint("Week 6", 59, marks=frozenset({"beyond_limits"}))
     points[7] = ChartPoint("Week 7", 66, marks=frozenset({"astronomical"}))
-    points[8] = ChartPoint("Week 8", 62, marks=frozenset({"trend"}))
+    # Several kinds in one set: their order must not follow the hash seed.
+    points[8] = ChartPoint("Week 8", 62, marks=frozenset({"trend", "shift", "astronomical"}))
     upper = (70.0, 71.0) * 5
     return chart(points, upper=upper, lower=(50.0,) * 10, goal=68, size=size)
 
