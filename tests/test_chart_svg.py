@@ -146,6 +146,10 @@ def test_varying_limits_are_stepped_and_constant_ones_straight():
     (lcl,) = by_class(root, "chart__limit--lower")
     steps = ucl.get("d").count("V")
     assert steps == 6  # one vertical a change of value
+    scale = scale_for(spec)
+    levels = [float(v) for v in re.findall(r"V([-\d.]+)", ucl.get("d"))]
+    expected = [84.0, 78.0, 81.0, 80.0, 79.0, 80.0]
+    assert levels == [round(scale.position(v), 1) for v in expected]
     assert "V" not in lcl.get("d")
     assert {"UCL 80", "LCL 40"} <= set(texts(root))
     assert "Control chart" in summary(spec)

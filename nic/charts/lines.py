@@ -90,29 +90,20 @@ def _segments(centre: tuple[float | None, ...]) -> list[tuple[int, int, float]]:
 def _stepped(
     run: list[tuple[int, float]], xs: tuple[float, ...], half: float, scale: YScale
 ) -> str:
-    """A limit as a step line: level across each period's band, vertical between them."""
-    first_index, first_value = run[0]
-    y = scale.position(first_value)
-    d = f"M{num(xs[first_index] - half)} {num(y)}H{num(xs[first_index] + half)}"
+    """A limit as a step line: level across each period's band, vertical between them.
+
+    A level is written once however many periods hold it, so a constant limit is one
+    straight line.
+    """
+    first, first_value = run[0]
+    y = num(scale.position(first_value))
+    d = f"M{num(xs[first] - half)} {y}"
     for index, value in run[1:]:
-        next_y = scale.position(value)
-        if num(next_y) != num(y):
-            d += f"V{num(next_y)}"
-        y = next_y
-        d += f"H{num(xs[index] + half)}"
-    return _merge_horizontals(d)
-
-
-def _merge_horizontals(d: str) -> str:
-    """Drop H commands that a later H on the same level makes redundant (fewer bytes)."""
-    commands = d.replace("V", "|V").replace("H", "|H").split("|")
-    kept: list[str] = []
-    for command in commands:
-        if command.startswith("H") and kept and kept[-1].startswith("H"):
-            kept[-1] = command
-        else:
-            kept.append(command)
-    return "".join(kept)
+        next_y = num(scale.position(value))
+        if next_y != y:
+            d += f"H{num(xs[index] - half)}V{next_y}"
+            y = next_y
+    return d + f"H{num(xs[run[-1][0]] + half)}"
 
 
 def _margin_texts(labels: list[tuple[float, str, str, str]], frame: Layout) -> list[str]:
