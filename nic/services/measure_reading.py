@@ -1,0 +1,98 @@
+"""What the measure pages read: a measure's charts, each in a constant number of queries.
+
+`network_and_schools` draws the network's aggregate at full size and every
+reporting school's run chart small (small multiples); `school_chart` draws one
+school's at full size with its control chart. Every chart of one measure shares
+the measure's calendar (its first period to its last), so small multiples line
+up in time. Notes name PDSA cycles only the viewer may see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from nic.errors import NotFound
+from nic.extensions import db
+from nic.models import Cycle, MeasurePhase, MeasurePoint, School
+from nic.policy import Actor
+from nic.services import cycles
+from nic.services.measure_charts import ChartView, aggregate, build_chart, calendar, of_points
+from nic.services.measures import MeasureAccess
+
+
+@dataclass(frozen=True)
+class MeasureCharts:
+    network: ChartView | None
+    schools: list[ChartView]
+
+
+def _phases(measure_id: int) -> dict[int | None, list[MeasurePhase]]:
+    found: dict[int | None, list[MeasurePhase]] = defaultdict(list)
+    query = sa.select(MeasurePhase).where(MeasurePhase.measure_id == measure_id)
+    for row in db.session.scalars(query):
+        found[row.school_id].append(row)
+    return found
+
+
+def _cycle_notes(user: Actor, points: Sequence[MeasurePoint]) -> dict[int, str]:
+    ids = {p.cycle_id for p in points if p.cycle_id is not None and not p.note}
+    if not ids:
+        return {}
+    query = sa.select(Cycle.id, Cycle.title).where(Cycle.id.in_(ids), cycles.visible_clause(user))
+    return {cycle_id: f"PDSA: {title}" for cycle_id, title in db.session.execute(query)}
+
+
+def _points(measure_id: int) -> list[MeasurePoint]:
+    query = sa.select(MeasurePoint).where(MeasurePoint.measure_id == measure_id)
+    return list(db.session.scalars(query.order_by(MeasurePoint.school_id, MeasurePoint.period)))
+
+
+def network_and_schools(user: Actor, access: MeasureAccess) -> MeasureCharts:
+    """The network's chart and each reporting school's small chart, schools by name.
+    Four queries at most, whatever the number of schools and points."""
+    measure = access.measure
+    points = _points(measure.id)
+    if not points:
+        return MeasureCharts(None, [])
+    days = calendar(measure.frequency, [p.period for p in points])
+    phases = _phases(measure.id)
+    notes = _cycle_notes(user, points)
+    by_school: dict[int, list[MeasurePoint]] = defaultdict(list)
+    for point in points:
+        by_school[point.school_id].append(point)
+    schools = db.session.scalars(
+        sa.select(School).where(School.id.in_(by_school)).order_by(School.name, School.id)
+    )
+    network = build_chart(measure, f"{measure.name}: the network", None,
+                          aggregate(measure, points), days, phases[None],
+                          prefix=f"measure-{measure.id}-network")  # fmt: skip
+    small = [
+        build_chart(measure, school.name, school, of_points(by_school[school.id]), days,
+                    phases[school.id], size="small", notes=notes,
+                    prefix=f"measure-{measure.id}-school-{school.id}")
+        for school in schools
+    ]  # fmt: skip
+    return MeasureCharts(network, small)
+
+
+def school_chart(user: Actor, access: MeasureAccess, school_id: int) -> ChartView:
+    """One school's chart at full size, with its control chart once it has enough points.
+    Raises NotFound for a school that does not exist. Four queries."""
+    school = db.session.get(School, school_id)
+    if school is None:
+        raise NotFound("No such school.")
+    measure = access.measure
+    points = [p for p in _points(measure.id) if p.school_id == school_id]
+    days = calendar(measure.frequency, [p.period for p in points])
+    rows = db.session.scalars(
+        sa.select(MeasurePhase).where(
+            MeasurePhase.measure_id == measure.id, MeasurePhase.school_id == school_id
+        )
+    )
+    return build_chart(measure, f"{measure.name}: {school.name}", school, of_points(points),
+                       days, list(rows), prefix=f"measure-{measure.id}-school-{school.id}",
+                       notes=_cycle_notes(user, points))  # fmt: skip
