@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from nic import demo_improvement, demo_practices
+from nic import demo_improvement, demo_measures, demo_practices
 from nic.extensions import db
 from nic.models import (
     ChatMessage,
@@ -253,6 +253,7 @@ def load_demo() -> list[DemoSignIn]:
                                                   demo_practices.as_of(today))  # fmt: skip
     for thread_id, planned_on in discussed:
         backdate_thread(thread_id, school_day(planned_on, 15, 40))
+    demo_measures.load_measures(people["dana.whitfield"], today)
     return SIGN_INS
 
 

@@ -15,7 +15,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "nic"
-FACTORY = ("nic", "nic.setup", "nic.cli", "nic.demo", "nic.demo_practices", "nic.demo_improvement")
+FACTORY = (
+    "nic",
+    "nic.setup",
+    "nic.cli",
+    "nic.demo",
+    "nic.demo_practices",
+    "nic.demo_improvement",
+    "nic.demo_measures",
+)
 # Where a function-level import is the point: create_app keeps `import nic` free of work,
 # and the server imports only the async mode it runs.
 LATE_IMPORTS_ALLOWED = {"nic", "nic.serve"}

@@ -8,9 +8,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import MeasurePhase
-from nic.services import cycles, measure_reading, measures
+from nic.services import cycles, measure_phases, measure_reading, measures
 from nic.services import driver_diagrams as dd
 from nic.services import measure_points as mp
 from nic.services.measure_charts import calendar
@@ -156,3 +157,35 @@ def test_the_charts_page_reads_in_constant_queries(world, count_queries):
         counts.append(counter.count)
         assert len(charts.schools) == n_schools
     assert counts[0] == counts[1] <= 4, counts
+
+
+def test_a_school_chooses_its_baseline_period_and_re_bases_after_a_shift(world):
+    measure = measures.define_measure(world["fran"], None, PLC)
+    enter(world, measure, weeks([2, 3, 2, 4, 3, 2, 9, 9, 8, 9, 9, 9, 9, 8]))
+    maria = measures.get_measure_for(world["maria"], measure.id)
+    # The six weeks before the change as the baseline: median 2.5, and the shift shows.
+    measure_phases.base_chart(world["maria"], maria, world["lincoln"].id, MONDAY,
+                              MONDAY + timedelta(weeks=5), "Before huddles", TODAY)  # fmt: skip
+    chart = chart_of(world, measure)
+    assert chart.run.centre[0] == 2.5 and chart.run.centre[13] == 2.5
+    assert [s.text for s in chart.signals if s.kind == "shift"] == [
+        "Shift: 8 points above the median, since Week of 13 Oct 2025"]  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        james = measures.get_measure_for(world["james"], measure.id)
+        measure_phases.base_chart(world["james"], james, world["lincoln"].id, MONDAY)
+    with pytest.raises(ValidationError) as caught:
+        measure_phases.base_chart(world["maria"], maria, world["lincoln"].id, "2025-10-13",
+                                  "2025-09-01", today=TODAY)  # fmt: skip
+    assert (
+        "ends before the phase begins (Week of 13 Oct 2025)"
+        in caught.value.fields["baseline_until"]
+    )
+    with pytest.raises(PermissionDenied):  # the network's chart: who defines the measure
+        measure_phases.base_chart(world["maria"], maria, None, MONDAY)
+    fran = measures.get_measure_for(world["fran"], measure.id)
+    phase = measure_phases.base_chart(world["fran"], fran, world["lincoln"].id,
+                                      MONDAY + timedelta(weeks=6))  # fmt: skip
+    chart = chart_of(world, measure)
+    assert chart.run.centre[13] == 9 and not [s for s in chart.signals if s.kind == "shift"]
+    measure_phases.remove_phase(world["maria"], maria, phase.id)
+    assert chart_of(world, measure).run.centre[13] == 2.5

@@ -19,7 +19,7 @@ from nic.errors import NotFound
 from nic.extensions import db
 from nic.models import Cycle, MeasurePhase, MeasurePoint, School
 from nic.policy import Actor
-from nic.services import cycles
+from nic.services import cycles, measure_phases
 from nic.services.measure_charts import ChartView, aggregate, build_chart, calendar, of_points
 from nic.services.measures import MeasureAccess
 
@@ -88,11 +88,7 @@ def school_chart(user: Actor, access: MeasureAccess, school_id: int) -> ChartVie
     measure = access.measure
     points = [p for p in _points(measure.id) if p.school_id == school_id]
     days = calendar(measure.frequency, [p.period for p in points])
-    rows = db.session.scalars(
-        sa.select(MeasurePhase).where(
-            MeasurePhase.measure_id == measure.id, MeasurePhase.school_id == school_id
-        )
-    )
+    rows = measure_phases.phases_of(measure.id, school_id)
     return build_chart(measure, f"{measure.name}: {school.name}", school, of_points(points),
-                       days, list(rows), prefix=f"measure-{measure.id}-school-{school.id}",
+                       days, rows, prefix=f"measure-{measure.id}-school-{school.id}",
                        notes=_cycle_notes(user, points))  # fmt: skip
