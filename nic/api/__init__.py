@@ -14,6 +14,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from nic.api import (
+    charts,
     cycles,
     groups,
     improvement,
@@ -81,7 +82,7 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
-        search.bp, improvement.bp, cycles.bp, stages.bp,
+        search.bp, improvement.bp, cycles.bp, stages.bp, charts.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.

@@ -57,6 +57,7 @@ class Period:
 class SignalView:
     kind: str
     indices: tuple[int, ...]
+    direction: str | None  # "above"/"below" a line, "up"/"down" for trends
     text: str
     news: str | None  # "better", "worse" or None (neither: runs, astronomical candidates)
     candidate: bool
@@ -167,8 +168,8 @@ def _news(measure: Measure, signal: Signal) -> str | None:
 
 def _said(measure: Measure, signals: Sequence[Signal], labels: Sequence[str]) -> tuple:
     return tuple(
-        SignalView(s.kind, s.indices, s.describe(lambda i: labels[i]), _news(measure, s),
-                   s.candidate)
+        SignalView(s.kind, s.indices, s.direction, s.describe(lambda i: labels[i]),
+                   _news(measure, s), s.candidate)
         for s in signals
     )  # fmt: skip
 

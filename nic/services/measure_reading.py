@@ -79,6 +79,16 @@ def network_and_schools(user: Actor, access: MeasureAccess) -> MeasureCharts:
     return MeasureCharts(network, small)
 
 
+def network_chart(user: Actor, access: MeasureAccess) -> ChartView:
+    """The network's aggregate at full size, with its control chart. Three queries."""
+    measure = access.measure
+    points = _points(measure.id)
+    days = calendar(measure.frequency, [p.period for p in points])
+    return build_chart(measure, f"{measure.name}: the network", None, aggregate(measure, points),
+                       days, measure_phases.phases_of(measure.id, None),
+                       prefix=f"measure-{measure.id}-network")  # fmt: skip
+
+
 def school_chart(user: Actor, access: MeasureAccess, school_id: int) -> ChartView:
     """One school's chart at full size, with its control chart once it has enough points.
     Raises NotFound for a school that does not exist. Four queries."""

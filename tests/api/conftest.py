@@ -93,6 +93,7 @@ OPERATIONS = {
     ("post", "/api/v1/cycles/{cycle_id}/next"),
     ("get", "/api/v1/change-ideas/{change_idea_id}/evidence"),
     ("put", "/api/v1/change-ideas/{change_idea_id}/stages/{school_id}"),
+    ("get", "/api/v1/measures/{measure_id}/chart"),
 }
 
 
