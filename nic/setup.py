@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from nic import jobs, mail, policy, storage
 from nic.api import register_api
+from nic.charts import format_value
 from nic.cli import register_commands
 from nic.database import configure_engine, engine_options, install_listeners
 from nic.errors import ServiceError
@@ -102,7 +103,13 @@ def isotime(value: datetime | None) -> str:
     return iso_utc(value) or ""
 
 
+def measure_value(value: float | None, unit: str) -> str:
+    """A measure's number as people read it ("64%", "1,250", "6.25"); "" for none."""
+    return "" if value is None else format_value(value, unit)  # type: ignore[arg-type]
+
+
 def register_templating(app: Flask) -> None:
+    app.jinja_env.filters["measure_value"] = measure_value
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["excerpt"] = excerpt

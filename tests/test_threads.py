@@ -36,6 +36,18 @@ def test_start_thread_renders_markdown(client, login, people):
     assert "<strong>cancelled</strong>" in page
 
 
+def test_a_link_may_start_the_thread_for_the_writer_who_still_edits_it(client, login, people):
+    principal, _peer, _f, group = people
+    login(principal)
+    page = client.get(
+        f"/groups/{group.id}/threads/new",
+        query_string={"title": "Shift: 7 points <above>", "body": "See [the chart](/measures/1)"},
+    ).get_data(as_text=True)
+    assert 'value="Shift: 7 points &lt;above&gt;"' in page
+    assert "See [the chart](/measures/1)</textarea>" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Thread)) == 0  # not posted
+
+
 @pytest.mark.parametrize(
     ("title", "body", "message"),
     [

@@ -44,6 +44,10 @@ def new(group_id: int):
     except PermissionDenied as exc:
         return refused(exc, url_for("groups.show", group_id=group_id))
     form = ThreadForm()
+    if not form.is_submitted():
+        # A link may start the thread for the writer (a chart's signal: "Discuss this").
+        form.title.data = request.args.get("title", "")
+        form.body.data = request.args.get("body", "")
     if form.validate_on_submit():
         try:
             thread = discussions.start_thread(current_user, access, form.title.data, form.body.data)
