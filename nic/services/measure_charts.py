@@ -19,11 +19,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from markupsafe import Markup
 
 from nic.charts import ChartPoint, ChartSpec, render_chart
-from nic.models import Measure, MeasurePhase, MeasurePoint, School, Unit
+from nic.models import Measure, MeasurePhase, School, Unit
 from nic.models.measures import Direction, Frequency
 from nic.services import control_charts, run_rules
 from nic.services.measure_points import period_label
@@ -108,9 +109,9 @@ def calendar(frequency: str, starts: Sequence[date]) -> list[date]:
     return days
 
 
-def aggregate(measure: Measure, points: Sequence[MeasurePoint]) -> list[Period]:
+def aggregate(measure: Measure, points: Sequence[Any]) -> list[Period]:
     """The network's value per period, from every school's points of that period."""
-    by_period: dict[date, list[MeasurePoint]] = defaultdict(list)
+    by_period: dict[date, list[Any]] = defaultdict(list)
     for point in points:
         by_period[point.period].append(point)
     found = []
@@ -127,9 +128,14 @@ def aggregate(measure: Measure, points: Sequence[MeasurePoint]) -> list[Period]:
     return found
 
 
-def of_points(points: Sequence[MeasurePoint]) -> list[Period]:
+def of_points(points: Sequence[Any]) -> list[Period]:
+    """Periods of one school's points (MeasurePoint rows, or Core rows of their columns)."""
     return [Period(p.period, p.value, p.numerator, p.denominator, p.note, p.cycle_id)
             for p in points]  # fmt: skip
+
+
+def period_labels(frequency: str, days: Sequence[date]) -> tuple[str, ...]:
+    return tuple(period_label(frequency, day) for day in days)
 
 
 def _laid_out(periods: Sequence[Period], days: Sequence[date]) -> list[Period]:
@@ -209,13 +215,14 @@ def build_chart(
     size: str = "full",
     prefix: str = "chart",
     notes: dict[int, str] | None = None,
+    labels: Sequence[str] | None = None,
 ) -> ChartView:
     """One chart of `periods` laid out over `days`: the run chart with its rules, and the
     control chart once there are enough points (full size only). `notes` names the PDSA
     cycles points are annotated with (only those the viewer may see)."""
     notes = notes or {}
     laid = _laid_out(periods, days)
-    labels = tuple(period_label(measure.frequency, p.start) for p in laid)
+    labels = tuple(labels) if labels is not None else period_labels(measure.frequency, days)
     values = [p.value for p in laid]
     run = run_rules.evaluate_run_chart(values, _phases(days, phases), measure.baseline_points)
     svg = render_chart(_spec(measure, title, _chart_points(laid, labels, run.signals, notes),
