@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nic.errors import NotFound, PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.models import MeasurePoint, User
-from nic.services import cycles, measures
+from nic.services import cycles, measures, point_reading
 from nic.services import driver_diagrams as dd
 from nic.services import measure_points as mp
 from tests.factories import make_cycle_world, make_group_change_idea, make_school, make_user
@@ -250,3 +250,70 @@ def test_a_retired_measure_keeps_its_points_and_takes_no_new_ones(world):
     assert len(mp.points_of(measure.id)) == 1
     other = make_school("Cedar Ridge")
     assert other.id not in {p.school_id for p in mp.points_of(measure.id)}
+
+
+def test_the_query_of_measures_keeps_live_or_retired_and_one_groups(world):
+    plc, reading = define(world, PLC), define(world)
+    measures.archive_measure(world["fran"], access(world["fran"], plc))
+    group, _idea = make_group_change_idea([world["james"]])
+    lee = db.session.scalar(sa.select(User).where(User.name == "Lee Lead"))
+    theirs = measures.define_measure(lee, group.id, PLC)
+
+    def names(user, **filters):
+        return [m.name for m in db.session.scalars(measures.measures_query(world[user], **filters))]
+
+    assert names("maria") == ["Reading on grade level"]
+    assert names("maria", archived=True) == ["PLC meetings held"]
+    assert names("james") == ["PLC meetings held", "Reading on grade level"]
+    assert names("james", group_id=group.id) == ["PLC meetings held"] == [theirs.name]
+    assert names("maria", group_id=group.id) == []
+    assert reading.id not in {m.id for m in measures.visible_measures(world["james"], group.id)}
+
+
+def test_points_are_read_by_school_name_then_period_within_bounds(world):
+    measure = define(world, PLC)
+    enter(world, measure, ("2026-11-09", 2), ("2026-11-02", 1))
+    enter(world, measure, ("2026-11-02", 5), user="james", school="harbor")
+
+    def read(**filters):
+        query = point_reading.points_query(measure.id, **filters)
+        return [(p.school.name, p.period.day, p.value) for p in db.session.scalars(query)]
+
+    assert read() == [("Harbor View", 2, 5), ("Lincoln Elementary", 2, 1),
+                      ("Lincoln Elementary", 9, 2)]  # fmt: skip
+    assert read(school_id=world["lincoln"].id, start=date(2026, 11, 3)) == [
+        ("Lincoln Elementary", 9, 2)]  # fmt: skip
+    assert read(end=date(2026, 11, 8)) == [("Harbor View", 2, 5), ("Lincoln Elementary", 2, 1)]
+    points = mp.points_of(measure.id)
+    assert {u.name for u in point_reading.enterers_of(points).values()} == {
+        "Maria Lopez", "James Okafor"}  # fmt: skip
+    assert point_reading.enterers_of([]) == {}
+
+
+def test_a_point_is_found_through_a_measure_its_reader_may_see(world):
+    group, _idea = make_group_change_idea([world["james"]])
+    lee = db.session.scalar(sa.select(User).where(User.name == "Lee Lead"))
+    measure = measures.define_measure(lee, group.id, PLC)
+    enter(world, measure, ("2026-11-02", 3), user="james", school="harbor")
+    point = mp.points_of(measure.id)[0]
+    found, same = point_reading.get_point_for(world["james"], point.id)
+    assert (found.measure.id, same.id) == (measure.id, point.id)
+    for user, point_id in ((world["maria"], point.id), (world["james"], 99999)):
+        with pytest.raises(NotFound, match="No such point"):
+            point_reading.get_point_for(user, point_id)
+
+
+@pytest.mark.parametrize("cycle_id", ["²", "99999999999999999999", 10**30, True, "1.0", -3])
+def test_a_cycle_id_that_is_no_id_is_one_field_error_not_a_crash(world, cycle_id):
+    measure = define(world, PLC)
+    with pytest.raises(mp.RowErrors) as caught:
+        enter(world, measure, ("2026-11-02", 3, None, None, "", cycle_id))
+    assert caught.value.rows == {1: {"cycle_id": "Choose one of your school's PDSA cycles."}}
+    assert caught.value.fields == {"rows.1.cycle_id": "Choose one of your school's PDSA cycles."}
+
+
+def test_a_number_past_floats_range_is_a_field_error(world):
+    measure = define(world, PLC)
+    with pytest.raises(mp.RowErrors) as caught:
+        enter(world, measure, ("2026-11-02", 10**400))
+    assert "Give a number" in caught.value.rows[1]["value"]

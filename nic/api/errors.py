@@ -2,7 +2,8 @@
 
 Every error leaves the API as `{"error": {"code", "message", "fields"?}}`
 through `nic.responses.error_response`, the same builder the pages use for JSON;
-a 409 for a save from a stale version adds `current`, the thing as saved now.
+a 409 for a save from a stale version adds `current`, the thing as saved now, and a
+batch refused for its rows adds `rows`, each bad row's number with its fields' problems.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import jsonify
 from nic.api.bearer import challenge
 from nic.errors import Conflict, ServiceError, Unauthenticated, ValidationError
 from nic.responses import error_response
+from nic.services.measure_points import RowErrors
 
 
 class InvalidToken(Unauthenticated):
@@ -73,4 +75,20 @@ def conflict_with(exc: Conflict, current: object):
     """409 for a save from a stale version: the error, with the thing as saved now in
     `current` (so a client can merge and send again with its `version`)."""
     body = {"error": {"code": exc.code, "message": exc.message, "current": current}}
+    return jsonify(body), exc.status
+
+
+def row_errors(exc: RowErrors, rows_field: str | None = "points"):
+    """400 for a batch with bad rows (nothing of it saved): `rows` maps each row's number,
+    counting from 1 as people count rows, to its fields' messages; `fields` names the same
+    problems by their place in a JSON body's list `rows_field` (`points.2.value`, counting
+    from 0), as every 400 names its fields (None, for a batch that is no JSON list: none)."""
+    rows = {str(number): problems for number, problems in exc.rows.items()}
+    body: dict = {"error": {"code": exc.code, "message": exc.message, "rows": rows}}
+    if rows_field is not None:
+        body["error"]["fields"] = {
+            f"{rows_field}.{number - 1}.{name}": message
+            for number, problems in exc.rows.items()
+            for name, message in problems.items()
+        }
     return jsonify(body), exc.status

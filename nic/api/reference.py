@@ -30,13 +30,15 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # What each error status means for a caller; every operation links here instead of
 # repeating the table (its own codes are listed on it).
 ERRORS: dict[str, str] = {
-    "400": "Invalid input. `fields` names each bad field with a message, all at once.",
+    "400": "Invalid input. `fields` names each bad field with a message, all at once; a batch "
+    "of a measure's points refused for its rows adds `rows`, each bad row's number (from 1) "
+    "with its fields' problems.",
     "401": "No token, or a malformed, unknown or revoked one (see `WWW-Authenticate`).",
     "403": "Not allowed: you can see the thing but may not do this to it.",
     "404": "Not found: missing, or not yours to see (a private group, someone's draft).",
     "409": "Conflict with the current state: a taken name, an ended session. A save from a "
-    "stale `version` (the aim, a part of a driver diagram, a PDSA cycle) carries `current`, "
-    "as saved now.",
+    "stale `version` (the aim, a part of a driver diagram, a PDSA cycle, a measure) carries "
+    "`current`, as saved now.",
     "413": "Too large: the body or file is over the limit.",
     "415": "The body is not JSON (send `Content-Type: application/json`).",
     "429": "Too many requests: wait the seconds in `Retry-After`, then try again.",
@@ -117,6 +119,14 @@ SAMPLES: dict[str, Any] = {
     "learned_html": "<p>Ten minutes is enough once the tickets are sorted beforehand.</p>",
     "next_steps": "Sort tickets the day before; try it in grade 4.",
     "next_steps_html": "<p>Sort tickets the day before; try it in grade 4.</p>",
+    "definition": "Grade-team PLC meetings held with the protocol, from the team's log.",
+    "definition_html": "<p>Grade-team PLC meetings held with the protocol, from the team's "
+    "log.</p>",
+    "unit_label": "meetings",
+    "baseline_points": 12,
+    "period": "2026-03-02",
+    "period_label": "Week of 2 Mar 2026",
+    "note": "Two teams met on Tuesday instead (Monday assembly).",
 }
 # A name inside a nested object is that object's name ("school": {"name": ...}).
 NAMES = {"school": "Lincoln Elementary", "district": "Riverside Unified", "group": "Principals ILT"}

@@ -42,6 +42,7 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 T = TypeVar("T")
+_ID = re.compile(r"[0-9]{1,9}")
 _HINT = {
     Frequency.WEEKLY.value: "give a date in the week (2026-03-02 or 3/2/2026) or a week (2026-W10)",
     Frequency.MONTHLY.value: "give the month (2026-03) or a date in it",
@@ -84,9 +85,10 @@ class RowErrors(ValidationError):
     """Rows that cannot be saved: `rows` maps each row number to its fields' messages."""
 
     def __init__(self, rows: dict[int, dict[str, str]]) -> None:
-        first = next(iter(rows.values()))
         some = "1 row has a problem" if len(rows) == 1 else f"{len(rows):,} rows have problems"
-        super().__init__(first)
+        # Each problem under its row, for handlers that only know `fields`.
+        super().__init__({f"rows.{n}.{name}": text for n, problems in rows.items()
+                          for name, text in problems.items()})  # fmt: skip
         self.message = f"{some}; nothing was saved. Fix them and try again."
         self.rows = rows
 
@@ -187,20 +189,28 @@ def _values(measure: Measure, raw: PointInput) -> dict[str, object]:
 
 
 def _cycle_ids(school_id: int, rows: Sequence[PointInput]) -> set[int]:
-    wanted = {r.cycle_id for r in rows if r.cycle_id not in (None, "")}
-    ids = {int(c) for c in wanted if str(c).isdigit()}  # type: ignore[arg-type]
+    ids = {_id(r.cycle_id) for r in rows} - {None}
     if not ids:
         return set()
     found = sa.select(Cycle.id).where(Cycle.id.in_(ids), Cycle.school_id == school_id)
     return set(db.session.scalars(found))
 
 
+def _id(raw: object) -> int | None:
+    """An id from a form, a file or JSON: 1 to 9 ASCII digits ("²" and 10**30 are none)."""
+    if isinstance(raw, bool):
+        return None
+    text = str(raw).strip() if isinstance(raw, str | int) else ""
+    return int(text) if _ID.fullmatch(text) else None
+
+
 def _cycle(raw: object, allowed: set[int]) -> int | None:
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit() or int(str(raw)) not in allowed:
+    cycle_id = _id(raw)
+    if cycle_id not in allowed:
         raise ValidationError("cycle_id", "Choose one of your school's PDSA cycles.")
-    return int(str(raw))
+    return cycle_id
 
 
 def _school_for(user: Actor, access: MeasureAccess, school_id: int) -> School:

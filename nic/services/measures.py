@@ -107,12 +107,19 @@ def get_measure_for(user: Actor, measure_id: int) -> MeasureAccess:
     return MeasureAccess(row[0], row[1], row[2], edit)
 
 
-def visible_measures(user: Actor, group_id: int | None = None) -> list[Measure]:
-    """The live measures this user may see, by name; `group_id` keeps one group's."""
-    query = sa.select(Measure).where(visible_clause(user), Measure.archived_at.is_(None))
+def measures_query(user: Actor, group_id: int | None = None, archived: bool = False) -> sa.Select:
+    """The measures this user may see, by name: the live ones, or (`archived`) the retired
+    ones; `group_id` keeps one group's."""
+    retired = Measure.archived_at.is_not(None) if archived else Measure.archived_at.is_(None)
+    query = sa.select(Measure).where(visible_clause(user), retired)
     if group_id is not None:
         query = query.where(Measure.group_id == group_id)
-    return list(db.session.scalars(query.order_by(Measure.name, Measure.id)))
+    return query.order_by(Measure.name, Measure.id)
+
+
+def visible_measures(user: Actor, group_id: int | None = None) -> list[Measure]:
+    """The live measures this user may see, by name; `group_id` keeps one group's."""
+    return list(db.session.scalars(measures_query(user, group_id)))
 
 
 def links_of(measure_ids: list[int]) -> dict[int, list[DriverNode]]:

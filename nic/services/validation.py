@@ -93,7 +93,7 @@ def clean_number(field: str, value: object, *, message: str = NUMBER) -> float |
         raise ValidationError(field, message)
     try:
         number = float(value.strip().replace(",", "") if isinstance(value, str) else value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an int past float's range
         raise ValidationError(field, message) from None
     if not math.isfinite(number) or abs(number) > 1e12:
         raise ValidationError(field, message)

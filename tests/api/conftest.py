@@ -93,6 +93,14 @@ OPERATIONS = {
     ("post", "/api/v1/cycles/{cycle_id}/next"),
     ("get", "/api/v1/change-ideas/{change_idea_id}/evidence"),
     ("put", "/api/v1/change-ideas/{change_idea_id}/stages/{school_id}"),
+    ("get", "/api/v1/measures"),
+    ("post", "/api/v1/measures"),
+    ("get", "/api/v1/measures/{measure_id}"),
+    ("patch", "/api/v1/measures/{measure_id}"),
+    ("delete", "/api/v1/measures/{measure_id}"),
+    ("get", "/api/v1/measures/{measure_id}/points"),
+    ("post", "/api/v1/measures/{measure_id}/points"),
+    ("delete", "/api/v1/measure-points/{point_id}"),
     ("get", "/api/v1/measures/{measure_id}/chart"),
 }
 

@@ -53,7 +53,10 @@ def test_errors_are_documented_with_the_real_error_shape(spec):
     error = spec["components"]["schemas"]["Error"]
     assert error["required"] == ["error"]
     body = spec["components"]["schemas"]["ErrorBody"]
-    assert set(body["properties"]) == {"code", "message", "fields"}
+    assert set(body["properties"]) == {"code", "message", "fields", "rows"}
+    # A batch's bad rows: each row's number to its fields' messages.
+    rows = body["properties"]["rows"]
+    assert rows["additionalProperties"]["additionalProperties"] == {"type": "string"}
 
 
 def test_request_bodies_reject_unknown_fields(spec):

@@ -28,8 +28,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import aims, attachments, cycles, groups, practices, tokens, tries
+from nic.services import aims, attachments, cycles, groups, measures, practices, tokens, tries
 from nic.services import driver_diagrams as dd
+from nic.services import measure_points as mp
 from nic.services.live import sessions as live_sessions
 from nic.services.tries import TryFields
 from tests.factories import make_practice
@@ -83,7 +84,19 @@ def real_ids(network) -> dict[str, int]:
         network.member, dd.get_node_for(network.member, idea.id),
         cycles.NewCycle(network.school.id), cycles.PlanFields("Huddles", "Will it help?"),
     )  # fmt: skip
+    # A measure of the private group's diagram with a point of the member's school (the
+    # facilitator, of no school, may not delete it, so it stays for the calls after).
+    measure = measures.define_measure(
+        network.facilitator, network.private_group.id,
+        measures.MeasureFields("PLC meetings held", "process", "count", "weekly", "up",
+                               node_ids=(idea.id,)),
+    )  # fmt: skip
+    access = measures.get_measure_for(network.member, measure.id)
+    week = date.today() - timedelta(days=7)
+    mp.record_points(network.member, access, network.school.id, [mp.PointInput(week, 3)])
     return {
+        "measure_id": measure.id,
+        "point_id": mp.points_of(measure.id)[0].id,
         "cycle_id": cycle.id,
         "change_idea_id": idea.id,
         "diagram_id": diagram.diagram.id,

@@ -8,6 +8,7 @@ same classes, so what is documented is what is enforced.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,8 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
+# Beyond any count, percent or rate a school records (as nic.services.validation.clean_number).
+NUMBER_MAX = 1e12
 
 
 class ApiSchema(ma.Schema):
@@ -57,6 +60,23 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return iso_utc(value)
+
+
+class Number(fields.Float):
+    """A JSON number (not a string, not a boolean), finite and at most NUMBER_MAX either side
+    of 0: an absurd one (1e400, 10**400) is a 400, never an overflow."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Range(min=-NUMBER_MAX, max=NUMBER_MAX))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        # The bound first: math.isfinite(10**400) would overflow.
+        if abs(value) > NUMBER_MAX or not math.isfinite(value):
+            raise ma.ValidationError(f"Give a number from -{NUMBER_MAX:g} to {NUMBER_MAX:g}.")
+        return float(value)
 
 
 class Id(fields.Integer):
@@ -116,6 +136,14 @@ class ErrorBodySchema(ApiSchema):
         values=fields.String(),
         metadata={"description": "Field name (dotted for nested values) to its problem."},
     )
+    rows = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={
+            "description": "A batch's bad rows (POST /measures/{id}/points): each row's number, "
+            'counting from 1, to its fields\' problems, e.g. {"3": {"value": "Give a number."}}.'
+        },
+    )
 
 
 class ErrorSchema(ApiSchema):
@@ -149,6 +177,24 @@ class Annotated:
         if name in extra:
             return extra[name]
         return getattr(object.__getattribute__(self, "_obj"), name)
+
+
+@cache
+def stale_of(schema: type[ma.Schema], what: str) -> type[ma.Schema]:
+    """The 409 of a save from a stale version: `{"error": {"code", "message", "current"}}`,
+    `current` being the thing (`what`) as saved now, in `schema`. Cached: one name each."""
+    name = "Stale" + schema.__name__.removesuffix("Schema")
+    body = ApiSchema.from_dict(
+        {
+            "code": fields.String(required=True, metadata={"description": "conflict"}),
+            "message": fields.String(required=True),
+            "current": fields.Nested(
+                schema, required=True, metadata={"description": f"The {what} as saved now."}
+            ),
+        },
+        name=f"{name}Body",
+    )
+    return ApiSchema.from_dict({"error": fields.Nested(body, required=True)}, name=name)
 
 
 def annotate(obj: Any, **extra: Any) -> Annotated:
