@@ -91,6 +91,7 @@ def point_rows(user: Actor, measure_id: int, school_id: int) -> list[PointRow]:
     cycle = sa.and_(Cycle.id == MeasurePoint.cycle_id, visible_cycles(user))
     rows = db.session.execute(
         sa.select(MeasurePoint, Cycle.title, User.name)
+        .select_from(MeasurePoint)
         .outerjoin(Cycle, cycle)
         .outerjoin(User, User.id == MeasurePoint.entered_by_id)
         .where(MeasurePoint.measure_id == measure_id, MeasurePoint.school_id == school_id)
