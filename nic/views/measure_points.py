@@ -4,6 +4,8 @@ trusted): the file travels in the confirm form, so no state is kept between requ
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -39,7 +41,9 @@ def enter(measure_id: int):
     if form.validate_on_submit():
         school_id = optional_int(form.school_id.data) or current_user.school_id
         try:
-            batch = mp.record_points(current_user, access, school_id or 0, [form.point()])
+            if school_id is None:
+                _no_school(access)
+            batch = mp.record_points(current_user, access, school_id, [form.point()])
         except mp.RowErrors as exc:
             show_errors(form, ValidationError(exc.rows[1]))
         except ValidationError as exc:
@@ -70,11 +74,18 @@ def delete(measure_id: int, point_id: int):
     return redirect(url_for("measures.school", measure_id=measure_id, school_id=school_id))
 
 
+def _no_school(access: MeasureAccess) -> NoReturn:
+    """Points with no school: an admin is asked to choose one; anyone else may enter none."""
+    if policy.is_admin(current_user):
+        raise ValidationError("school_id", "Choose the school these points are for.")
+    raise refusal(current_user, mp.NO_ENTRY if access.measure.archived_at is None
+                  else mp.ARCHIVED)  # fmt: skip
+
+
 def _upload_form(access: MeasureAccess, form: UploadForm) -> UploadForm:
     school_id = entry_school(access)
     if school_id is None:
-        raise refusal(current_user, mp.NO_ENTRY if access.measure.archived_at is None
-                      else mp.ARCHIVED)  # fmt: skip
+        _no_school(access)
     if policy.is_admin(current_user):
         form.school_id.choices = [("", "Choose the school")] + [
             (str(s.id), s.name) for s in org.list_schools()
@@ -122,7 +133,7 @@ def upload(measure_id: int):
             data = measure_csv.read_upload(form.file.data.stream)
             school_id = optional_int(form.school_id.data)
             if school_id is None:
-                raise ValidationError("school_id", "Choose the school these points are for.")
+                _no_school(access)
             return _preview(access, school_id, data, form)
         except ValidationError as exc:
             show_errors(form, exc)

@@ -14,6 +14,7 @@ from nic.forms.measures import MeasureForm, PointForm
 from nic.models import MeasurePoint, School
 from nic.services import measure_csv, measure_reading, org
 from nic.services import measures as ms
+from nic.services.access import refusal
 from nic.services.measure_points import period_label
 from nic.services.measures import MeasureAccess
 from nic.views.helpers import form_status
@@ -88,6 +89,8 @@ def _filled(access: MeasureAccess, form: MeasureForm) -> MeasureForm:
 @login_required
 def edit(measure_id: int):
     access = ms.get_measure_for(current_user, measure_id)
+    if not access.can_edit:
+        raise refusal(current_user, ms.NO_DEFINE)
     form = _measure_form(access.measure.group_id, MeasureForm())
     if not form.is_submitted():
         _filled(access, form)
