@@ -7,13 +7,14 @@ import codecs
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from nic.extensions import db
 from nic.models import Measure, MeasurePoint, User
-from nic.services import cycles, measures
+from nic.services import cycles, measure_csv, measures
 from nic.services import driver_diagrams as dd
 from nic.services import measure_points as mp
 from tests.factories import make_cycle_world, make_group_change_idea, make_school, make_user
@@ -139,6 +140,10 @@ def test_a_facilitator_retires_a_measure(login, world):
     assert "Reading on grade level" not in text(client.get("/measures"))
     page = text(client.get(f"/measures/{world['reading'].id}"))
     assert "Retired" in page and "Save the point" not in page
+    refused = login(world["maria"]).post_form(f"/measures/{world['reading'].id}/points", {
+        "period": "2026-03", "numerator": "1", "denominator": "2"})  # fmt: skip
+    assert refused.status_code == 403 and "This measure is retired" in text(refused)
+    assert points(world["reading"], world["lincoln"]) == []
 
 
 # ---------- the measure page and the quick form ----------
@@ -299,6 +304,22 @@ def test_an_upload_is_previewed_then_saved_and_re_uploading_updates(login, world
     client.post_form(f"/measures/{world['reading'].id}/upload/confirm", confirm_data(again))
     assert points(world["reading"], world["lincoln"])[1][1:] == (12, 20)
     assert len(points(world["reading"], world["lincoln"])) == 2
+
+
+def test_a_file_of_the_most_rows_travels_to_the_confirm_step_whole(login, world):
+    """2,000 rows with long notes: the carried file stays under the form-field memory limit."""
+    terms = measures.define_measure(world["fran"], None, measures.MeasureFields(
+        "Family conferences held", "process", "count", "term", "up"))  # fmt: skip
+    start = date(2000, 1, 1)
+    rows = [f"{start + timedelta(days=i)},{i % 10},{'n' * 150}" for i in range(mp.MAX_ROWS)]
+    body = ("period,value,note\n" + "\n".join(rows)).encode()
+    assert 300_000 < len(body) < measure_csv.MAX_BYTES
+    client = login(world["maria"])
+    page = text(upload(client, terms, body))
+    assert "<strong>2,000</strong> new points" in page
+    saved = client.post_form(f"/measures/{terms.id}/upload/confirm", confirm_data(page))
+    assert saved.status_code == 302
+    assert len(points(terms, world["lincoln"])) == mp.MAX_ROWS
 
 
 def test_the_confirm_step_checks_the_file_again(login, world):

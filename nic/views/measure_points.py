@@ -37,6 +37,8 @@ def _saved(batch: mp.Batch) -> str:
 @login_required
 def enter(measure_id: int):
     access = ms.get_measure_for(current_user, measure_id)
+    if entry_school(access) is None:
+        _no_school(access)
     form = PointForm()
     if form.validate_on_submit():
         school_id = optional_int(form.school_id.data) or current_user.school_id
@@ -75,11 +77,13 @@ def delete(measure_id: int, point_id: int):
 
 
 def _no_school(access: MeasureAccess) -> NoReturn:
-    """Points with no school: an admin is asked to choose one; anyone else may enter none."""
+    """Points with no school: none on a retired measure; an admin is asked to choose the
+    school; anyone else enters none."""
+    if access.measure.archived_at is not None:
+        raise refusal(current_user, mp.ARCHIVED)
     if policy.is_admin(current_user):
         raise ValidationError("school_id", "Choose the school these points are for.")
-    raise refusal(current_user, mp.NO_ENTRY if access.measure.archived_at is None
-                  else mp.ARCHIVED)  # fmt: skip
+    raise refusal(current_user, mp.NO_ENTRY)
 
 
 def _upload_form(access: MeasureAccess, form: UploadForm) -> UploadForm:
