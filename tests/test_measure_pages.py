@@ -218,6 +218,8 @@ def test_a_point_is_entered_only_by_its_schools_team(login, world):
 def test_re_entering_prefills_the_form_and_updates_the_point(login, world):
     enter(world, world["reading"], world["lincoln"], ("2026-03", None, 9, 20))
     point = db.session.scalar(sa.select(MeasurePoint))
+    other = text(login(world["james"]).get(f"/measures/{world['reading'].id}?point={point.id}"))
+    assert "Re-enter a point" not in other and 'value="2026-03-01"' not in other
     client = login(world["maria"])
     page = text(client.get(f"/measures/{world['reading'].id}?point={point.id}"))
     assert "Re-enter a point" in page and 'value="2026-03-01"' in page and 'value="9"' in page

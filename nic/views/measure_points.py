@@ -36,6 +36,7 @@ def _saved(batch: mp.Batch) -> str:
 @bp.route("/measures/<int:measure_id>/points", methods=["POST"])
 @login_required
 def enter(measure_id: int):
+    """The quick form: one point of the user's school (an admin names the school)."""
     access = ms.get_measure_for(current_user, measure_id)
     if entry_school(access) is None:
         _no_school(access)
@@ -63,6 +64,7 @@ def enter(measure_id: int):
 @bp.route("/measures/<int:measure_id>/points/<int:point_id>/delete", methods=["POST"])
 @login_required
 def delete(measure_id: int, point_id: int):
+    """Remove a point entered in error (the school's team)."""
     access = ms.get_measure_for(current_user, measure_id)
     form = FlaskForm()
     if not form.validate_on_submit():
@@ -128,6 +130,7 @@ def _preview(access: MeasureAccess, school_id: int, data: bytes, form: UploadFor
 @login_required
 @accepts_uploads
 def upload(measure_id: int):
+    """A CSV file of the school's points: checked whole and previewed, nothing saved."""
     access = ms.get_measure_for(current_user, measure_id)
     form = _upload_form(access, UploadForm())
     if form.validate_on_submit():
@@ -149,6 +152,7 @@ def upload(measure_id: int):
 @bp.route("/measures/<int:measure_id>/upload/confirm", methods=["POST"])
 @login_required
 def confirm(measure_id: int):
+    """Save a previewed file: checked whole again, as if it were new."""
     access = ms.get_measure_for(current_user, measure_id)
     form = ConfirmForm()
     upload_form = _upload_form(access, UploadForm(formdata=None))

@@ -58,6 +58,7 @@ def _measure_form(group_id: int | None, form: MeasureForm) -> MeasureForm:
 @bp.route("/measures/new", methods=["GET", "POST"])
 @login_required
 def new():
+    """A new measure beside the network's diagram, or a group's (?group_id=)."""
     group_id = optional_int(request.args.get("group_id"))
     form = _measure_form(group_id, MeasureForm())
     group = None if form.is_submitted() else ms.check_may_define(current_user, group_id)
@@ -88,6 +89,7 @@ def _filled(access: MeasureAccess, form: MeasureForm) -> MeasureForm:
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(measure_id: int):
+    """Change a measure; a save that crossed another shows the measure as saved (409)."""
     access = ms.get_measure_for(current_user, measure_id)
     if not access.can_edit:
         raise refusal(current_user, ms.NO_DEFINE)
@@ -118,6 +120,7 @@ def edit(measure_id: int):
 @bp.route("/measures/<int:measure_id>/archive", methods=["POST"])
 @login_required
 def archive(measure_id: int):
+    """Retire a measure from the lists (its points stay)."""
     ms.archive_measure(current_user, ms.get_measure_for(current_user, measure_id))
     flash("Measure retired: its points and charts stay, and no new points are entered.",
           "success")  # fmt: skip
@@ -143,7 +146,7 @@ def point_form(access: MeasureAccess, form: PointForm | None = None,
         return None
     if form is None:
         form = PointForm(formdata=None)
-        if point is not None and point.school_id == (school_id or point.school_id):
+        if point is not None:
             school_id = point.school_id
             form.period.data = point.period.isoformat()
             for name in ("value", "numerator", "denominator"):
@@ -166,6 +169,10 @@ def render_show(access: MeasureAccess, form: PointForm | None = None, status: in
     """The measure page (`form`: the quick entry form, as it came back with errors)."""
     measure = access.measure
     point = measure_reading.point_of(measure.id, optional_int(request.args.get("point")))
+    if point is not None and (
+        form is not None or not policy.can_enter_points(current_user, point.school_id)
+    ):
+        point = None  # only the school's team re-enters its point
     schools = measure_reading.school_rows(measure.id)
     return render_template(
         "measures/show.html", access=access, measure=measure, schools=schools,
@@ -177,12 +184,14 @@ def render_show(access: MeasureAccess, form: PointForm | None = None, status: in
 @bp.route("/measures/<int:measure_id>")
 @login_required
 def show(measure_id: int):
+    """The measure page: its definition, each school's latest point, the quick form."""
     return render_show(ms.get_measure_for(current_user, measure_id))
 
 
 @bp.route("/measures/<int:measure_id>/schools/<int:school_id>")
 @login_required
 def school(measure_id: int, school_id: int):
+    """One school's points on a measure, newest first (its team re-enters or deletes)."""
     access = ms.get_measure_for(current_user, measure_id)
     place = db.session.get(School, school_id)
     if place is None:
@@ -198,6 +207,7 @@ def school(measure_id: int, school_id: int):
 @bp.route("/measures/<int:measure_id>/export.csv")
 @login_required
 def export(measure_id: int):
+    """Every point of the measure as CSV (a download, never cached)."""
     measure = ms.get_measure_for(current_user, measure_id).measure
     body = measure_csv.export_csv(measure, measure_reading.export_rows(measure.id))
     response = Response(body, mimetype="text/csv")
