@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from jinja2 import ChoiceLoader, DictLoader
 
 from nic.extensions import db
 from nic.models import Measure, MeasurePoint, User
@@ -227,6 +228,22 @@ def test_re_entering_prefills_the_form_and_updates_the_point(login, world):
         "school_id": world["lincoln"].id, "period": "2026-03-01", "numerator": "11",
         "denominator": "20"})  # fmt: skip
     assert points(world["reading"], world["lincoln"])[0][1:] == (11, 20)
+
+
+def test_the_chart_partials_get_the_measure_its_schools_and_points(app, login, world):
+    charts = {
+        "measures/_charts.html": "CHART {{ measure.name }}: {{ schools|length }} schools, "
+                                 "{{ points|length }} points",
+        "measures/_school_chart.html": "SCHOOL CHART {{ school.name }}: {{ rows|length }}",
+    }  # fmt: skip
+    app.jinja_env.loader = ChoiceLoader([DictLoader(charts), app.jinja_env.loader])
+    enter(world, world["reading"], world["lincoln"], ("2026-02", None, 7, 20),
+          ("2026-03", None, 9, 20))  # fmt: skip
+    client = login(world["james"])
+    page = text(client.get(f"/measures/{world['reading'].id}"))
+    assert "CHART Reading on grade level: 1 schools, 2 points" in page
+    school = f"/measures/{world['reading'].id}/schools/{world['lincoln'].id}"
+    assert "SCHOOL CHART Lincoln Elementary: 2" in text(client.get(school))
 
 
 # ---------- a school's points ----------

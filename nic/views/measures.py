@@ -13,9 +13,9 @@ from nic.forms.common import optional_int, show_errors
 from nic.forms.measures import MeasureForm, PointForm
 from nic.models import MeasurePoint, School
 from nic.services import measure_csv, measure_reading, org
+from nic.services import measure_points as mp
 from nic.services import measures as ms
 from nic.services.access import refusal
-from nic.services.measure_points import period_label
 from nic.services.measures import MeasureAccess
 from nic.views.helpers import form_status
 
@@ -24,7 +24,7 @@ bp = Blueprint("measures", __name__)
 
 @bp.app_template_filter("period_label")
 def _period_label(period, frequency: str) -> str:
-    return period_label(frequency, period)
+    return mp.period_label(frequency, period)
 
 
 @bp.app_template_filter("point_number")
@@ -177,7 +177,7 @@ def render_show(access: MeasureAccess, form: PointForm | None = None, status: in
     return render_template(
         "measures/show.html", access=access, measure=measure, schools=schools,
         links=ms.links_of([measure.id])[measure.id], form=point_form(access, form, point),
-        reentering=point,
+        reentering=point, points=mp.points_of(measure.id),
     ), status  # fmt: skip
 
 
