@@ -39,6 +39,7 @@ def widget(page: str, name: str) -> str:
         ("facilitator", "/groups/{group}/sessions/new", {"title": 200, "agenda": 50_000}),
         ("principal", "/practices/new", {"title": 200, "summary": 300, "body": 50_000}),
         ("principal", "/settings/tokens", {"name": 100}),
+        ("facilitator", "/measures/new", {"name": 200, "definition": 5000, "unit_label": 60}),
         (None, "/register", {"name": 120, "password": 200}),
     ],
 )
@@ -107,6 +108,18 @@ def test_a_long_group_description_is_refused_and_kept(client, login, people):
     assert "the limit is 2,000. Shorten it by 1." in response.text
     assert description in response.text
     assert db.session.scalar(sa.select(Group.id).where(Group.name == "Coaches")) is None
+
+
+def test_a_long_measure_definition_is_refused_and_kept(client, login, people):
+    login(people["facilitator"])
+    definition = "d" * 5003
+    response = client.post_form("/measures/new", {
+        "name": "Chronic absence", "kind": "balancing", "unit": "percent",
+        "frequency": "monthly", "direction": "down", "definition": definition,
+        "baseline_points": "12"})  # fmt: skip
+    assert response.status_code == 400
+    assert "the limit is 5,000. Shorten it by 3." in response.text
+    assert definition in response.text
 
 
 def test_a_long_session_agenda_is_refused_and_kept(client, login, people):

@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nic.services import discussions, reading, tokens
+from nic.services import discussions, measures, reading, tokens
 from nic.services.live import sessions as live_sessions
-from tests.factories import make_group, make_reply, make_thread, make_user
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 NEVER = 2_000_000  # an id no test database reaches
-PRIVATE_KINDS = ("group_id", "thread_id", "post_id", "session_id")
+PRIVATE_KINDS = ("group_id", "thread_id", "post_id", "session_id", "measure_id")
 # A plausible body for the operations that read one, so they get past validation.
 BODIES = {
     ("post", "/api/v1/threads/{thread_id}/posts"): {"body": "A reply"},
@@ -38,6 +38,12 @@ PAGES = [
     "/posts/{post_id}/history",
     "/sessions/{session_id}",
     "/sessions/{session_id}/transcript.md",
+    "/measures/new?group_id={group_id}",
+    "/measures/{measure_id}",
+    "/measures/{measure_id}/edit",
+    "/measures/{measure_id}/schools/{school_id}",
+    "/measures/{measure_id}/upload",
+    "/measures/{measure_id}/export.csv",
 ]
 
 
@@ -55,8 +61,11 @@ def private_things(app):
         facilitator, group.id,
         live_sessions.SessionFields("ILT check-in", "", starts, starts + timedelta(hours=1)),
     )  # fmt: skip
+    measure = measures.define_measure(facilitator, group.id, measures.MeasureFields(
+        "ILT huddles held", "process", "count", "weekly", "up"))  # fmt: skip
     ids = {"group_id": group.id, "thread_id": thread.id, "post_id": reply.id,
-           "session_id": session.id, "user_id": member.id}  # fmt: skip
+           "session_id": session.id, "user_id": member.id, "measure_id": measure.id,
+           "school_id": make_school("Lincoln Elementary").id}  # fmt: skip
     return outsider, ids
 
 

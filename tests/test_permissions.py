@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from nic.services import discussions
-from tests.factories import make_group, make_reply, make_thread, make_user
+from nic.services import discussions, measures
+from tests.factories import make_group, make_reply, make_school, make_thread, make_user
 
 ROLES = ["anonymous", "outsider", "member", "facilitator", "admin"]
 
@@ -34,6 +34,17 @@ MATRIX = [
     ("POST", "/posts/{post}/hidden", [302, 404, 403, 302, 302]),
     ("POST", "/groups/{group}/members/{author}/remove", [302, 404, 403, 302, 302]),
     ("POST", "/groups/{group}/leave", [302, 404, 302, 302, 409]),
+    ("GET", "/measures/new?group_id={group}", [302, 404, 403, 200, 200]),
+    ("GET", "/measures/{measure}", [302, 404, 200, 200, 200]),
+    ("GET", "/measures/{measure}/edit", [302, 404, 403, 200, 200]),
+    ("GET", "/measures/{measure}/schools/{school}", [302, 404, 200, 200, 200]),
+    ("GET", "/measures/{measure}/export.csv", [302, 404, 200, 200, 200]),
+    ("GET", "/measures/{measure}/upload", [302, 404, 403, 403, 200]),
+    ("POST", "/measures/new?group_id={group}", [302, 404, 403, 400, 400]),
+    ("POST", "/measures/{measure}/points", [302, 404, 403, 403, 400]),
+    ("POST", "/measures/{measure}/upload", [302, 404, 403, 403, 400]),
+    ("POST", "/measures/{measure}/upload/confirm", [302, 404, 403, 403, 400]),
+    ("POST", "/measures/{measure}/archive", [302, 404, 403, 302, 302]),
 ]
 
 
@@ -48,6 +59,8 @@ def world():
     thread = make_thread(group, author, title="Our ILT stalled: candid reflection")
     post = make_reply(thread, author, "We lost the improvement focus.")
     discussions.edit_post(author, post.id, "We lost the improvement focus in October.")
+    measure = measures.define_measure(facilitator, group.id, measures.MeasureFields(
+        "ILT Leads huddles held", "process", "count", "weekly", "up"))  # fmt: skip
     return {
         "users": {
             "outsider": make_user("Outsider"),
@@ -55,7 +68,14 @@ def world():
             "facilitator": facilitator,
             "admin": make_user("Network Admin", admin=True),
         },
-        "ids": {"group": group.id, "thread": thread.id, "post": post.id, "author": author.id},
+        "ids": {
+            "group": group.id,
+            "thread": thread.id,
+            "post": post.id,
+            "author": author.id,
+            "measure": measure.id,
+            "school": make_school("Lincoln Elementary").id,
+        },
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from nic.extensions import db
-from nic.services import discussions
+from nic.services import discussions, measures
 from nic.services import groups as groups_service
 from nic.services.reading import REPLIES_PER_PAGE
 from tests.factories import make_group, make_reply, make_school, make_thread, make_user
@@ -195,3 +195,28 @@ def test_writes_load_and_authorize_their_thing_once(client, login, count_queries
             response = client.post(url, data={**form, "csrf_token": token})
         assert response.status_code == 302, url
         assert _loads_of(counter, table) == 1, (url, counter.statements)
+
+
+def test_measure_pages_write_nothing_and_a_point_loads_its_measure_once(
+    client, login, count_queries, network
+):
+    """The measure pages only read; entering a point loads the measure with the membership
+    once (the page, the check and the save share that one load)."""
+    _group, authors, _reader = network
+    facilitator = make_user("Fran Facilitator", job_role="facilitator")
+    measure = measures.define_measure(facilitator, None, measures.MeasureFields(
+        "PLC meetings held", "process", "count", "weekly", "up"))  # fmt: skip
+    login(authors[0])
+    token = client.csrf_token()
+    with count_queries() as counter:
+        response = client.post(f"/measures/{measure.id}/points", data={
+            "csrf_token": token, "period": "2026-03-02", "value": "3"})  # fmt: skip
+    assert response.status_code == 302
+    assert _loads_of(counter, "measure") == 1, counter.statements
+    school = authors[0].school_id
+    for url in ("/measures", f"/measures/{measure.id}", f"/measures/{measure.id}/export.csv",
+                f"/measures/{measure.id}/schools/{school}"):  # fmt: skip
+        client.get(url)
+        with count_queries() as again:
+            assert client.get(url).status_code == 200, url
+        assert writes(again) == [], url

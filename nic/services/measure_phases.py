@@ -85,14 +85,16 @@ def base_chart(
     return phase
 
 
-def remove_phase(user: Actor, access: MeasureAccess, phase_id: int) -> None:
-    """Undo a phase set in error (the chart goes back to the phases before it).
-    Raises NotFound, PermissionDenied."""
+def remove_phase(user: Actor, access: MeasureAccess, phase_id: int) -> int | None:
+    """Undo a phase set in error (the chart goes back to the phases before it); returns the
+    chart's school (None: the network's). Raises NotFound, PermissionDenied."""
     phase = db.session.get(MeasurePhase, phase_id)
     if phase is None or phase.measure_id != access.measure.id:
         raise NotFound("No such phase.")
     if not may_base(user, access, phase.school_id):
         raise refusal(user, NO_BASE)
+    school_id = phase.school_id
     begin_write()
     db.session.delete(phase)
     db.session.commit()
+    return school_id

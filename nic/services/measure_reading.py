@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from nic import policy
 from nic.errors import NotFound
 from nic.extensions import db
-from nic.models import Cycle, MeasurePhase, MeasurePoint, School
+from nic.models import Cycle, Group, MeasurePhase, MeasurePoint, Membership, School
 from nic.policy import Actor
 from nic.services import cycles, measure_phases
 from nic.services.measure_charts import (
@@ -119,3 +120,17 @@ def school_chart(user: Actor, access: MeasureAccess, school_id: int) -> ChartVie
     return build_chart(measure, f"{measure.name}: {school.name}", school, of_points(points),
                        days, rows, prefix=f"measure-{measure.id}-school-{school.id}",
                        notes=_cycle_notes(user, points))  # fmt: skip
+
+
+def groups_to_discuss_in(user: Actor) -> list[tuple[int, str]]:
+    """The groups a member may start a thread about a network measure's signal in: their
+    own, by name. One query."""
+    if not policy.is_signed_in(user):
+        return []
+    query = (
+        sa.select(Group.id, Group.name)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Group.name, Group.id)
+    )
+    return [(row.id, row.name) for row in db.session.execute(query)]

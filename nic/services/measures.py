@@ -224,17 +224,25 @@ def _set_links(measure_id: int, node_ids: list[int]) -> None:
         )
 
 
-def define_measure(user: Actor, group_id: int | None, fields: MeasureFields) -> Measure:
-    """A new measure beside the network's diagram (`group_id` None) or a group's.
-
-    Raises NotFound (a group the user may not see), PermissionDenied, ValidationError.
-    """
+def check_may_define(user: Actor, group_id: int | None) -> Group | None:
+    """The group (None: the network) a new measure would belong to, if this user may define
+    one there (the new-measure page asks first). Raises NotFound (a group the user may not
+    see), PermissionDenied."""
     group, membership = None, None
     if group_id is not None:
         access = load_in_group(user, Group, group_id, policy.can_view_group, "No such group.")
         group, membership = access.item, access.membership
     if not policy.can_define_measure(user, group, membership):
         raise refusal(user, NO_DEFINE)
+    return group
+
+
+def define_measure(user: Actor, group_id: int | None, fields: MeasureFields) -> Measure:
+    """A new measure beside the network's diagram (`group_id` None) or a group's.
+
+    Raises NotFound (a group the user may not see), PermissionDenied, ValidationError.
+    """
+    check_may_define(user, group_id)
     values, node_ids = _clean(fields, group_id)
     begin_write()
     measure = Measure(group_id=group_id, created_by_id=user.id, **values)  # type: ignore[union-attr]

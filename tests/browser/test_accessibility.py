@@ -25,6 +25,8 @@ from nic.services import (
     cycles,
     discussions,
     driver_diagrams,
+    measure_points,
+    measures,
     practices,
     reading,
     tries,
@@ -137,8 +139,22 @@ def site(live_server):
             cycles.PlanFields("Huddles, cycle 2"),
         )
         commitments.open_commitments(in_session(admin, ended.id))
-        return {"primary": primary.id, "idea": idea.id, "cycle": cycle.id, "group": group.id,
-                "thread": thread.id, "upcoming": upcoming.id, "live": live.id, "ended": ended.id,
+        reading_fields = measures.MeasureFields(
+            "Reading on grade level", "outcome", "percent", "monthly", "up",
+            "At or above benchmark, **of those tested**.", goal=70, node_ids=(idea.id,),
+        )  # fmt: skip
+        reading_measure = measures.define_measure(admin, group.id, reading_fields)
+        measures.define_measure(admin, None, measures.MeasureFields(
+            "PLC meetings held", "process", "count", "weekly", "up"))  # fmt: skip
+        measure_points.record_points(
+            maria, measures.get_measure_for(maria, reading_measure.id), school.id,
+            [measure_points.PointInput(f"2026-{m:02}", numerator=8 + m, denominator=20,
+                                       note="Huddles began" if m == 3 else "",
+                                       cycle_id=cycle.id if m == 3 else None)
+             for m in range(1, 7)])  # fmt: skip
+        return {"measure": reading_measure.id, "primary": primary.id, "idea": idea.id,
+                "cycle": cycle.id, "group": group.id, "thread": thread.id,
+                "upcoming": upcoming.id, "live": live.id, "ended": ended.id,
                 "post": first.id, "long": long.id, "practice": practice.id,
                 "school": school.id}  # fmt: skip
 
@@ -163,6 +179,8 @@ MEMBER_PAGES = [
     "/improvement", "/groups/{group}/improvement", "/groups/{group}/improvement?as_of=2020-01-01",
     "/groups/{group}/improvement?as_of=soon", "/improvement/parts/{idea}",
     "/improvement/parts/{idea}/cycles/new", "/cycles/{cycle}", "/cycles", "/cycles?overdue=yes",
+    "/measures", "/measures/{measure}", "/measures/{measure}/schools/{school}",
+    "/measures/{measure}/upload",
 ]  # fmt: skip
 
 
@@ -201,7 +219,8 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
              "/groups/{group}/members", "/groups/{group}/members?q=james",
              "/improvement", "/improvement/aim", "/groups/{group}/improvement",
              "/groups/{group}/improvement/aim", "/improvement/parts/{idea}",
-             "/improvement/parts/{primary}"]  # fmt: skip
+             "/improvement/parts/{primary}", "/measures", "/measures/new",
+             "/measures/{measure}/edit", "/measures/{measure}"]  # fmt: skip
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
@@ -273,6 +292,39 @@ def test_practice_forms_with_errors_meet_wcag_aa(live_server, site, new_page):
     page.wait_for_load_state("networkidle")
     assert page.locator(".field--invalid").count() > 0
     assert audit(page) == []
+
+
+def test_measure_forms_with_errors_and_the_upload_preview_meet_wcag_aa(
+    live_server, site, new_page, tmp_path
+):
+    page = new_page("a11y.admin@example.org")
+    page.goto(live_server.url + "/measures/new")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Define the measure").click()
+    assert page.locator(".field--invalid").count() >= 1  # the service reports its first problem
+    assert audit(page) == []
+    page = new_page("a11y.maria@example.org")
+    page.goto(live_server.url + "/measures/{measure}".format(**site))
+    page.get_by_label("Period").fill("soon")
+    page.get_by_label("Numerator").fill("30")
+    page.get_by_label("Denominator").fill("20")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the point").click()
+    expect(page.locator(".field--invalid").first).to_contain_text("This measure is monthly")
+    assert page.get_by_label("Numerator").input_value() == "30"
+    assert audit(page) == []
+    for body, heading in [
+        ("Month,Met,Total\n2026-07,9,20\n2026-01,9,20\n", "Check before saving"),
+        ("Month,Met,Total\n2026-07,30,20\n2026-07,9,20\n", "The file has problems"),
+    ]:
+        upload = tmp_path / "points.csv"
+        upload.write_text(body)
+        page.goto(live_server.url + "/measures/{measure}/upload".format(**site))
+        page.get_by_label("CSV file").set_input_files(str(upload))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check the file").click()
+        expect(page.locator("h1")).to_have_text(heading)
+        assert audit(page) == []
 
 
 def refused_new_password(page) -> list[str]:
