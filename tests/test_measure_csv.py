@@ -96,7 +96,8 @@ def test_a_quoted_note_may_span_lines_and_rows_count_as_in_a_spreadsheet(plc):
     ("text", "expected"),
     [
         ("Week,Score\n2026-03-02,3\n", "This file's columns are Week, Score. A weekly count "
-         "needs: period (or date, week) and value; optional: note, cycle. Not known here: Score."),
+         "needs: period (or date, week) and value (or PLC meetings held); optional: note, "
+         "cycle. Not known here: Score."),
         ("value,note\n3,x\n", "This file's columns are value, note."),
         ("period,value,school name\n2026-03-02,3,Lincoln\n", "Not known here: school name."),
         ("date,week,value\n2026-03-02,2026-03-02,3\n", "Given twice: week."),
@@ -213,3 +214,9 @@ def test_the_export_opens_in_excel_and_guards_against_formulas(world, reading):
          "'=HYPERLINK(\"x\")", ""],
         ["Lincoln Elementary", "2026-03-01", "Mar 2026", "70", "14", "20", "Café; grade 3", ""],
     ]  # fmt: skip
+
+
+def test_a_count_column_headed_with_the_measures_own_name_is_its_value(world):
+    plc = measures.define_measure(world["fran"], None, PLC)
+    parsed = parse(plc, "Week of,PLC Meetings Held\n2026-03-02,4\n")
+    assert [(p.period, p.value) for p in parsed.points] == [("2026-03-02", "4")]

@@ -136,7 +136,9 @@ def _aliases(measure: Measure) -> dict[str, str]:
     fields = ("period", "numerator", "denominator") if measure.has_parts else ("period", "value")
     found = {alias: field for field in fields + OPTIONAL for alias in ALIASES[field]}
     if not measure.has_parts:
-        found |= dict.fromkeys(VALUE_ALIASES, "value")
+        # A spreadsheet often heads the column with the measure's own name or its unit.
+        named = {_normal(measure.name), _normal(measure.unit_label or "")} - {""}
+        found |= dict.fromkeys((*VALUE_ALIASES, *named), "value")
     return found
 
 
@@ -147,7 +149,7 @@ def _needs(measure: Measure) -> str:
     if measure.has_parts:
         needed = "period (or date, week), numerator (or count, met) and denominator (or total, of)"
     else:
-        needed = "period (or date, week) and value"
+        needed = f"period (or date, week) and value (or {measure.name})"
     return f"{article} {kind} needs: {needed}; optional: note, cycle."
 
 
