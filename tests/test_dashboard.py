@@ -212,3 +212,104 @@ def test_which_schools_learn_from_which(world):
     # Harbor answered Lincoln once; Lincoln answered Harbor twice and tried its practice.
     assert learned.matrix == [[0, 1], [3, 0]]
     assert (learned.row_totals, learned.column_totals, learned.total) == ([1, 3], [3, 1], 4)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 404), ("maria", 404),
+                                             ("fran", 200), ("admin", 200)])  # fmt: skip
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/unanswered", "/dashboard/untold"])
+def test_the_pages_are_for_facilitators_and_admins(login, world, who, status, path):
+    assert login(world[who]).get(path).status_code == status
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, world):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_header_links_the_dashboard_only_for_who_may_see_it(login, world):
+    assert 'href="/dashboard"' in text(login(world["fran"]).get("/"))
+    assert 'href="/dashboard"' not in text(login(world["maria"]).get("/"))
+
+
+def test_the_page_shows_each_figure_with_links_to_the_lists_behind(login, world):
+    page = text(login(world["fran"]).get("/dashboard"))
+    lincoln, harbor = world["lincoln"].id, world["harbor"].id
+    assert "Riverside Middle" in page and "nothing yet" in page
+    assert f'href="/cycles?school_id={lincoln}&amp;overdue=yes"' in page
+    assert 'href="/cycles?overdue=yes"' in page and 'href="/cycles?decided=no"' in page
+    assert f'href="/measures/{world["measure"].id}/schools/{harbor}"' in page
+    assert "Good news" in page and "Shift: 9 points above the median" in page
+    assert f'href="/threads/{world["waiting"].id}"' in page
+    assert f'href="/threads/{world["secret_waiting"].id}"' not in page
+    assert f'href="/practices/{world["practice"].id}"' in page
+    assert f'href="/cycles/{world["practice_cycle"].id}"' in page
+    matrix = page.split('aria-label="Which schools learn from which', 1)[1].split("</table>")[0]
+    assert (
+        "<caption>" in matrix and '<th scope="col" class="numeric">From Harbor View</th>' in matrix
+    )
+    assert '<th scope="row">Lincoln Elementary</th>' in matrix
+
+
+def test_the_page_shows_a_private_groups_work_to_an_admin_only(login, world):
+    secret = f'href="/threads/{world["secret_waiting"].id}"'
+    assert secret in text(login(world["admin"]).get("/dashboard"))
+
+
+@pytest.mark.parametrize(("query", "selected", "message"), [
+    ("?days=7", 7, False), ("?days=90", 90, False), ("?days=12", 30, True),
+    ("?days=abc", 30, True), ("", 30, False),
+])  # fmt: skip
+def test_the_window_on_the_page(login, world, query, selected, message):
+    page = text(login(world["fran"]).get(f"/dashboard{query}"))
+    assert f'<option value="{selected}" selected>' in page
+    assert f"in the last {selected} days" in page
+    assert ("Choose a window of 7, 30 or 90 days." in page) is message
+
+
+def test_the_lists_page_through_every_item(login, world):
+    for n in range(27):
+        thread = make_thread(world["network"], world["james"], f"Question {n}")
+        backdate(Thread, thread.id, 4, "created_at")
+    client = login(world["fran"])
+    first = text(client.get("/dashboard"))
+    assert 'href="/dashboard/unanswered"' in first and "See all 28" in first
+    page = text(client.get("/dashboard/unanswered"))
+    assert page.count('class="item__title"') == 25 and 'rel="next"' in page
+    assert text(client.get("/dashboard/unanswered?page=2")).count('class="item__title"') == 3
+    assert 'href="/practices/' in text(client.get("/dashboard/untold"))
+
+
+def grow(world, n: int) -> None:
+    """n more schools, each with a principal, a thread answered across schools, a cycle, a
+    try, a private group and a measure's points."""
+    fran, maria = world["fran"], world["maria"]
+    for i in range(n):
+        school = make_school()
+        person = make_user(school=school)
+        group = make_group(visibility="private" if i % 2 else "network", members=[person, maria])
+        thread = make_thread(group, person, f"Q {i}")
+        make_reply(thread, maria)
+        plan(person, world["idea"], school)
+        make_practice(person, f"Practice {i}")
+        measure = measures.define_measure(
+            fran, None, measures.MeasureFields(f"Measure {i}", "process", "count", "weekly", "up")
+        )
+        world[f"p{i}"] = person
+        weekly_points({**world, "p": person, "s": school}, measure, "p", "s", [1, 2] * 8, 1)
+
+
+def test_the_dashboard_runs_the_same_queries_whatever_the_network_size(login, world, count_queries):
+    client = login(world["fran"])
+    client.get("/dashboard")
+    counts = []
+    for more in (1, 5):
+        grow(world, more)
+        with count_queries() as counter:
+            assert client.get("/dashboard").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 25, counts

@@ -9,6 +9,7 @@ evaluated without drawing it (nic.services.measure_charts.chart_signals).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -198,6 +199,32 @@ class ListPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    # What the pagination macro reads (as Flask-SQLAlchemy's Pagination offers).
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self) -> Iterator[int | None]:
+        """The first and last two pages and two either side of this one, None for a gap."""
+        shown = [n for n in range(1, self.pages + 1)
+                 if n <= 2 or n > self.pages - 2 or abs(n - self.page) <= 2]  # fmt: skip
+        for n, after in zip(shown, [*shown[1:], None], strict=True):
+            yield n
+            if after is not None and after != n + 1:
+                yield None
 
 
 def _page(query: sa.Select, page: int, per_page: int) -> ListPage:
