@@ -1,9 +1,9 @@
 """The REST API under /api/v1: JSON in and out, documented by OpenAPI 3.
 
 `register_api(app)` wires flask-smorest to the resource blueprints (one per
-area: users, org, groups, threads, sessions, practices, improvement, cycles, stages), serves
-the generated document at /api/v1/openapi.json and its readable form at /api/v1/docs. Views
-are thin: a schema parses, a service (which asks `nic.policy`) acts, a schema
+area: users, org, groups, threads, sessions, practices, improvement, cycles, stages,
+dashboard), serves the generated document at /api/v1/openapi.json and its readable form
+at /api/v1/docs. Views are thin: a schema parses, a service (which asks `nic.policy`) acts, a schema
 dumps.
 See docs/api.md for the conventions every later feature follows.
 """
@@ -15,6 +15,7 @@ from flask_smorest import Api
 
 from nic.api import (
     cycles,
+    dashboard,
     groups,
     improvement,
     notifications,
@@ -81,7 +82,7 @@ def register_api(app: Flask) -> None:
     )
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
-        search.bp, improvement.bp, cycles.bp, stages.bp,
+        search.bp, improvement.bp, cycles.bp, stages.bp, dashboard.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.
