@@ -17,7 +17,7 @@ from nic.services import cycles, measures, tries
 from nic.services import dashboard as dash
 from nic.services import measure_points as mp
 from nic.services import practices as practice_service
-from nic.services.dashboard_lists import is_stale, last_complete
+from nic.services.dashboard_measures import is_stale, last_complete
 from nic.services.live import attendance
 from tests.factories import (
     in_session,
@@ -175,9 +175,16 @@ def test_stale_measures_and_new_signals(world):
 
 
 def test_a_shift_that_ended_before_the_window_is_not_new(world):
+    assert any(s.kind == "shift" for s in dash.dashboard(world["fran"]).measures.signals)
     weekly_points(world, world["measure"], "maria", "lincoln", [3, 4] * 6 + [6] * 8 + [3, 4] * 4, 1)
-    signals = dash.dashboard(world["fran"], 7).measures.signals
-    assert not any(s.kind == "shift" for s in signals)
+    signals = dash.dashboard(world["fran"]).measures.signals
+    assert not any(s.kind == "shift" for s in signals)  # the chart kept was evaluated again
+
+
+def test_a_value_changed_in_place_is_evaluated_again(world):
+    assert any(s.kind == "shift" for s in dash.dashboard(world["fran"]).measures.signals)
+    weekly_points(world, world["measure"], "maria", "lincoln", [3, 4] * 10, 1)
+    assert not any(s.kind == "shift" for s in dash.dashboard(world["fran"]).measures.signals)
 
 
 @pytest.mark.parametrize(("frequency", "last_days_ago", "stale"), [

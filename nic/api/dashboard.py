@@ -13,7 +13,7 @@ from nic.api.auth import api_user
 from nic.api.base import ApiBlueprint
 from nic.api.schemas.dashboard import DashboardArgs, DashboardSchema
 from nic.services import dashboard as dash
-from nic.services.dashboard_lists import NewSignal
+from nic.services.dashboard_measures import NewSignal
 
 bp = ApiBlueprint(
     "api_dashboard", __name__, tag="Dashboard",

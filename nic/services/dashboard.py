@@ -42,12 +42,11 @@ from nic.services import cycles, org
 from nic.services.cycle_reading import overdue_clause
 from nic.services.dashboard_lists import (
     ListPage,
-    MeasureHealth,
-    measure_health,
     started_for_a_record,
     unanswered_threads,
     untold_tries,
 )
+from nic.services.dashboard_measures import MeasureHealth, measure_health
 from nic.services.visibility import group_seen, post_seen, practice_seen, thread_seen
 
 DAYS = (7, 30, 90)
