@@ -71,6 +71,11 @@ def can_administer_network(user: Actor) -> bool:
     return is_admin(user)
 
 
+def can_view_dashboard(user: Actor) -> bool:
+    """The facilitator's dashboard of the network's health: admins and facilitators."""
+    return is_admin(user) or (is_signed_in(user) and user.job_role == JobRole.FACILITATOR.value)
+
+
 def can_create_group(user: Actor) -> bool:
     return may_write(user) and (is_admin(user) or user.job_role == JobRole.FACILITATOR.value)
 

@@ -16,7 +16,7 @@ it is good news by the measure's direction of improvement.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -172,12 +172,13 @@ def _news(measure: Measure, signal: Signal) -> str | None:
     return "better" if higher == (measure.direction == Direction.UP.value) else "worse"
 
 
-def _said(measure: Measure, signals: Sequence[Signal], labels: Sequence[str]) -> tuple:
+def _said(measure: Measure, signals: Sequence[Signal], label: Callable[[int], str]) -> tuple:
     return tuple(
-        SignalView(s.kind, s.indices, s.direction, s.describe(lambda i: labels[i]),
-                   _news(measure, s), s.candidate)
+        SignalView(
+            s.kind, s.indices, s.direction, s.describe(label), _news(measure, s), s.candidate
+        )
         for s in signals
-    )  # fmt: skip
+    )
 
 
 def _chart_points(periods: Sequence[Period], labels: Sequence[str], signals: Sequence[Signal],
@@ -204,6 +205,31 @@ def _spec(measure: Measure, title: str, points: tuple[ChartPoint, ...], centre: 
     )  # fmt: skip
 
 
+def _evaluate(
+    measure: Measure, periods: Sequence[Period], days: Sequence[date],
+    phases: Sequence[MeasurePhase],
+) -> tuple[list[Period], run_rules.RunChart]:  # fmt: skip
+    laid = _laid_out(periods, days)
+    values = [p.value for p in laid]
+    return laid, run_rules.evaluate_run_chart(values, _phases(days, phases),
+                                              measure.baseline_points)  # fmt: skip
+
+
+def chart_signals(
+    measure: Measure, periods: Sequence[Period], days: Sequence[date],
+    phases: Sequence[MeasurePhase] = (),
+) -> tuple[list[Period], run_rules.RunChart, tuple[SignalView, ...]]:  # fmt: skip
+    """The run chart's rules as build_chart evaluates them, without drawing the SVG (for
+    lists of hundreds of charts): the periods laid out, the run chart, its signals in
+    words (only the periods a signal names are labelled)."""
+    laid, run = _evaluate(measure, periods, days, phases)
+
+    def label(index: int) -> str:
+        return period_label(measure.frequency, laid[index].start)
+
+    return laid, run, _said(measure, run.signals, label)
+
+
 def build_chart(
     measure: Measure,
     title: str,
@@ -221,14 +247,13 @@ def build_chart(
     control chart once there are enough points (full size only). `notes` names the PDSA
     cycles points are annotated with (only those the viewer may see)."""
     notes = notes or {}
-    laid = _laid_out(periods, days)
+    laid, run = _evaluate(measure, periods, days, phases)
     labels = tuple(labels) if labels is not None else period_labels(measure.frequency, days)
     values = [p.value for p in laid]
-    run = run_rules.evaluate_run_chart(values, _phases(days, phases), measure.baseline_points)
     svg = render_chart(_spec(measure, title, _chart_points(laid, labels, run.signals, notes),
                              run.centre, size, prefix))  # fmt: skip
-    view = ChartView(title, school, tuple(laid), labels, run, _said(measure, run.signals, labels),
-                     svg)  # fmt: skip
+    said = _said(measure, run.signals, labels.__getitem__)
+    view = ChartView(title, school, tuple(laid), labels, run, said, svg)
     useful = sum(1 for v in values if v is not None)
     if size != "full" or not control_charts.can_chart(useful):
         return view
@@ -273,5 +298,5 @@ def _with_control(
         ))  # fmt: skip
     return ChartView(
         view.title, view.school, view.periods, view.labels, view.run, view.signals, view.svg,
-        chart, _said(measure, chart.signals, labels), svg, moving,
+        chart, _said(measure, chart.signals, labels.__getitem__), svg, moving,
     )  # fmt: skip

@@ -23,6 +23,7 @@ ROLES = ["anonymous", "outsider", "member", "facilitator", "admin"]
 # Every operation the API offers: (method, OpenAPI path).
 OPERATIONS = {
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/dashboard"),
     ("get", "/api/v1/users"),
     ("get", "/api/v1/users/mention-candidates"),
     ("get", "/api/v1/users/{user_id}"),

@@ -224,6 +224,20 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
     assert audit_pages(page, live_server.url, paths, site) == []
 
 
+DASHBOARD_PAGES = ["/dashboard", "/dashboard?days=7", "/dashboard?days=5",
+                   "/dashboard/unanswered", "/dashboard/untold"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_facilitators_dashboard_meets_wcag_aa_and_reflows(live_server, site, new_page, width):
+    """Its wide tables scroll in their labelled frames; the page itself never sideways."""
+    page = new_page("a11y.admin@example.org", width=width)
+    assert audit_pages(page, live_server.url, DASHBOARD_PAGES, site) == []
+    page.goto(live_server.url + "/dashboard")
+    assert page.locator('[role="region"][aria-label^="Participation"] table caption').count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_improvement_forms_with_errors_meet_wcag_aa(live_server, site, new_page):
     page = new_page("a11y.admin@example.org")
     page.goto(live_server.url + "/improvement/aim")
