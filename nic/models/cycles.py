@@ -63,6 +63,8 @@ class Cycle(db.Model):
     __tablename__ = "pdsa_cycle"
     __table_args__ = (
         sa.Index("ix_pdsa_cycle_idea_school", "change_idea_id", "school_id"),
+        # The dashboard's window: cycles worked on since a day (updated_at starts as created).
+        sa.Index("ix_pdsa_cycle_updated_at", "updated_at"),
         sa.CheckConstraint(
             "planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
             name="dates_in_order",

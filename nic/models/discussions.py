@@ -23,6 +23,8 @@ class Thread(db.Model):
         sa.Index("ix_thread_group_listing", "group_id", "pinned", "last_activity_at"),
         # The home page: each group's most recently active threads.
         sa.Index("ix_thread_group_activity", "group_id", "last_activity_at"),
+        # The dashboard: threads with no reply yet, oldest waiting first.
+        sa.Index("ix_thread_unanswered", "reply_count", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +48,11 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "post"
-    __table_args__ = (sa.Index("ix_post_thread_id_id", "thread_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_post_thread_id_id", "thread_id", "id"),
+        # The dashboard's window: posts written since a day.
+        sa.Index("ix_post_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("thread.id", ondelete="CASCADE"))

@@ -139,6 +139,8 @@ class MeasurePoint(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("measure_id", "school_id", "period"),
         sa.Index("ix_measure_point_measure_period", "measure_id", "period"),
+        # The dashboard's version of each chart: its points' count and latest write.
+        sa.Index("ix_measure_point_chart_version", "measure_id", "school_id", "updated_at"),
         sa.CheckConstraint("denominator IS NULL OR denominator > 0", name="denominator_positive"),
     )
 

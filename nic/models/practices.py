@@ -119,7 +119,9 @@ class Practice(db.Model):
     tried_count: Mapped[int] = mapped_column(default=0, server_default="0")
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Its discussion: a thread in its group, or in the practice library's open group.
-    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("thread.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("thread.id", ondelete="SET NULL"), index=True
+    )
 
     group: Mapped[Group | None] = relationship(lazy="raise")
 
