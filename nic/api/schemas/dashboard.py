@@ -64,7 +64,7 @@ class StaleMeasureSchema(ApiSchema):
     url = fields.String()
 
 
-class SignalSchema(ApiSchema):
+class DashboardSignalSchema(ApiSchema):
     measure = fields.Nested(RefSchema)
     school = fields.Nested(RefSchema)
     kind = fields.String(metadata={"description": "shift, trend, too_few_runs, too_many_runs, "
@@ -133,9 +133,9 @@ class DashboardSchema(ApiSchema):
     network = fields.Nested(FiguresSchema, metadata={"description": "Participation in all."})
     cycles = fields.Nested(CyclesSchema)
     stale_measures = fields.List(fields.Nested(StaleMeasureSchema))
-    signals = fields.List(fields.Nested(SignalSchema))
+    signals = fields.List(fields.Nested(DashboardSignalSchema))
     to_look_at = fields.List(
-        fields.Nested(SignalSchema), metadata={"description": "Astronomical candidates."}
+        fields.Nested(DashboardSignalSchema), metadata={"description": "Astronomical candidates."}
     )
     unanswered_threads = fields.Nested(UnansweredSchema)
     untold_tries = fields.Nested(UntoldTriesSchema)
