@@ -1,5 +1,6 @@
 """Dashboard benchmark: the facilitator's dashboard service and GET /dashboard at 25 schools
-x 20 measures x 3 years of weekly points (78,000 points).
+x 20 measures x 3 years of weekly points (78,000 points), and one measure's page of small
+multiples (its network chart and 25 schools' charts: service and GET /measures/<id>).
 
 One command builds a SQLite database of its own in a temporary directory, migrated by
 `flask db upgrade`, then bulk-inserts: 25 schools of 6 people each (principal, assistant
@@ -208,8 +209,8 @@ def measure_service(info: dict[str, Any], args: argparse.Namespace) -> dict[str,
     import sqlalchemy as sa
 
     from nic.extensions import db
-    from nic.models import User
-    from nic.services import dashboard, dashboard_measures, org
+    from nic.models import Measure, User
+    from nic.services import dashboard, dashboard_measures, measure_reading, measures, org
 
     statements = Statements(db.engine)
     cold = []
@@ -220,7 +221,10 @@ def measure_service(info: dict[str, Any], args: argparse.Namespace) -> dict[str,
         began = time.perf_counter()
         dashboard.dashboard(user, 30)
         cold.append((time.perf_counter() - began) * 1000)
-    samples: dict[str, list[float]] = {"SELECT 1": [], "dashboard": [], "measure health": []}
+    measure_id = db.session.scalar(sa.select(sa.func.min(Measure.id)))
+    info["measure_id"] = measure_id
+    samples: dict[str, list[float]] = {"SELECT 1": [], "dashboard": [], "measure health": [],
+                                       "small multiples": []}  # fmt: skip
     queries, spent_sql, figures = 0, [], {}
     for round_ in range(args.warmup_rounds + args.rounds):
         recorded = round_ >= args.warmup_rounds
@@ -234,6 +238,9 @@ def measure_service(info: dict[str, Any], args: argparse.Namespace) -> dict[str,
                     db.session.execute(sa.text("SELECT 1")).scalar()
                 elif name == "dashboard":
                     board = dashboard.dashboard(user, 30)
+                elif name == "small multiples":  # one measure's page: every school's chart
+                    access = measures.get_measure_for(user, measure_id)
+                    measure_reading.network_and_schools(user, access)
                 else:
                     win = dashboard.window(30)
                     dashboard_measures.measure_health(user, win.first_day, win.today,
@@ -253,16 +260,19 @@ def measure_service(info: dict[str, Any], args: argparse.Namespace) -> dict[str,
     return {"samples": samples, "queries": queries, "sql_ms": spent_sql, "figures": figures}
 
 
-def measure_http(env: dict[str, str], work: Path, args: argparse.Namespace) -> dict[str, Any]:
+def measure_http(
+    env: dict[str, str], work: Path, args: argparse.Namespace, measure_id: int
+) -> dict[str, Any]:
     from tests.factories import PASSWORD
 
-    samples: dict[str, list[float]] = {"bare": [], "page": []}
+    samples: dict[str, list[float]] = {"bare": [], "page": [], "measure page": []}
+    paths = {"bare": "/", "page": "/dashboard", "measure page": f"/measures/{measure_id}"}
     with servers(env, work) as (nic_port, bare_port):
         cookie = sign_in(nic_port, FACILITATOR, PASSWORD)
         for round_ in range(args.warmup_rounds + args.rounds):
             recorded = round_ >= args.warmup_rounds
             for name in samples:
-                port, path = (bare_port, "/") if name == "bare" else (nic_port, "/dashboard")
+                port, path = (bare_port if name == "bare" else nic_port), paths[name]
                 result = sequential(port, path, "" if name == "bare" else cookie,
                                     args.samples if recorded else 2, args.budget)  # fmt: skip
                 if recorded:
@@ -279,6 +289,7 @@ def report(result: dict[str, Any]) -> str:
         stats(page["page"]),
     )
     sql, cold = stats(result["service"]["sql_ms"]), stats(service["cold"])
+    small, small_page = stats(service["small multiples"]), stats(page["measure page"])
     return "\n".join([
         "| what | p50 / p95 ms (n) | ÷ baseline (p50) |",
         "|---|---|---|",
@@ -293,6 +304,10 @@ def report(result: dict[str, Any]) -> str:
         f"| bare Flask route (page baseline) | {bare['p50']} / {bare['p95']} ({bare['n']}) | 1 |",
         f"| GET /dashboard | {shown['p50']} / **{shown['p95']}** ({shown['n']}) "
         f"| {shown['p50'] / bare['p50']:.0f} |",
+        f"| one measure's charts, 25 schools x 156 weeks (service) | {small['p50']} / "
+        f"**{small['p95']}** ({small['n']}) | {small['p50'] / base['p50']:.0f} |",
+        f"| GET /measures/<id> (small multiples page) | {small_page['p50']} / "
+        f"**{small_page['p95']}** ({small_page['n']}) | {small_page['p50'] / bare['p50']:.0f} |",
         "",
         f"{result['service']['queries']} statements per call; page / service (p50) "
         f"{shown['p50'] / whole['p50']:.2f}; figures: {json.dumps(result['service']['figures'])}",
@@ -337,9 +352,9 @@ def main(argv: list[str] | None = None) -> int:
                 db.session.remove()
                 db.engine.dispose()
             print("service measured", flush=True)
-            http = {"samples": {"bare": [float("nan")], "page": [float("nan")]}}
+            http = {"samples": {name: [float("nan")] for name in ("bare", "page", "measure page")}}
             if not args.skip_http:
-                http = measure_http(env, work, args)
+                http = measure_http(env, work, args, info["measure_id"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {
