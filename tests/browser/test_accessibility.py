@@ -319,13 +319,13 @@ def test_measure_forms_with_errors_and_the_upload_preview_meet_wcag_aa(
     assert audit(page) == []
     page = new_page("a11y.maria@example.org")
     page.goto(live_server.url + "/measures/{measure}".format(**site))
-    page.get_by_label("Period").fill("soon")
-    page.get_by_label("Numerator").fill("30")
-    page.get_by_label("Denominator").fill("20")
+    page.get_by_label("Period", exact=True).fill("soon")
+    page.get_by_label("Numerator", exact=True).fill("30")
+    page.get_by_label("Denominator", exact=True).fill("20")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the point").click()
     expect(page.locator(".field--invalid").first).to_contain_text("This measure is monthly")
-    assert page.get_by_label("Numerator").input_value() == "30"
+    assert page.get_by_label("Numerator", exact=True).input_value() == "30"
     assert audit(page) == []
     for body, heading in [
         ("Month,Met,Total\n2026-07,9,20\n2026-01,9,20\n", "Check before saving"),
