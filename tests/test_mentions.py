@@ -209,7 +209,7 @@ def test_renaming_a_group_gives_it_a_new_slug_and_old_mentions_keep_working(peop
     thread = make_thread(group, frank, "Welcome", "Hello @principals-circle")
     fields = groups.GroupFields("Principals network", "", [], "network")
     assert groups.update_group(frank, group.id, fields).slug == "principals-network"
-    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id))
     assert f'href="{GROUP_PATH.format(group.id)}"' in post.body_html
     # The same name again keeps the slug.
     assert groups.update_group(frank, group.id, fields).slug == "principals-network"
@@ -293,7 +293,9 @@ def test_a_mention_link_of_a_deactivated_account_is_not_found(people, client, lo
 def test_posts_replies_and_edits_link_mentions(people):
     group, writer, maria = people["group"], people["writer"], people["maria"]
     thread = make_thread(group, writer, "PLC time", "What do you think, @maria.lopez?")
-    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    opening = db.session.scalar(
+        sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    )
     assert link(maria) in opening.body_html
     reply = make_reply(thread, maria, "@wendy.writer we block it on the schedule")
     assert link(writer) in reply.body_html

@@ -91,7 +91,9 @@ def test_counters_equal_a_count_of_the_rows_after_anything_members_do(app, seed)
     threads = [make_thread(db.session.get(Group, gid), members[0]).id for gid in group_ids]
 
     def posts_of(thread_id: int) -> list[Post]:
-        return list(db.session.scalars(sa.select(Post).where(Post.thread_id == thread_id)))
+        return list(
+            db.session.scalars(sa.select(Post).where(Post.thread_id == thread_id).order_by(Post.id))
+        )
 
     def step() -> None:
         user = rng.choice(people)

@@ -161,7 +161,7 @@ def test_locked_thread_refuses_replies_from_members_not_facilitators(client, log
 def test_edit_keeps_history(client, login, people):
     principal, _peer, _f, group = people
     thread = make_thread(group, principal, body="First version")
-    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id))
     login(principal)
     edit_page = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
     assert "First version" in edit_page
@@ -179,7 +179,7 @@ def test_edit_keeps_history(client, login, people):
 def test_edit_rejects_bad_input_and_others_posts(client, login, people):
     principal, peer, _f, group = people
     thread = make_thread(group, principal, body="Original")
-    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id))
     login(principal)
     response = client.post_form(f"/posts/{post.id}/edit", {"body": ""})
     assert response.status_code == 400
@@ -488,7 +488,9 @@ def test_a_script_posts_a_reply_and_gets_its_card(client, login, people):
 def test_a_script_replying_to_the_opening_post_gets_a_top_level_card(client, login, people):
     principal, peer, _f, group = people
     thread = make_thread(group, principal)
-    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    opening = db.session.scalar(
+        sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    )
     login(peer)
     response = reply_json(client, thread, {"body": "Same here.", "parent_id": opening.id})
     assert response.status_code == 201
@@ -600,7 +602,9 @@ def test_a_thread_whose_every_post_is_deleted_is_gone_from_its_group(client, log
     thread = make_thread(group, principal, title="Posted in the wrong group")
     make_thread(group, principal, title="A thread that stays")
     login(principal)
-    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    opening = db.session.scalar(
+        sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    )
     response = client.post_form(f"/posts/{opening.id}/delete")
     assert response.headers["Location"].endswith(f"/groups/{group.id}")
     for viewer in (principal, facilitator):
@@ -618,7 +622,9 @@ def test_a_thread_whose_opening_post_is_deleted_stays_while_it_has_replies(clien
     principal, peer, _f, group = people
     thread = make_thread(group, principal, title="Schedules that protect PLCs")
     make_reply(thread, peer, "Our A/B schedule")
-    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    opening = db.session.scalar(
+        sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    )
     discussions.delete_post(principal, opening.id)
     login(peer)
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
