@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
-from nic.models import LiveSession, Post, PracticeTry, Thread
+from nic.models import LiveSession, MeasureChart, MeasurePoint, Post, PracticeTry, Thread
 from nic.models.base import utcnow
-from nic.services import cycles, measures, tries
+from nic.services import cycles, measure_phases, measures, tries
 from nic.services import dashboard as dash
 from nic.services import measure_points as mp
 from nic.services import practices as practice_service
@@ -185,6 +185,61 @@ def test_a_value_changed_in_place_is_evaluated_again(world):
     assert any(s.kind == "shift" for s in dash.dashboard(world["fran"]).measures.signals)
     weekly_points(world, world["measure"], "maria", "lincoln", [3, 4] * 10, 1)
     assert not any(s.kind == "shift" for s in dash.dashboard(world["fran"]).measures.signals)
+
+
+def lincolns_shifts(world) -> list:
+    signals = dash.dashboard(world["fran"]).measures.signals
+    return [s for s in signals if s.kind == "shift" and s.school.name == "Lincoln Elementary"]
+
+
+def test_a_measure_whose_direction_changes_turns_its_news(world):
+    assert [s.news for s in lincolns_shifts(world)] == ["better"]
+    measure = world["measure"]
+    fields = measures.MeasureFields("PLC meetings held", "process", "count", "weekly", "down")
+    access = measures.get_measure_for(world["fran"], measure.id)
+    measures.update_measure(world["fran"], access, fields, measure.version)
+    assert [s.news for s in lincolns_shifts(world)] == ["worse"]
+
+
+def test_a_chart_based_again_at_its_shift_has_none_until_the_phase_is_removed(world):
+    today = utcnow().date()
+    last_week = today - timedelta(days=today.weekday() + 7)
+    access = measures.get_measure_for(world["maria"], world["measure"].id)
+    phase = measure_phases.base_chart(world["maria"], access, world["lincoln"].id,
+                                      (last_week - timedelta(weeks=7)).isoformat())  # fmt: skip
+    assert lincolns_shifts(world) == []  # the new baseline is the 6s themselves
+    measure_phases.remove_phase(world["maria"], access, phase.id)
+    assert len(lincolns_shifts(world)) == 1
+
+
+def test_a_deleted_point_can_leave_a_chart_stale(world):
+    def stale() -> list[str]:
+        return [s.school.name for s in dash.dashboard(world["fran"]).measures.stale]
+
+    assert stale() == ["Harbor View"]
+    latest = db.session.scalar(
+        sa.select(MeasurePoint.id)
+        .where(MeasurePoint.measure_id == world["measure"].id,
+               MeasurePoint.school_id == world["lincoln"].id)
+        .order_by(MeasurePoint.period.desc()).limit(1)
+    )  # fmt: skip
+    mp.delete_point(world["maria"], measures.get_measure_for(world["maria"], world["measure"].id),
+                    latest)  # fmt: skip
+    assert stale() == ["Harbor View", "Lincoln Elementary"]
+
+
+def test_charts_from_before_their_summaries_are_evaluated_by_the_first_reader(world):
+    def said() -> list[tuple[str, str, str]]:
+        found = dash.dashboard(world["fran"]).measures
+        return [(s.school.name, s.kind, s.text) for s in found.signals + found.to_look_at]
+
+    before = said()
+    assert before  # the shift at Lincoln
+    db.session.execute(sa.update(MeasureChart).values(signals=None))  # as the migration left
+    db.session.commit()
+    assert said() == before
+    pending = sa.select(sa.func.count()).where(MeasureChart.signals.is_(None))
+    assert db.session.scalar(pending) == 0  # stored: the next reader evaluates nothing
 
 
 @pytest.mark.parametrize(("frequency", "last_days_ago", "stale"), [

@@ -25,9 +25,8 @@ from markupsafe import Markup
 
 from nic.charts import ChartPoint, ChartSpec, render_chart
 from nic.models import Measure, MeasurePhase, School, Unit
-from nic.models.measures import Direction, Frequency
+from nic.models.measures import Direction, Frequency, period_label
 from nic.services import control_charts, run_rules
-from nic.services.measure_points import period_label
 from nic.services.run_rules import Kind, Phase, Signal
 
 # Control-chart signals drawn with a run-chart marker (the others are said in words).

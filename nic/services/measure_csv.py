@@ -22,8 +22,8 @@ from typing import IO
 
 from nic.errors import ValidationError
 from nic.models import Measure, MeasurePoint
-from nic.models.measures import Frequency
-from nic.services.measure_points import MAX_ROWS, PointInput, RowErrors, period_label
+from nic.models.measures import Frequency, period_label
+from nic.services.measure_points import MAX_ROWS, PointInput, RowErrors
 
 NOT_CSV = (
     "This is not a CSV file{what}: in Excel choose File > Save As > CSV UTF-8, then upload that."

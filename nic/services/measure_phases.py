@@ -20,9 +20,11 @@ from nic.database import begin_write
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.models import MeasurePhase, School
+from nic.models.measures import period_label
 from nic.policy import Actor
+from nic.services import chart_summaries
 from nic.services.access import refusal
-from nic.services.measure_points import parse_period, period_label
+from nic.services.measure_points import parse_period
 from nic.services.measures import MeasureAccess
 from nic.services.validation import clean_text
 
@@ -81,6 +83,7 @@ def base_chart(
     phase = MeasurePhase(measure_id=access.measure.id, school_id=school_id, starts_on=start,
                          baseline_until=until, reason=text, set_by_id=user.id)  # type: ignore[union-attr]  # fmt: skip
     db.session.add(phase)
+    _summarise(access, school_id)
     db.session.commit()
     return phase
 
@@ -96,5 +99,13 @@ def remove_phase(user: Actor, access: MeasureAccess, phase_id: int) -> int | Non
     school_id = phase.school_id
     begin_write()
     db.session.delete(phase)
+    _summarise(access, school_id)
     db.session.commit()
     return school_id
+
+
+def _summarise(access: MeasureAccess, school_id: int | None) -> None:
+    """A school's chart is summarised again (the dashboard's signals); the network's
+    aggregate is drawn, never kept."""
+    if school_id is not None:
+        chart_summaries.summarise(access.measure, [school_id])

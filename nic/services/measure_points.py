@@ -25,8 +25,9 @@ from nic.database import begin_write
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.models import Cycle, Measure, MeasurePoint, School, Unit, utcnow
-from nic.models.measures import Frequency
+from nic.models.measures import Frequency, period_label
 from nic.policy import Actor
+from nic.services import chart_summaries
 from nic.services.access import refusal
 from nic.services.measures import MeasureAccess
 from nic.services.upsert import upsert_many
@@ -100,15 +101,6 @@ def period_start(frequency: str, day: date) -> date:
     if frequency == Frequency.MONTHLY.value:
         return day.replace(day=1)
     return day
-
-
-def period_label(frequency: str, start: date) -> str:
-    """A period as people say it: "Week of 2 Mar 2026", "Mar 2026", "Term from 5 Jan 2026"."""
-    if frequency == Frequency.WEEKLY.value:
-        return f"Week of {start.day} {start:%b %Y}"
-    if frequency == Frequency.MONTHLY.value:
-        return f"{start:%b %Y}"
-    return f"Term from {start.day} {start:%b %Y}"
 
 
 def _day(text: str, frequency: str) -> date:
@@ -312,6 +304,7 @@ def save_batch(user: Actor, access: MeasureAccess, batch: Batch) -> Batch:
     changing = ["value", "numerator", "denominator", "note", "cycle_id", "updated_at",
                 "entered_by_id"]  # fmt: skip
     upsert_many(MeasurePoint, rows, ["measure_id", "school_id", "period"], changing)
+    chart_summaries.summarise(access.measure, [batch.school.id])  # type: ignore[union-attr]
     db.session.commit()
     return batch
 
@@ -336,6 +329,7 @@ def delete_point(user: Actor, access: MeasureAccess, point_id: int) -> None:
         raise refusal(user, NO_ENTRY)
     begin_write()
     db.session.delete(point)
+    chart_summaries.summarise(access.measure, [point.school_id])
     db.session.commit()
 
 

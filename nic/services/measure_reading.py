@@ -21,14 +21,8 @@ from nic.extensions import db
 from nic.models import Cycle, Group, MeasurePhase, MeasurePoint, Membership, School
 from nic.policy import Actor
 from nic.services import cycles, measure_phases
-from nic.services.measure_charts import (
-    ChartView,
-    aggregate,
-    build_chart,
-    calendar,
-    of_points,
-    period_labels,
-)
+from nic.services.drawn_charts import drawn_chart
+from nic.services.measure_charts import ChartView, aggregate, calendar, of_points, period_labels
 from nic.services.measures import MeasureAccess
 
 
@@ -85,11 +79,11 @@ def network_and_schools(user: Actor, access: MeasureAccess) -> MeasureCharts:
     schools = db.session.scalars(
         sa.select(School).where(School.id.in_(by_school)).order_by(School.name, School.id)
     )
-    network = build_chart(measure, f"{measure.name}: the network", None,
+    network = drawn_chart(measure, f"{measure.name}: the network", None,
                           aggregate(measure, points), days, phases[None],
                           prefix=f"measure-{measure.id}-network", labels=labels)  # fmt: skip
     small = [
-        build_chart(measure, school.name, school, of_points(by_school[school.id]), days,
+        drawn_chart(measure, school.name, school, of_points(by_school[school.id]), days,
                     phases[school.id], size="small", notes=notes, labels=labels,
                     prefix=f"measure-{measure.id}-school-{school.id}")
         for school in schools
@@ -102,7 +96,7 @@ def network_chart(user: Actor, access: MeasureAccess) -> ChartView:
     measure = access.measure
     points = _points(measure.id)
     days = calendar(measure.frequency, [p.period for p in points])
-    return build_chart(measure, f"{measure.name}: the network", None, aggregate(measure, points),
+    return drawn_chart(measure, f"{measure.name}: the network", None, aggregate(measure, points),
                        days, measure_phases.phases_of(measure.id, None),
                        prefix=f"measure-{measure.id}-network")  # fmt: skip
 
@@ -117,7 +111,7 @@ def school_chart(user: Actor, access: MeasureAccess, school_id: int) -> ChartVie
     points = _points(measure.id, school_id)
     days = calendar(measure.frequency, [p.period for p in points])
     rows = measure_phases.phases_of(measure.id, school_id)
-    return build_chart(measure, f"{measure.name}: {school.name}", school, of_points(points),
+    return drawn_chart(measure, f"{measure.name}: {school.name}", school, of_points(points),
                        days, rows, prefix=f"measure-{measure.id}-school-{school.id}",
                        notes=_cycle_notes(user, points))  # fmt: skip
 

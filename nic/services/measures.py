@@ -34,6 +34,7 @@ from nic.models import (
 )
 from nic.models.measures import Direction, Frequency
 from nic.policy import Actor
+from nic.services import chart_summaries
 from nic.services.access import load_in_group, refusal
 from nic.services.driver_diagrams import scope_of
 from nic.services.validation import clean_choice, clean_number, clean_text
@@ -278,6 +279,7 @@ def update_measure(
     measure.version += 1
     measure.updated_at = utcnow()
     _set_links(measure.id, node_ids)
+    chart_summaries.summarise(measure)  # its direction and baseline change the signals
     db.session.commit()
     return measure
 

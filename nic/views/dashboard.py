@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from nic.models.measures import period_label
 from nic.services import dashboard as dash
 from nic.services.dashboard_lists import unanswered_threads, untold_tries
-from nic.services.measure_points import period_label
 from nic.views.helpers import page_arg
 
 bp = Blueprint("dashboard", __name__)
