@@ -133,6 +133,19 @@ def test_a_percent_gets_a_p_chart_on_the_percent_scale(world):
     assert chart.moving_range_svg is None
 
 
+def test_a_percents_axis_fits_its_points_so_a_change_of_a_few_points_shows(world):
+    measure = measures.define_measure(world["fran"], None, ABSENCE)
+    absent = [24, 23, 24, 22, 23, 24, 19, 18, 19, 18, 18, 19]  # of 100 students
+    enter(world, measure, [mp.PointInput(f"2025-{i + 1:02d}", None, n, 100)
+                           for i, n in enumerate(absent)])  # fmt: skip
+    svg = ElementTree.fromstring(str(chart_of(world, measure).svg))  # noqa: S314 (our own SVG)
+    ticks = svg.find(".//{*}g[@class='chart__ticks']")
+    labels = [t.text for t in ticks.iter("{http://www.w3.org/2000/svg}text")]
+    assert labels[0] not in ("0%", "100%") and labels[-1] != "100%", labels
+    values = [float(label.rstrip("%")) for label in labels]
+    assert 10 <= min(values) <= 18 and 24 <= max(values) <= 30, labels
+
+
 def test_a_points_cycle_is_named_only_to_who_may_see_the_cycle(world):
     measure = measures.define_measure(world["fran"], None, PLC)
     node = dd.get_node_for(world["maria"], world["idea"].id)

@@ -24,14 +24,24 @@ from flask import current_app
 from nic.models import Measure, MeasurePhase, School
 from nic.services.measure_charts import ChartView, Period, build_chart
 
-# A small chart is some 5 KB, a full one with its control charts some 40 KB.
-CHARTS_KEPT = 2_000
+# At most about this many bytes of charts per process (a small chart of 156 weeks is
+# some 40 KB with its periods, a full one with its control charts some 150 KB).
+BYTES_KEPT = 64_000_000
+_PER_PERIOD = 200  # bytes: a Period, its label and its point in the run chart
+
+
+def _size(view: ChartView) -> int:
+    drawn = (view.svg, view.control_svg, view.moving_range_svg)
+    return sum(len(svg or "") for svg in drawn) + _PER_PERIOD * len(view.periods)
+
 
 _lock = threading.Lock()
 
 
 def _kept() -> LRUCache:
-    return current_app.extensions.setdefault("nic_drawn_charts", LRUCache(maxsize=CHARTS_KEPT))
+    return current_app.extensions.setdefault(
+        "nic_drawn_charts", LRUCache(maxsize=BYTES_KEPT, getsizeof=_size)
+    )
 
 
 def drawn_chart(

@@ -196,10 +196,10 @@ def _chart_points(periods: Sequence[Period], labels: Sequence[str], signals: Seq
 
 def _spec(measure: Measure, title: str, points: tuple[ChartPoint, ...], centre: Sequence,
           size: str, prefix: str, **extra: object) -> ChartSpec:  # fmt: skip
-    percent = measure.unit == Unit.PERCENT.value
+    # The y axis fits the points, centre and goal (a percent is not stretched to 0-100%:
+    # a chronic-absence rate moving between 18% and 24% would read as a flat line).
     return ChartSpec(
         title, points, tuple(centre), goal=measure.goal, value_format=_FORMATS[measure.unit],  # type: ignore[arg-type]
-        y_min=0.0 if percent else None, y_max=100.0 if percent else None,
         size=size, id_prefix=prefix, **extra,  # type: ignore[arg-type]
     )  # fmt: skip
 
