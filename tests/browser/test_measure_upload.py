@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from nic.extensions import db
+from nic.models import User
+from nic.services import measure_points as mp
 from nic.services import measures
 from tests.browser.test_accessibility import audit
 from tests.factories import make_school, make_user
@@ -64,4 +68,40 @@ def test_a_principal_uploads_a_csv_and_sees_the_shift(live_server, new_page, mea
     assert audit(page) == []
     page.goto(f"{live_server.url}/measures/{measure_id}")
     expect(page.locator("svg.chart--small")).to_have_count(1)
+    assert audit(page) == []
+
+
+@pytest.fixture(scope="module")
+def charted_measure(live_server):
+    """A measure with twenty weeks of Maria's school's points (entered through the service)."""
+
+    def setup():
+        people = ("fran.charts@example.org", "maria.charts@example.org")
+        fran, maria = (db.session.scalars(sa.select(User).where(User.email == e)).one()
+                       for e in people)  # fmt: skip
+        fields = measures.MeasureFields("Walkthroughs done", "process", "count", "weekly", "up")
+        measure = measures.define_measure(fran, None, fields)
+        monday = date.today() - timedelta(days=date.today().weekday() + 7 * 20)
+        rows = [mp.PointInput(monday + timedelta(weeks=n), held)
+                for n, held in enumerate(BEFORE + AFTER)]  # fmt: skip
+        access = measures.get_measure_for(maria, measure.id)
+        mp.record_points(maria, access, maria.school_id, rows)
+        return measure.id
+
+    return live_server.run(setup)
+
+
+def test_on_a_phone_the_chart_keeps_a_readable_width_and_scrolls_sideways(
+    live_server, new_page, measure_id, charted_measure
+):
+    page = new_page("maria.charts@example.org", width=390)
+    page.goto(f"{live_server.url}/measures/{charted_measure}")
+    box = page.locator(".chart-scroll").first
+    expect(box).to_be_visible()
+    chart = box.locator("svg.chart--full")
+    assert chart.bounding_box()["width"] >= 560  # 36rem: its words stay readable
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    assert box.evaluate("el => el.scrollLeft") > 0
     assert audit(page) == []
