@@ -375,3 +375,58 @@ def test_the_dashboard_runs_the_same_queries_whatever_the_network_size(login, wo
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 25, counts
+
+
+def listed(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_each_participation_figure_links_to_the_list_of_what_it_counts(login, world):
+    lincoln, harbor = world["lincoln"].id, world["harbor"].id
+    client = login(world["fran"])
+    page = listed(client, "/dashboard")
+    assert f'href="/dashboard/posts?days=30&amp;school={lincoln}&amp;role=principal"' in page
+    assert f'href="/dashboard/posts?days=30&amp;school={lincoln}&amp;across=1"' in page
+    principal = listed(client, f"/dashboard/posts?days=30&school={lincoln}&role=principal")
+    assert "2 in the last 30 days" in principal  # Maria: the open thread and her thanks
+    assert principal.count('class="item__title"') == 2 and "Protecting PLC time" in principal
+    across = listed(client, f"/dashboard/posts?days=30&school={lincoln}&across=1")
+    assert "2 in the last 30 days" in across  # Maria's thanks and Cole's answer, to James
+    assert "replying to James Okafor" in across
+    sessions = listed(client, f"/dashboard/sessions?days=30&school={harbor}")
+    assert "1 attendance" in sessions and "James Okafor" in sessions
+    # Cole's session was the private ILT's, which Fran is not in: not counted, not listed.
+    assert "0 attendances" in listed(client, f"/dashboard/sessions?days=30&school={lincoln}")
+    admin = login(world["admin"])
+    assert "1 attendance" in listed(admin, f"/dashboard/sessions?days=30&school={lincoln}")
+
+
+def test_a_matrix_cell_lists_the_replies_and_tries_it_counts(login, world):
+    lincoln, harbor = world["lincoln"], world["harbor"]
+    board = dash.dashboard(world["fran"])
+    names = [s.name for s in board.learning.schools]
+    cell = board.learning.matrix[names.index(lincoln.name)][names.index(harbor.name)]
+    page = listed(login(world["fran"]), f"/dashboard/learning?school={lincoln.id}&from={harbor.id}")
+    assert cell == 3
+    assert f"Replies to {harbor.name}'s people (2)" in page
+    assert f"Tries of {harbor.name}'s practices (1)" in page
+    assert world["practice"].title in page
+
+
+@pytest.mark.parametrize("path", [
+    "/dashboard/posts?school=x", "/dashboard/posts?school=999", "/dashboard/posts",
+    "/dashboard/posts?school=none&role=wizard", "/dashboard/sessions?school=-1",
+    "/dashboard/learning?school=1", "/dashboard/learning?school=1&from=999",
+])  # fmt: skip
+def test_a_malformed_list_address_is_not_found(login, world, path):
+    assert login(world["fran"]).get(path).status_code == 404
+
+
+def test_the_lists_are_for_the_dashboards_viewers_only(login, world):
+    client = login(world["maria"])
+    lincoln, harbor = world["lincoln"].id, world["harbor"].id
+    for path in (f"/dashboard/posts?school={lincoln}", f"/dashboard/sessions?school={lincoln}",
+                 f"/dashboard/learning?school={lincoln}&from={harbor}"):  # fmt: skip
+        assert client.get(path).status_code == 404

@@ -16,23 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from nic import policy
 from nic.errors import NotFound, ValidationError
 from nic.extensions import db
 from nic.models import (
     Cycle,
-    Group,
-    LiveSession,
-    Membership,
-    Participant,
-    Post,
-    Practice,
-    PracticeAuthor,
     PracticeTry,
     School,
-    Thread,
     User,
 )
 from nic.models.accounts import JobRole
@@ -40,14 +31,18 @@ from nic.models.base import utcnow
 from nic.policy import Actor
 from nic.services import cycles, org
 from nic.services.cycle_reading import overdue_clause
+from nic.services.dashboard_activity import (
+    PRACTICE_AUTHOR,
+    attendance_seen,
+    posts_seen,
+    tries_seen,
+)
 from nic.services.dashboard_lists import (
     ListPage,
-    started_for_a_record,
     unanswered_threads,
     untold_tries,
 )
 from nic.services.dashboard_measures import MeasureHealth, measure_health
-from nic.services.visibility import group_seen, post_seen, practice_seen, thread_seen
 
 DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -178,52 +173,19 @@ def require_viewer(user: Actor) -> None:
         raise NotFound()
 
 
-def _viewer_membership(user: Actor, group_id: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    return sa.and_(Membership.group_id == group_id, Membership.user_id == user.id)
-
-
 def _post_rows(user: Actor, since: datetime) -> sa.Select:
-    """Posts written since `since` that the viewer may see, grouped by their author's school
-    and job role, whether a reply, and the school of the author it answers (the parent
-    post's, else the thread's). The opening post of a cycle's or a practice's discussion
-    is the app's, not written by anyone: left out."""
-    author, answered = aliased(User), aliased(User)
-    parent, first = aliased(Post), aliased(Post)
-    opening = sa.select(sa.func.min(first.id)).where(first.thread_id == Post.thread_id)
-    is_reply = Post.id != opening.scalar_subquery()
-    answered_id = sa.func.coalesce(parent.author_id, Thread.author_id)
-    admin = policy.is_admin(user)
-    return (
-        sa.select(author.school_id, author.job_role, answered.school_id, is_reply,
-                  sa.func.count())
-        .select_from(Post)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Group, Group.id == Thread.group_id)
-        .outerjoin(Membership, _viewer_membership(user, Thread.group_id))
-        .join(author, author.id == Post.author_id)
-        .outerjoin(parent, parent.id == Post.parent_id)
-        .join(answered, answered.id == answered_id)
-        .where(Post.created_at >= since, sa.or_(is_reply, sa.not_(started_for_a_record(Thread.id))),
-               group_seen(admin, Membership),
-               thread_seen(admin, Membership), post_seen(admin, Membership))
-        .group_by(author.school_id, author.job_role, answered.school_id, is_reply)
-    )  # fmt: skip
+    """Posts the viewer may see (dashboard_activity.posts_seen) grouped by their author's
+    school and job role, whether a reply, and the school of the author it answers."""
+    seen = posts_seen(user, since)
+    group = (seen.author.school_id, seen.author.job_role, seen.answered.school_id, seen.is_reply)
+    return seen.select(*group, sa.func.count()).group_by(*group)
 
 
 def _sessions_rows(user: Actor, since: datetime, now: datetime) -> sa.Select:
-    """Attendance at the sessions of groups the viewer may see, starting in the window."""
-    admin = policy.is_admin(user)
-    return (
-        sa.select(User.school_id, User.job_role, sa.func.count())
-        .select_from(Participant)
-        .join(LiveSession, LiveSession.id == Participant.session_id)
-        .join(Group, Group.id == LiveSession.group_id)
-        .outerjoin(Membership, _viewer_membership(user, LiveSession.group_id))
-        .join(User, User.id == Participant.user_id)
-        .where(LiveSession.starts_at >= since, LiveSession.starts_at <= now,
-               group_seen(admin, Membership))
-        .group_by(User.school_id, User.job_role)
-    )  # fmt: skip
+    """Attendance the viewer may see (dashboard_activity.attendance_seen), by school and
+    job role."""
+    return attendance_seen(user, since, now, User.school_id, User.job_role,
+                           sa.func.count()).group_by(User.school_id, User.job_role)  # fmt: skip
 
 
 def _cycle_rows(user: Actor, since: datetime) -> sa.Select:
@@ -312,19 +274,8 @@ def learning(user: Actor, win: Window, schools: list[School], posts: list) -> Le
 
 
 def _try_rows(user: Actor, since: datetime) -> sa.Select:
-    author = aliased(User)
-    is_author = sa.exists().where(
-        PracticeAuthor.practice_id == Practice.id, PracticeAuthor.user_id == user.id
-    )
-    admin = policy.is_admin(user)
-    return (
-        sa.select(PracticeTry.school_id, author.school_id, sa.func.count())
-        .join(Practice, Practice.id == PracticeTry.practice_id)
-        .join(author, author.id == Practice.created_by_id)
-        .outerjoin(Membership, _viewer_membership(user, Practice.group_id))
-        .where(PracticeTry.created_at >= since, practice_seen(admin, Membership, is_author))
-        .group_by(PracticeTry.school_id, author.school_id)
-    )
+    by = (PracticeTry.school_id, PRACTICE_AUTHOR.school_id)
+    return tries_seen(user, since, *by, sa.func.count()).group_by(*by)
 
 
 def dashboard(user: Actor, days: object = DEFAULT_DAYS) -> Dashboard:

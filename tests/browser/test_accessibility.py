@@ -225,7 +225,10 @@ def test_facilitator_and_admin_pages_meet_wcag_aa(live_server, site, new_page):
 
 
 DASHBOARD_PAGES = ["/dashboard", "/dashboard?days=7", "/dashboard?days=5",
-                   "/dashboard/unanswered", "/dashboard/untold"]  # fmt: skip
+                   "/dashboard/unanswered", "/dashboard/untold",
+                   "/dashboard/posts?school={school}", "/dashboard/posts?school=none&across=1",
+                   "/dashboard/sessions?school={school}&role=principal",
+                   "/dashboard/learning?school={school}&from={school}"]  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [1280, 320])
