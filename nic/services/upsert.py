@@ -42,3 +42,11 @@ def upsert_many(
             index_elements=index, set_={name: excluded[name] for name in update}
         )
         db.session.execute(statement)
+
+
+def insert_many_missing(model: Any, rows: list[dict[str, Any]], index: list[str]) -> None:
+    """Insert the rows not already there (by `index`), leaving those that are as they are,
+    in one statement per 500 rows."""
+    for start in range(0, len(rows), 500):
+        statement = _insert(model, rows[start : start + 500])
+        db.session.execute(statement.on_conflict_do_nothing(index_elements=index))
