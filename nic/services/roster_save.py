@@ -1,9 +1,9 @@
 """Saving a roster plan: bulk statements, a fixed number of them whatever its size.
 
 Each kind is written in order (districts, then schools, then people and the groups they
-join), new rows by `INSERT ... ON CONFLICT` in statements of 500 rows (nic.services.
-upsert) and changed rows by one executemany UPDATE by primary key; each step reads back
-the ids the next needs in one query. The caller holds the write transaction and commits.
+join), new rows by one executemany `INSERT ... ON CONFLICT` (nic.services.upsert) and
+changed rows by one executemany UPDATE by primary key; each step reads back the ids the
+next needs in one query. The caller holds the write transaction and commits.
 
 New accounts get one password hash per import, of a random secret nobody is told: they
 cannot sign in until a password is set (by an invitation, or "Forgot password"). Their
@@ -23,7 +23,7 @@ from nic.services import handles, read_state, search_documents
 from nic.services.accounts import hash_password, username_stem
 from nic.services.roster_network import Network, SchoolKey
 from nic.services.roster_plan import Change, Plan
-from nic.services.upsert import insert_many_missing, upsert_many
+from nic.services.upsert import insert_each_missing, upsert_each
 from nic.timezones import DEFAULT_ZONE
 
 
@@ -48,7 +48,7 @@ def _save_districts(plan: Plan) -> dict[str, int]:
         for c in _of(plan.districts, "create")
     ]
     if created:
-        upsert_many(District, created, ["name"], ["external_id"])
+        upsert_each(District, created, ["name"], ["external_id"])
     _update_by_id(
         District,
         [
@@ -75,7 +75,7 @@ def _save_schools(plan: Plan, districts: dict[str, int]) -> None:
 
     created = [{**row(c), "created_at": now} for c in _of(plan.schools, "create")]
     if created:
-        upsert_many(School, created, ["district_id", "name"], ["external_id"])
+        upsert_each(School, created, ["district_id", "name"], ["external_id"])
     _update_by_id(School, [{"id": c.id, **row(c)} for c in _of(plan.schools, "update")])
 
 
@@ -130,7 +130,7 @@ def _save_people(plan: Plan, network: Network, schools: dict[tuple[str, str], in
             }
             for c, username in zip(new, _usernames([c.values["name"] for c in new]), strict=True)
         ]
-        upsert_many(User, rows, ["email"], ["name", "job_role", "school_id", "search_text"])
+        upsert_each(User, rows, ["email"], ["name", "job_role", "school_id", "search_text"])
     changed = {
         c.id: {"id": c.id, **_person_row(c, schools)}
         for c in _of(plan.people, "update")
@@ -188,7 +188,7 @@ def _join_groups(plan: Plan) -> None:
         for c in joining
         for g in c.values["join"]
     ]
-    insert_many_missing(Membership, rows, ["group_id", "user_id"])
+    insert_each_missing(Membership, rows, ["group_id", "user_id"])
 
 
 def save_plan(plan: Plan, network: Network) -> None:
