@@ -227,9 +227,10 @@ def register_commands(app: Flask) -> None:
         _roster_report(preview)
         click.echo(roster.summary(preview["counts"], saved=not dry_run))
         if dry_run and preview["errors"]:
+            found = len(preview["errors"])
             raise click.ClickException(
-                f"{len(preview['errors']):,} problems: the import would be refused. Nothing "
-                f"was saved (import {outcome.record.id})."
+                f"{found:,} problem{'s' if found != 1 else ''}: the import would be refused. "
+                f"Nothing was saved (import {outcome.record.id})."
             )
         if dry_run:
             click.echo(f"Dry run: nothing saved (import {outcome.record.id}).")
