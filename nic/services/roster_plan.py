@@ -230,6 +230,8 @@ def _person(plan: Plan, file: str, row: PersonRow, network: Network, seen: dict[
     email = ""
     if not row.email:
         plan.error(*where, "email", "Give the person's email address.")
+    elif row.email.lower() in network.users:
+        email = row.email.lower()  # an account's address, checked when it was saved
     else:
         try:
             email = normalize_email(row.email)
