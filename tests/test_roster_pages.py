@@ -69,6 +69,10 @@ def test_an_upload_shows_its_columns_and_preview_then_confirm_saves(login, peopl
     assert "Email from “E-mail”" in page and "Job role from “Job title”" in page
     assert "People: 4 new, 0 updated, 0 unchanged" in page
     assert "Schools: 3 new" in page and "3 group memberships to add" in page
+    assert (
+        "people.csv, row 2 maria.lopez@riverside.k12.us Maria Lopez New: Principal, "
+        "Lincoln Elementary (Riverside Unified) (joins Principals circle)"
+    ) in page
     assert count(School) == 0
     saved = client.post("/admin/roster/confirm", data=confirm_data(preview.get_data(as_text=True)))
     assert saved.status_code == 302
@@ -167,3 +171,10 @@ def test_the_roster_pages_permission_matrix(client, login, people, role):
             assert "/login" in response.headers["Location"]
     if role == "admin":
         assert client.get("/admin/roster/imports/999999").status_code == 404
+
+
+def test_a_large_import_says_it_takes_a_few_seconds(login, people):
+    client = login(people["admin"])
+    rows = "".join(f"Person {n},p{n}@x.org,Coach\n" for n in range(600))
+    page = text(upload(client, ("people.csv", "Name,Email,Role\n" + rows)))
+    assert "Importing 600 people takes a few seconds: the page changes when it is done." in page
