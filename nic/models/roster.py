@@ -29,7 +29,7 @@ class RosterImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     status: Mapped[str] = mapped_column(sa.String(16), default=ImportStatus.PREVIEW.value)
-    # What the files would do (nic.services.roster_plan.Plan.as_dict): their columns, each
+    # What the files would do (nic.services.roster_changes.Plan.as_dict): their columns, each
     # district, school and person created, updated or left alone, the errors by row, the
     # people not in the files; and once applied, what was saved (the same counts).
     preview: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

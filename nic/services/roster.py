@@ -22,8 +22,9 @@ from nic.models import ImportStatus, RosterImport, User, utcnow
 from nic.policy import Actor
 from nic.services import csv_files, roster_files, roster_save
 from nic.services.org import require_admin
+from nic.services.roster_changes import ACTIONS, Plan
 from nic.services.roster_network import Network
-from nic.services.roster_plan import ACTIONS, Plan, make_plan
+from nic.services.roster_plan import make_plan
 
 RosterUpload = tuple[str, bytes]  # a file's name and bytes
 

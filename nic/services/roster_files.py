@@ -36,69 +36,27 @@ class Kind(enum.StrEnum):
 
 
 SCHOOL_ALIASES = {
-    "name": (
-        "name",
-        "school",
-        "school name",
-        "org name",
-        "organization",
-        "organization name",
-        "organisation",
-        "organisation name",
-        "site name",
-        "building name",
-    ),
-    "external_id": (
-        "external id",
-        "sourcedid",
-        "sourced id",
-        "org id",
-        "org sourcedid",
-        "orgsourcedid",
-        "school id",
-        "school external id",
-        "school code",
-        "id",
-        "code",
-    ),
-    "district": (
-        "district",
-        "district name",
-        "district id",
-        "district external id",
-        "lea",
-        "parent",
-        "parent name",
-        "parent sourcedid",
-        "parentsourcedid",
-        "parent id",
-    ),
+    "name": ("name", "school", "school name", "org name", "organization", "organization name",
+             "organisation", "organisation name", "site name", "building name"),
+    "external_id": ("external id", "sourcedid", "sourced id", "org id", "org sourcedid",
+                    "orgsourcedid", "school id", "school external id", "school code", "id",
+                    "code"),
+    "district": ("district", "district name", "district id", "district external id", "lea",
+                 "parent", "parent name", "parent sourcedid", "parentsourcedid", "parent id"),
     "type": ("type", "org type"),
-}
+}  # fmt: skip
 PEOPLE_ALIASES = {
     "name": ("name", "full name", "display name", "person", "person name", "staff name"),
     "given_name": ("first name", "given name", "givenname", "first", "forename"),
     "family_name": ("last name", "family name", "familyname", "last", "surname"),
     "email": ("email", "e mail", "email address", "e mail address", "mail", "work email"),
     "job_role": ("job role", "role", "job title", "title", "position", "job"),
-    "school": (
-        "school",
-        "school name",
-        "school id",
-        "school external id",
-        "school sourcedid",
-        "schoolsourcedid",
-        "school code",
-        "org",
-        "org id",
-        "orgsourcedids",
-        "org sourcedids",
-        "building",
-        "site",
-    ),
+    "school": ("school", "school name", "school id", "school external id", "school sourcedid",
+               "schoolsourcedid", "school code", "org", "org id", "orgsourcedids",
+               "org sourcedids", "building", "site"),
     "district": ("district", "district name"),
     "groups": ("groups", "group", "groups to join", "peer groups", "peer group"),
-}
+}  # fmt: skip
 SCHOOLS_NEED = (
     "A schools file needs: name (or school name) and district; optional: external id "
     "(or sourcedId, org id), type (OneRoster's district rows)."
@@ -111,42 +69,17 @@ PEOPLE_NEED = (
 # What people write for each job role, besides its value and label (compared as `_word`).
 ROLE_WORDS = {
     JobRole.PRINCIPAL: ("principal", "school principal", "head of school", "building principal"),
-    JobRole.ASSISTANT_PRINCIPAL: (
-        "ap",
-        "asst principal",
-        "vice principal",
-        "vp",
-        "deputy principal",
-        "assistant head",
-    ),
-    JobRole.INSTRUCTIONAL_COACH: (
-        "coach",
-        "literacy coach",
-        "math coach",
-        "mathematics coach",
-        "reading coach",
-        "instructional specialist",
-    ),
-    JobRole.TEACHER_LEADER: (
-        "teacher",
-        "lead teacher",
-        "department head",
-        "department chair",
-        "grade lead",
-        "grade level lead",
-        "plc lead",
-        "mentor teacher",
-    ),
-    JobRole.DISTRICT_LEADER: (
-        "district staff",
-        "district",
-        "central office",
-        "principal supervisor",
-        "curriculum director",
-    ),
+    JobRole.ASSISTANT_PRINCIPAL: ("ap", "asst principal", "vice principal", "vp",
+                                  "deputy principal", "assistant head"),
+    JobRole.INSTRUCTIONAL_COACH: ("coach", "literacy coach", "math coach", "mathematics coach",
+                                  "reading coach", "instructional specialist"),
+    JobRole.TEACHER_LEADER: ("teacher", "lead teacher", "department head", "department chair",
+                             "grade lead", "grade level lead", "plc lead", "mentor teacher"),
+    JobRole.DISTRICT_LEADER: ("district staff", "district", "central office",
+                              "principal supervisor", "curriculum director"),
     JobRole.FACILITATOR: ("network facilitator", "improvement facilitator"),
     JobRole.OTHER: ("staff",),
-}
+}  # fmt: skip
 # How each field's column is named on the pages and in the CLI's report.
 COLUMN_LABELS = {
     "name": "Name", "given_name": "First name", "family_name": "Last name", "email": "Email",

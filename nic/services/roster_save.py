@@ -21,8 +21,8 @@ from nic.extensions import db
 from nic.models import District, Group, GroupRole, Membership, School, User, utcnow
 from nic.services import handles, read_state, search_documents
 from nic.services.accounts import hash_password, username_stem
+from nic.services.roster_changes import Change, Plan
 from nic.services.roster_network import Network, SchoolKey
-from nic.services.roster_plan import Change, Plan
 from nic.services.upsert import insert_each_missing, upsert_each
 from nic.timezones import DEFAULT_ZONE
 

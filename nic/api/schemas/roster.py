@@ -8,8 +8,8 @@ from marshmallow import fields, validate
 
 from nic.api.schemas.common import ApiSchema, UtcDateTime
 from nic.models import ImportStatus
+from nic.services.roster_changes import ACTIONS
 from nic.services.roster_files import MAX_FILES, MAX_ROWS
-from nic.services.roster_plan import ACTIONS
 
 
 class RosterFormSchema(ma.Schema):
