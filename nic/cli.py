@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -10,14 +11,47 @@ from flask import Flask
 
 from nic import jobs
 from nic.demo import demo_sign_ins, load_demo, network_is_empty
-from nic.errors import ServiceError
+from nic.errors import ServiceError, ValidationError
 from nic.extensions import db
 from nic.models import District, JobRole, User
-from nic.services import accounts, groups, org, read_state, rerender, search, tokens
+from nic.services import (
+    accounts,
+    groups,
+    org,
+    read_state,
+    rerender,
+    roster,
+    roster_files,
+    search,
+    tokens,
+)
 
 
 def _fail(exc: ServiceError) -> None:
     raise click.ClickException(exc.message)
+
+
+def _roster_report(preview: dict) -> None:
+    """A roster import's preview as lines: the files' columns, the counts, who is missing,
+    and each error with its file and row."""
+    labels = roster_files.COLUMN_LABELS
+    for found in preview["files"]:
+        columns = "; ".join(f"{labels.get(k, k).lower()} from {v!r}"
+                            for k, v in found["columns"].items())  # fmt: skip
+        ignored = f"; ignored: {', '.join(found['ignored'])}" if found["ignored"] else ""
+        click.echo(f"{found['name']}: a {found['kind']} file of {found['rows']:,} rows; "
+                   f"{columns}{ignored}.")  # fmt: skip
+    missing = preview["missing"]
+    if missing:
+        click.echo(f"Not in the people file ({len(missing):,}; deactivate those who have "
+                   "left with deactivate-user):")  # fmt: skip
+        for person in missing[:20]:
+            click.echo(f"  {person['name']} <{person['email']}>")
+        if len(missing) > 20:
+            click.echo(f"  ... and {len(missing) - 20:,} more")
+    for error in preview["errors"]:
+        column = labels.get(error["column"], error["column"]).lower()
+        click.echo(f"{error['file']} row {error['row']}, {column}: {error['message']}", err=True)
 
 
 def register_commands(app: Flask) -> None:
@@ -166,6 +200,40 @@ def register_commands(app: Flask) -> None:
         """Let a deactivated account sign in again."""
         user = _set_active(email, True)
         click.echo(f"Reactivated {user.email}; they can sign in again.")
+
+    @app.cli.command("import-roster")
+    @click.argument("files", nargs=-1, required=True,
+                    type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+    @click.option("--dry-run", is_flag=True, help="Only show what would change; save nothing.")
+    def import_roster(files, dry_run):
+        """Import schools and people from CSV files (a schools file, a people file, or both;
+        each kind is told by its columns). Shows what changes, then saves it unless
+        --dry-run; any row with an error refuses the whole import."""
+        try:
+            uploads = []
+            for path in files:
+                with path.open("rb") as handle:
+                    uploads.append(roster.read_upload(path.name, handle))
+            if dry_run:
+                outcome = roster.check_roster(None, uploads)
+            else:
+                outcome = roster.import_roster(None, uploads)
+        except roster.RosterRefused as exc:
+            _roster_report(exc.record.preview)
+            raise click.ClickException(f"{exc.message} (Import {exc.record.id}.)") from None
+        except ValidationError as exc:
+            _fail(exc)
+        preview = outcome.record.preview
+        _roster_report(preview)
+        click.echo(roster.summary(preview["counts"], saved=not dry_run))
+        if dry_run and preview["errors"]:
+            found = len(preview["errors"])
+            raise click.ClickException(
+                f"{found:,} problem{'s' if found != 1 else ''}: the import would be refused. "
+                f"Nothing was saved (import {outcome.record.id})."
+            )
+        if dry_run:
+            click.echo(f"Dry run: nothing saved (import {outcome.record.id}).")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from nic.forms.common import Limit
@@ -24,3 +25,21 @@ class SchoolForm(FlaskForm):
     district_id = SelectField(
         "District", choices=[], invalid_choice_message="Choose a district from the list."
     )
+
+
+class RosterUploadForm(FlaskForm):
+    files = MultipleFileField(
+        "Roster files (CSV)",
+        description="A schools file, a people file, or both: each is recognised by its "
+        "columns. Saved from Excel as “CSV UTF-8”, or exported from your student "
+        "information system.",
+    )
+
+
+class RosterConfirmForm(FlaskForm):
+    """The checked files, sent back whole: the confirm step checks them all again."""
+
+    first_name = HiddenField()
+    first = HiddenField()
+    second_name = HiddenField()
+    second = HiddenField()

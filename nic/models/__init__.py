@@ -86,6 +86,7 @@ from nic.models.practices import (
     SchoolLevel,
     StoredFile,
 )
+from nic.models.roster import ImportStatus, RosterImport
 from nic.models.search import is_index_table  # and the full-text index's DDL
 from nic.models.tokens import ApiToken
 
@@ -130,6 +131,7 @@ __all__ = [
     "Group",
     "GroupFollow",
     "GroupRole",
+    "ImportStatus",
     "JobRole",
     "LabelKind",
     "Lever",
@@ -165,6 +167,7 @@ __all__ = [
     "Question",
     "QuestionVote",
     "Reaction",
+    "RosterImport",
     "School",
     "SchoolLevel",
     "SessionStatus",

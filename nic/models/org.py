@@ -16,6 +16,8 @@ class District(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # The district's id in the student information system (a roster import's key).
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     schools: Mapped[list[School]] = relationship(back_populates="district", lazy="raise")
@@ -28,6 +30,9 @@ class School(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("district.id"), index=True)
+    # The school's id in the student information system (OneRoster's sourcedId): a roster
+    # import updates the school with this id, whatever it is called now.
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     district: Mapped[District] = relationship(back_populates="schools", lazy="joined")

@@ -72,10 +72,14 @@ def unique_username(name: str) -> str:
 
     Free of the group slugs too: both are mentioned as @handle (nic.services.handles).
     """
-    base = username_base(name)
-    if len(base) < 3:
-        base = f"{base}.member"
+    base = username_stem(name)
     return handles.first_free(base, handles.taken(base))
+
+
+def username_stem(name: str) -> str:
+    """What a person's handle starts from: the name's handle, at least 3 characters."""
+    base = username_base(name)
+    return base if len(base) >= 3 else f"{base}.member"
 
 
 def _check_school(school_id: int | None) -> int | None:

@@ -176,6 +176,24 @@ def _read_in_group(user_id: int, group_id: int) -> sa.ScalarSelect:
     )
 
 
+def read_in_groups(user_ids: list[int], group_ids: list[int]) -> dict[tuple[int, int], int]:
+    """What each of these people read of each of these groups, as `member_joined` counts it
+    for one, in one query: {(user_id, group_id): count} (absent: nothing read)."""
+    if not user_ids or not group_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ThreadRead.user_id, Thread.group_id, sa.func.sum(ThreadRead.read_count))
+        .join(Thread, Thread.id == ThreadRead.thread_id)
+        .where(
+            ThreadRead.user_id.in_(user_ids),
+            Thread.group_id.in_(group_ids),
+            Thread.hidden.is_(False),
+        )
+        .group_by(ThreadRead.user_id, Thread.group_id)
+    )
+    return {(user_id, group_id): int(count or 0) for user_id, group_id, count in rows}
+
+
 def member_joined(membership: Membership) -> None:
     """Start a new member's count from what they read of the group before joining."""
     membership.read_count = db.session.scalar(

@@ -42,3 +42,30 @@ def upsert_many(
             index_elements=index, set_={name: excluded[name] for name in update}
         )
         db.session.execute(statement)
+
+
+def _each(model: Any) -> Any:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model.__table__)
+
+
+def upsert_each(
+    model: Any, rows: list[dict[str, Any]], index: list[str], update: list[str]
+) -> None:
+    """`upsert_many` as one executemany of a one-row statement: compiled once, so for
+    thousands of rows far cheaper than VALUES lists that compile a parameter per cell."""
+    if rows:
+        statement = _each(model)
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={name: excluded[name] for name in update}
+        )
+        db.session.execute(statement, rows)
+
+
+def insert_each_missing(model: Any, rows: list[dict[str, Any]], index: list[str]) -> None:
+    """Insert the rows not already there (by `index`), leaving those that are as they are:
+    one executemany."""
+    if rows:
+        db.session.execute(_each(model).on_conflict_do_nothing(index_elements=index), rows)

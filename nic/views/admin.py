@@ -1,15 +1,22 @@
-"""Network administration: districts, schools, deactivating accounts."""
+"""Network administration: districts, schools, roster imports, deactivating accounts.
+
+A roster import is an upload (the files checked, nothing saved: the preview), a confirm
+(the files, carried in the form, checked again and saved) and the import's page.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from nic import policy
 from nic.errors import Conflict, ValidationError
-from nic.forms.admin import DistrictForm, SchoolForm
+from nic.forms.admin import DistrictForm, RosterConfirmForm, RosterUploadForm, SchoolForm
 from nic.forms.common import district_choices, optional_int, show_errors
-from nic.services import accounts, org
+from nic.models import ImportStatus, RosterImport
+from nic.services import accounts, csv_files, org, roster, roster_files
+from nic.storage import accepts_uploads
+from nic.views.helpers import form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -68,13 +75,86 @@ def create_school():
 
 @bp.route("/people/<int:user_id>/deactivate", methods=["POST"])
 def deactivate(user_id: int):
+    """Deactivate an account (from the directory, or a roster import's missing people)."""
+    import_id = optional_int(request.form.get("import_id"))
+    back = (url_for("admin.roster_import", import_id=import_id) if import_id
+            else url_for("directory.index"))  # fmt: skip
     try:
         user = accounts.set_account_active(current_user, user_id, False)
     except ValidationError as exc:
         flash(exc.message, "error")
-        return redirect(url_for("directory.index"))
+        return redirect(back)
     flash(f"{user.name}'s account is deactivated: they are signed out everywhere.", "success")
-    return redirect(url_for("directory.index"))
+    return redirect(back)
+
+
+# --- Roster import ----------------------------------------------------------------------
+
+
+def render_import(record: RosterImport, uploads: list | None = None, status: int = 200):
+    """A roster import's page: its preview (with the confirm form when it can be saved:
+    `uploads`, the files to carry) or what it saved."""
+    confirm = None
+    preview = record.preview
+    if uploads and record.status == ImportStatus.PREVIEW.value and not preview["errors"]:
+        confirm = RosterConfirmForm(formdata=None)
+        for (name, data), prefix in zip(uploads, ("first", "second"), strict=False):
+            getattr(confirm, f"{prefix}_name").data = name
+            getattr(confirm, prefix).data = csv_files.carry(data)
+    return render_template(
+        "admin/roster_import.html", record=record, preview=preview, confirm=confirm,
+        column_labels=roster_files.COLUMN_LABELS, people=preview["counts"]["people"],
+    ), status  # fmt: skip
+
+
+def render_upload(form: RosterUploadForm, status: int = 200):
+    return render_template("admin/roster_upload.html", form=form,
+                           max_rows=roster_files.MAX_ROWS), status  # fmt: skip
+
+
+@bp.route("/roster", methods=["GET", "POST"])
+@accepts_uploads
+def roster_upload():
+    """Roster files checked and previewed: nothing is saved but the preview's record."""
+    form = RosterUploadForm()
+    if form.validate_on_submit():
+        try:
+            chosen = [f for f in form.files.data or [] if f and f.filename]
+            uploads = [roster.read_upload(f.filename, f.stream) for f in chosen]
+            outcome = roster.check_roster(current_user, uploads)
+        except ValidationError as exc:
+            show_errors(form, ValidationError("files", exc.message))
+        else:
+            return render_import(outcome.record, uploads)
+    return render_upload(form, form_status(form))
+
+
+@bp.route("/roster/confirm", methods=["POST"])
+@accepts_uploads
+def roster_confirm():
+    """Save previewed files: checked whole again, as if they were new."""
+    form = RosterConfirmForm()
+    upload = RosterUploadForm(formdata=None)
+    if form.validate_on_submit():
+        try:
+            uploads = [(roster_files.file_name(getattr(form, f"{p}_name").data or p),
+                        csv_files.uncarry(getattr(form, p).data, roster_files.MAX_BYTES))
+                       for p in ("first", "second") if getattr(form, p).data]  # fmt: skip
+            outcome = roster.import_roster(current_user, uploads)
+        except roster.RosterRefused as exc:
+            return render_import(exc.record, status=400)
+        except ValidationError as exc:
+            show_errors(upload, ValidationError("files", exc.message))
+        else:
+            flash(roster.summary(outcome.record.preview["counts"], saved=True), "success")
+            return redirect(url_for("admin.roster_import", import_id=outcome.record.id))
+    return render_upload(upload, 400)
+
+
+@bp.route("/roster/imports/<int:import_id>")
+def roster_import(import_id: int):
+    """A roster import: its preview, or what it saved."""
+    return render_import(roster.get_import(current_user, import_id))
 
 
 def as_field_error(exc: ValidationError | Conflict) -> ValidationError:

@@ -103,6 +103,8 @@ OPERATIONS = {
     ("post", "/api/v1/measures/{measure_id}/points"),
     ("delete", "/api/v1/measure-points/{point_id}"),
     ("get", "/api/v1/measures/{measure_id}/chart"),
+    ("post", "/api/v1/roster/imports"),
+    ("get", "/api/v1/roster/imports/{import_id}"),
 }
 
 
