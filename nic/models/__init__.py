@@ -25,6 +25,7 @@ from nic.models.improvement import (
     DriverNode,
     NodeKind,
 )
+from nic.models.invitations import Invitation, InvitationStatus
 from nic.models.live import (
     ChatMessage,
     LiveSession,
@@ -130,6 +131,8 @@ __all__ = [
     "Group",
     "GroupFollow",
     "GroupRole",
+    "Invitation",
+    "InvitationStatus",
     "JobRole",
     "LabelKind",
     "Lever",
