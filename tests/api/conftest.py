@@ -103,6 +103,10 @@ OPERATIONS = {
     ("post", "/api/v1/measures/{measure_id}/points"),
     ("delete", "/api/v1/measure-points/{point_id}"),
     ("get", "/api/v1/measures/{measure_id}/chart"),
+    ("get", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations/{invitation_id}/resend"),
+    ("delete", "/api/v1/invitations/{invitation_id}"),
 }
 
 
