@@ -444,3 +444,13 @@ def test_the_members_page_queries_do_not_grow_with_invitations(
         assert page.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_an_invitation_to_an_account_deactivated_since_says_so(app, client, coaches):
+    group, facilitator, _member = coaches
+    waiting = make_user("Eve Coach", email="eve@district.org")
+    invitations.invite(facilitator, "eve@district.org", group.id)
+    accounts.set_account_active(None, waiting.id, False)
+    for response in (client.get(last_link(app)), client.post_form(last_link(app), accept_form())):
+        assert response.status_code == 400 and invitations.DEACTIVATED in page_text(response)
+    assert db.session.get(Membership, (group.id, waiting.id)) is None

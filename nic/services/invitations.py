@@ -543,7 +543,10 @@ def open_invitation(token: object, *, to_accept: bool = False) -> OpenedInvitati
     invitation_id, sent = data.get("invitation"), data.get("sent")
     if not isinstance(invitation_id, int) or not isinstance(sent, int):
         raise LinkError(UNUSABLE)
-    invitation = db.session.scalar(_loaded().where(Invitation.id == invitation_id))
+    query = _loaded().where(Invitation.id == invitation_id)
+    if to_accept:  # PostgreSQL: a second tab waits here, then finds it used
+        query = query.with_for_update(of=Invitation)
+    invitation = db.session.scalar(query)
     if invitation is None:  # its group was deleted, or the token names no row
         raise LinkError(UNUSABLE)
     if invitation.accepted_at is not None:
