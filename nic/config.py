@@ -83,6 +83,20 @@ def parse_smtp_url(value: str) -> dict[str, object] | None:
     }
 
 
+def parse_domains(value: str) -> list[str]:
+    """`a.org, @b.org` as ["a.org", "b.org"]: lower-cased, a leading @ dropped, blanks left
+    out. Raises EnvError for an entry that cannot be a mail domain."""
+    domains = []
+    for entry in value.split(","):
+        domain = entry.strip().lower().removeprefix("@")
+        if not domain:
+            continue
+        if "@" in domain or "." not in domain or any(c.isspace() for c in domain):
+            raise EnvError(f"{entry.strip()!r} is not a mail domain: write them as a.org, b.org.")
+        domains.append(domain)
+    return list(dict.fromkeys(domains))
+
+
 def _problems(exc: EnvValidationError) -> str:
     return "".join(
         f"\n  {name}: {' '.join(messages) if isinstance(messages, list) else messages}"
@@ -98,6 +112,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     """
     env = Env(eager=False)
     env.add_parser("smtp_url", parse_smtp_url)
+    env.add_parser("domains", parse_domains)
     secret_key = env.str("NIC_SECRET_KEY", "")
     sign_in_days = env.int("NIC_SIGN_IN_DAYS", 60, validate=Range(1, 3650))
     secure_cookies = env.bool("NIC_SECURE_COOKIES", False)
@@ -121,7 +136,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Consumers `python wsgi.py` runs beside the web server; 0 when `flask jobs` runs them.
         "NIC_JOBS_WORKERS": env.int("NIC_JOBS_WORKERS", 1, validate=Range(0, 64)),
         "NIC_JOBS_IMMEDIATE": False,
-        "NIC_OPEN_REGISTRATION": env.bool("NIC_OPEN_REGISTRATION", True),
+        # Off unless set: a network's people arrive by invitation (nic.services.invitations)
+        # or from an administrator; on, /register is open, to NIC_REGISTRATION_DOMAINS if set.
+        "NIC_OPEN_REGISTRATION": env.bool("NIC_OPEN_REGISTRATION", False),
+        "NIC_REGISTRATION_DOMAINS": env.domains("NIC_REGISTRATION_DOMAINS", ""),
+        # How long an invitation's link works; sending it again starts the days anew.
+        "NIC_INVITATION_DAYS": env.int("NIC_INVITATION_DAYS", 7, validate=Range(1, 365)),
         # gevent: see docs/BENCHMARKS.md for why.
         "NIC_ASYNC_MODE": env.str("NIC_ASYNC_MODE", "gevent", validate=OneOf(ASYNC_MODES)),
         "NIC_MESSAGE_QUEUE": env.str("NIC_MESSAGE_QUEUE", "") or None,
@@ -161,7 +181,9 @@ def suite_config(database_url: str) -> dict[str, object]:
         "SECRET_KEY": "test-secret-key-not-used-outside-tests",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "NIC_ASYNC_MODE": "threading",
+        # The suite signs people up; tests of the limits set these themselves.
         "NIC_OPEN_REGISTRATION": True,
+        "NIC_REGISTRATION_DOMAINS": [],
         "SERVER_NAME": "localhost",
         "RATELIMIT_ENABLED": True,
         # Jobs run as they are enqueued; tests of the queue itself turn this off.

@@ -100,6 +100,18 @@ def can_manage_group(user: Actor, group: Group, membership: Membership | None) -
     return can_view_group(user, group, membership) and is_group_facilitator(user, membership)
 
 
+def can_invite_to_group(user: Actor, group: Group, membership: Membership | None) -> bool:
+    """Invite people by email to land in the group, resend and withdraw its invitations:
+    its facilitators, and admins."""
+    return may_write(user) and can_manage_group(user, group, membership)
+
+
+def can_invite_to_network(user: Actor) -> bool:
+    """Invite people to the network with no group, and everyone who has never signed in;
+    see and manage every invitation: network administrators."""
+    return may_write(user) and can_administer_network(user)
+
+
 def can_join_group(user: Actor, group: Group, membership: Membership | None) -> bool:
     return is_signed_in(user) and membership is None and not group.is_private
 

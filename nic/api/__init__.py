@@ -2,8 +2,9 @@
 
 `register_api(app)` wires flask-smorest to the resource blueprints (one per
 area: users, org, groups, threads, sessions, practices, improvement, cycles, stages,
-measures, charts, dashboard, roster), serves the generated document at /api/v1/openapi.json and
-its readable form at /api/v1/docs. Views are thin: a schema parses, a service (which asks
+measures, charts, dashboard, roster, invitations), serves the generated document at
+/api/v1/openapi.json and its
+readable form at /api/v1/docs. Views are thin: a schema parses, a service (which asks
 `nic.policy`) acts, a schema dumps.
 See docs/api.md for the conventions every later feature follows.
 """
@@ -19,6 +20,7 @@ from nic.api import (
     dashboard,
     groups,
     improvement,
+    invitations,
     measures,
     notifications,
     org,
@@ -86,7 +88,7 @@ def register_api(app: Flask) -> None:
     for blueprint in (
         users.bp, org.bp, groups.bp, threads.bp, sessions.bp, practices.bp, notifications.bp,
         search.bp, improvement.bp, cycles.bp, stages.bp, measures.bp, charts.bp,
-        dashboard.bp, roster.bp,
+        dashboard.bp, roster.bp, invitations.bp,
     ):  # fmt: skip
         # Form-style CSRF does not fit JSON; nic.api.auth checks the header
         # for session callers and skips it for tokens, which browsers never send.

@@ -25,6 +25,17 @@ def _password(missing: str) -> list:
     ]
 
 
+def password_again(of: str, called: str) -> PasswordField:
+    """The same password typed a second time, to catch a slip of the finger."""
+    return PasswordField(
+        f"{called.capitalize()} again",
+        validators=[
+            DataRequired(f"Type the {called} again."),
+            EqualTo(of, f"The two {called}s differ. Type the same one twice."),
+        ],
+    )
+
+
 def _name() -> StringField:
     return StringField("Your name", validators=[DataRequired("Enter your name."), Limit(NAME_MAX)])
 
@@ -111,13 +122,7 @@ class NewPasswordForm(FlaskForm):
         validators=_password("Choose a new password."),
         description=f"At least {PASSWORD_MIN} characters.",
     )
-    confirm_password = PasswordField(
-        "New password again",
-        validators=[
-            DataRequired("Type the new password again."),
-            EqualTo("new_password", "The two new passwords differ. Type the same one twice."),
-        ],
-    )
+    confirm_password = password_again("new_password", "new password")
 
 
 class PasswordForm(NewPasswordForm):

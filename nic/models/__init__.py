@@ -25,6 +25,7 @@ from nic.models.improvement import (
     DriverNode,
     NodeKind,
 )
+from nic.models.invitations import Invitation, InvitationStatus
 from nic.models.live import (
     ChatMessage,
     LiveSession,
@@ -132,6 +133,8 @@ __all__ = [
     "GroupFollow",
     "GroupRole",
     "ImportStatus",
+    "Invitation",
+    "InvitationStatus",
     "JobRole",
     "LabelKind",
     "Lever",

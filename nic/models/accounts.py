@@ -75,6 +75,9 @@ class User(UserMixin, db.Model):
     # When the owner opened the link mailed to `email` (None: not yet, so they may not
     # write; nic.policy.may_write). Changing the address needs a link to the new one.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the person last signed in on a page (nic.services.logins.start_login); None:
+    # never, so "invite everyone who has never signed in" reaches them (nic.services.invitations).
+    signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     school: Mapped[School | None] = relationship(lazy="raise")
 

@@ -118,28 +118,65 @@ def create_user(data: NewAccount) -> User:
     CLI, never shown to someone registering (nic.services.addresses.register).
     """
     begin_write()
+    user = add_user(data)
+    db.session.commit()
+    return user
+
+
+def add_user(data: NewAccount) -> User:
+    """`create_user` without the commit, for a caller that writes more in the same
+    transaction (accepting an invitation). Raises ValidationError, Conflict."""
     email = normalize_email(data.email)
-    name = clean_text("name", data.name, max_length=NAME_MAX)
-    password = check_password(data.password)
-    time_zone = clean_time_zone(data.time_zone)
-    job_role = clean_choice("job_role", data.job_role, JOB_ROLES)
-    school_id = _check_school(data.school_id)
+    clean = _clean_account(data)
     if email_taken(email):
         raise Conflict("An account with that email already exists.")
     user = User(
         email=email,
-        name=name,
-        username=unique_username(name),
-        password_hash=hash_password(password),
-        job_role=job_role,
-        school_id=school_id,
+        username=unique_username(clean.name),
         is_admin=data.is_admin,
-        time_zone=time_zone,
         email_confirmed_at=utcnow() if data.confirmed else None,
-        search_text=search_documents.person_text(name, job_role, school_id),
     )
+    _apply(user, clean)
     db.session.add(user)
-    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class _AccountFields:
+    name: str
+    password: str
+    job_role: str
+    school_id: int | None
+    time_zone: str
+
+
+def _clean_account(data: NewAccount) -> _AccountFields:
+    """The fields of `data` but the address, checked; raises ValidationError on the first
+    bad one."""
+    return _AccountFields(
+        name=clean_text("name", data.name, max_length=NAME_MAX),
+        password=check_password(data.password),
+        time_zone=clean_time_zone(data.time_zone),
+        job_role=clean_choice("job_role", data.job_role, JOB_ROLES),
+        school_id=_check_school(data.school_id),
+    )
+
+
+def _apply(user: User, clean: _AccountFields) -> None:
+    user.name = clean.name
+    user.password_hash = hash_password(clean.password)
+    user.job_role, user.school_id, user.time_zone = clean.job_role, clean.school_id, clean.time_zone
+    user.search_text = search_documents.person_text(clean.name, clean.job_role, clean.school_id)
+
+
+def claim_account(user: User, data: NewAccount) -> User:
+    """Give an account nobody has signed in to yet (made by an administrator or an
+    import) the name, password, job role, school and time zone its owner chose, and count
+    its address as confirmed; no commit (accepting an invitation). Its address and
+    username stay. Raises ValidationError."""
+    _apply(user, _clean_account(data))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
     return user
 
 

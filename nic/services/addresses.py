@@ -5,7 +5,9 @@ until its owner opens the link mailed to the address (`CONFIRM`, bound to
 the account and the address it confirms, so it stops working if the
 address changes). Registering with an address that already has an account
 answers exactly as any registration does, creates nothing, and mails that
-address's owner instead: the page never tells who is a member.
+address's owner instead: the page never tells who is a member. With
+NIC_REGISTRATION_DOMAINS set, only addresses at those domains may register
+(an invitation is the way in for anyone else: nic.services.invitations).
 
 Changing the address stores nothing: the link mailed to the new address
 (`CHANGE`) carries the new address and is bound to the current one. The
@@ -16,6 +18,7 @@ then the old address is told, with a way to reset the password.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
@@ -78,14 +81,40 @@ def send_confirmation(user: User) -> None:
     )
 
 
+def registration_domains() -> list[str]:
+    """The domains whose addresses may register (NIC_REGISTRATION_DOMAINS); empty: any."""
+    return list(current_app.config.get("NIC_REGISTRATION_DOMAINS") or [])
+
+
+def domain_refusal(domains: list[str]) -> str:
+    """ "Use your district email address: @a.org or @b.org." """
+    named = [f"@{domain}" for domain in domains]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"Use your district email address: {listed}."
+
+
+def check_registration_domain(email: object) -> str:
+    """The normalised address, if its domain may register; raises ValidationError on
+    `email` (a bad address, or one at another domain). The part after the last @ must be
+    one of the domains exactly: a subdomain is another domain."""
+    address = accounts.normalize_email(email)
+    domains = registration_domains()
+    if domains and address.rpartition("@")[2] not in domains:
+        raise ValidationError("email", domain_refusal(domains))
+    return address
+
+
 def register(data: accounts.NewAccount) -> User | None:
     """Sign someone up: the new, unconfirmed account (mailed its link), or None.
 
     None when the address already has an account: nothing is made, and the
     owner gets a mail saying someone tried ("sign in, or reset your
     password"). Callers must answer both alike. Raises ValidationError for
-    bad fields, the same either way (every field is checked before the address).
+    bad fields, the same either way (every field is checked before the address),
+    and for an address outside NIC_REGISTRATION_DOMAINS (whether or not it has an
+    account: the domain is the rule, not the person).
     """
+    check_registration_domain(data.email)
     try:
         user = accounts.create_user(data)
     except Conflict:

@@ -207,20 +207,29 @@ def add_member(actor: Actor, group_id: int, user_id: int, role: str) -> Membersh
     person = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if person is None:
         raise ValidationError("user_id", "No member has that id.")
+    membership, told = place_member(actor, group_id, person, role)
+    db.session.commit()
+    notification_feed.publish_counts(told)
+    return membership
+
+
+def place_member(
+    actor: Actor, group_id: int, person: User, role: str
+) -> tuple[Membership, set[int]]:
+    """Make `person` a member of the group in `role` (or change their role), without a
+    commit: the caller has authorized `actor` and commits, then publishes the counts of
+    those told (the returned ids). Raises ValidationError for a deactivated account."""
     if not person.is_active_account:
         raise ValidationError("user_id", "That account is deactivated: it cannot join groups.")
-    membership = db.session.get(Membership, (group_id, user_id))
+    membership = db.session.get(Membership, (group_id, person.id))
     was = membership.role if membership is not None else None
     if membership is None:
-        membership = Membership(group_id=group_id, user_id=user_id, role=role)
+        membership = Membership(group_id=group_id, user_id=person.id, role=role)
         read_state.member_joined(membership)
         db.session.add(membership)
     else:
         membership.role = role
-    told = _tell_of_role(group_id, user_id, actor, was, role)
-    db.session.commit()
-    notification_feed.publish_counts(told)
-    return membership
+    return membership, _tell_of_role(group_id, person.id, actor, was, role)
 
 
 def _tell_of_role(

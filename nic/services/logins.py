@@ -59,6 +59,7 @@ def start_login(user: User, user_agent: str | None) -> str:
             user_id=user.id, key_hash=_hash(key), user_agent=agent, created_at=now, last_seen_at=now
         )
     )
+    user.signed_in_at = now
     db.session.commit()
     user.login_key = key
     return key

@@ -6,7 +6,9 @@ for another. Each `LinkKind` says how long its links work and what state of
 the account they are bound to (`binds`: a few fingerprints, say of the
 password hash or of the email address); once that state changes, every
 earlier link of the kind stops matching, which makes links single use
-without storing them.
+without storing them. Links that name a row instead of an account (an
+invitation, nic.services.invitations) use `sign` and `unsign`, and check the
+row themselves.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ class LinkKind:
 
     salt: str
     max_age: int  # seconds
-    binds: Callable[[User], dict[str, str]]
     expired: str
     unusable: str
+    binds: Callable[[User], dict[str, str]] = lambda user: {}
 
 
 class LinkError(ValidationError):
@@ -51,9 +53,28 @@ def _serializer(kind: LinkKind) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=kind.salt)
 
 
+def sign(kind: LinkKind, **payload: Any) -> str:
+    """A token of `kind` carrying `payload` (JSON values), timestamped now."""
+    return _serializer(kind).dumps(payload)
+
+
+def unsign(kind: LinkKind, token: object) -> dict[str, Any]:
+    """The payload of a token of `kind`; raises LinkError with `kind.expired` after
+    `kind.max_age`, with `kind.unusable` for a bad signature or a payload nic never makes."""
+    try:
+        data = _serializer(kind).loads(str(token), max_age=kind.max_age)
+    except SignatureExpired:
+        raise LinkError(kind.expired) from None
+    except BadData:
+        raise LinkError(kind.unusable) from None
+    if not isinstance(data, dict):
+        raise LinkError(kind.unusable)
+    return data
+
+
 def make(kind: LinkKind, user: User, **extra: Any) -> str:
     """A token of `kind` for `user`, bound to the account's state of now, carrying `extra`."""
-    return _serializer(kind).dumps({**extra, "user": user.id, **kind.binds(user)})
+    return sign(kind, **{**extra, "user": user.id, **kind.binds(user)})
 
 
 def load(kind: LinkKind, token: object) -> tuple[User, dict[str, Any]]:
@@ -63,13 +84,8 @@ def load(kind: LinkKind, token: object) -> tuple[User, dict[str, Any]]:
     `kind.unusable` when the signature, the account or its bound state
     does not match.
     """
-    try:
-        data = _serializer(kind).loads(str(token), max_age=kind.max_age)
-    except SignatureExpired:
-        raise LinkError(kind.expired) from None
-    except BadData:
-        raise LinkError(kind.unusable) from None
-    user_id = data.get("user") if isinstance(data, dict) else None
+    data = unsign(kind, token)
+    user_id = data.get("user")
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.is_active:
         raise LinkError(kind.unusable)

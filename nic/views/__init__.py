@@ -14,6 +14,7 @@ from nic.views import (
     directory,
     groups,
     improvement,
+    invitations,
     live,
     main,
     measure_charts,
@@ -52,4 +53,5 @@ def blueprints() -> list[Blueprint]:
         notifications.bp,
         search.bp,
         admin.bp,
+        invitations.bp,
     ]

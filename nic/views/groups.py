@@ -10,12 +10,16 @@ from nic.errors import PermissionDenied, ValidationError
 from nic.extensions import db
 from nic.forms.common import person_choices, show_errors
 from nic.forms.groups import AddMemberForm, GroupForm
-from nic.services import aims, following, groups, reading
+from nic.forms.invitations import InviteForm
+from nic.models import utcnow
+from nic.services import aims, following, groups, invitations, reading
 from nic.services.live import sessions as live_sessions
 from nic.views.helpers import form_status, page_arg, refused
 
 # The member search shows at most this many people (narrow the words for more).
 SEARCH_RESULTS = 20
+# The members page lists a group's newest open invitations, at most this many.
+PENDING_SHOWN = 100
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -117,31 +121,51 @@ def members(group_id: int):
     access = groups.get_group_for(current_user, group_id)
     can_manage = policy.can_manage_group(current_user, access.group, access.membership)
     form = AddMemberForm() if can_manage else None
+    if form is not None and form.validate_on_submit():
+        try:
+            user_id = int(form.user_id.data)
+            groups.add_member(current_user, group_id, user_id, form.role.data)
+        except (ValueError, TypeError):
+            form.user_id.errors = ["Choose the person to add."]
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Member added.", "success")
+            return redirect(url_for("groups.members", group_id=group_id))
+    status = 400 if form is not None and form.is_submitted() else 200
+    return render_members(access, add_form=form, status=status)
+
+
+def render_members(
+    access: groups.GroupAccess, *, add_form: AddMemberForm | None = None,
+    invite_form: InviteForm | None = None, status: int = 200,
+):  # fmt: skip
+    """The members page; for facilitators with the add-a-member and invite forms (either
+    one as posted, with its errors) and the group's open invitations."""
+    group_id = access.group.id
+    can_manage = policy.can_manage_group(current_user, access.group, access.membership)
+    can_invite = policy.can_invite_to_group(current_user, access.group, access.membership)
     search = (request.args.get("q") or "").strip()[:100]
     found = None
-    if form is not None:
-        form.user_id.choices = person_choices(groups.people_to_add(group_id))
+    if can_manage:
+        add_form = add_form or AddMemberForm(formdata=None)
+        add_form.user_id.choices = person_choices(groups.people_to_add(group_id))
         if search:
             found = groups.people_to_add(group_id, search, limit=SEARCH_RESULTS)
-        if form.validate_on_submit():
-            try:
-                user_id = int(form.user_id.data)
-                groups.add_member(current_user, group_id, user_id, form.role.data)
-            except (ValueError, TypeError):
-                form.user_id.errors = ["Choose the person to add."]
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
-                flash("Member added.", "success")
-                return redirect(url_for("groups.members", group_id=group_id))
+    pending = None
+    if can_invite:
+        invite_form = invite_form or InviteForm(prefix="invite", formdata=None)
+        query = invitations.pending_for_group(group_id).limit(PENDING_SHOWN)
+        pending = list(db.session.scalars(query))
     page = db.paginate(
         groups.members_query(group_id), page=page_arg(), per_page=50, error_out=False
     )
-    status = 400 if form is not None and form.is_submitted() else 200
     return render_template(
         "groups/members.html", group=access.group, membership=access.membership,
-        page=page, form=form, can_manage=can_manage, search=search, found=found,
-        search_results=SEARCH_RESULTS,
+        page=page, form=add_form if can_manage else None, can_manage=can_manage,
+        search=search, found=found, search_results=SEARCH_RESULTS,
+        invite_form=invite_form if can_invite else None, pending=pending,
+        pending_shown=PENDING_SHOWN, now=utcnow(),
     ), status  # fmt: skip
 
 

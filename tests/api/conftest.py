@@ -105,6 +105,10 @@ OPERATIONS = {
     ("get", "/api/v1/measures/{measure_id}/chart"),
     ("post", "/api/v1/roster/imports"),
     ("get", "/api/v1/roster/imports/{import_id}"),
+    ("get", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations/{invitation_id}/resend"),
+    ("delete", "/api/v1/invitations/{invitation_id}"),
 }
 
 

@@ -28,7 +28,17 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from nic.services import aims, attachments, cycles, groups, measures, practices, tokens, tries
+from nic.services import (
+    aims,
+    attachments,
+    cycles,
+    groups,
+    invitations,
+    measures,
+    practices,
+    tokens,
+    tries,
+)
 from nic.services import driver_diagrams as dd
 from nic.services import measure_points as mp
 from nic.services.live import sessions as live_sessions
@@ -94,7 +104,12 @@ def real_ids(network) -> dict[str, int]:
     access = measures.get_measure_for(network.member, measure.id)
     week = date.today() - timedelta(days=7)
     mp.record_points(network.member, access, network.school.id, [mp.PointInput(week, 3)])
+    # An open invitation to the private group, which the facilitator may send again.
+    invited = invitations.invite(
+        network.facilitator, ["invited@district.org"], network.private_group.id
+    )
     return {
+        "invitation_id": invited.invited[0].id,
         "measure_id": measure.id,
         "point_id": mp.points_of(measure.id)[0].id,
         "cycle_id": cycle.id,

@@ -98,6 +98,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         NIC_PORT=str(port),
         NIC_SECRET_KEY=secret_key,
         NIC_ASYNC_MODE="gevent",
+        # Off by default in production; the browser tests sign people up.
+        NIC_OPEN_REGISTRATION="on",
         PYTHONUNBUFFERED="1",
     )
     migrate(env)

@@ -398,3 +398,46 @@ def test_reply_box_in_place_with_an_error_meets_wcag_aa(live_server, site, new_p
     box.get_by_role("button", name="Post reply").click()
     box.get_by_role("alert").wait_for()
     assert audit(page) == []
+
+
+def test_invitation_pages_meet_wcag_aa(live_server, site, new_page):
+    """A facilitator invites from the members page (a bad address first), the pending list;
+    the mailed link's page, refused for a short password; a link that does not work."""
+    page = new_page("a11y.admin@example.org")
+    page.goto(live_server.url + "/groups/{group}/members".format(**site))
+    page.get_by_label("Email addresses").fill("a11y.invited@example.org, not-an-address")
+    page.get_by_role("button", name="Send invitations").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field--invalid").count() == 1
+    assert audit(page) == []
+    page.get_by_label("Email addresses").fill("a11y.invited@example.org")
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.locator(".flash--success")).to_contain_text("1 person invited by email")
+    expect(page.get_by_role("region", name="Invitations waiting for an answer")).to_contain_text(
+        "a11y.invited@example.org"
+    )
+    assert audit(page) == []
+    page.goto(live_server.url + "/admin/")
+    assert audit(page) == []
+    folder = Path(live_server.database_url.removeprefix("sqlite:///")).parent / "outbox"
+    deadline = time.monotonic() + 15
+
+    def invited() -> list:
+        return [m for m in outbox(folder) if m["To"] == "a11y.invited@example.org"]
+
+    while not (mails := invited()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    link = re.search(r"http://\S+/invitations/\S+", parts(mails[-1])[0]).group(0)
+    newcomer = new_page(width=360)
+    newcomer.goto(link)
+    assert audit(newcomer) == []
+    newcomer.get_by_label("Your name").fill("Ivy Invited")
+    newcomer.get_by_label("Password", exact=True).fill("short")
+    newcomer.get_by_label("Password again").fill("short")
+    newcomer.get_by_role("button", name="Accept and sign in").click()
+    newcomer.wait_for_load_state("networkidle")
+    assert newcomer.locator(".field--invalid").count() >= 1
+    assert audit(newcomer) == []
+    newcomer.goto(live_server.url + "/invitations/not-a-real-link")
+    expect(newcomer.get_by_role("alert")).to_contain_text("This invitation link does not work")
+    assert audit(newcomer) == []
