@@ -17,6 +17,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nic import events
 from nic.database import begin_write
@@ -59,7 +60,10 @@ def start_login(user: User, user_agent: str | None) -> str:
             user_id=user.id, key_hash=_hash(key), user_agent=agent, created_at=now, last_seen_at=now
         )
     )
-    user.signed_in_at = now
+    # By statement: `user` may belong to another session (a caller's), which must not be
+    # left with a change of its own to write later.
+    db.session.execute(sa.update(User).where(User.id == user.id).values(signed_in_at=now))
+    set_committed_value(user, "signed_in_at", now)
     db.session.commit()
     user.login_key = key
     return key
