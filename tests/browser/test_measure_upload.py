@@ -102,6 +102,6 @@ def test_on_a_phone_the_chart_keeps_a_readable_width_and_scrolls_sideways(
     assert chart.bounding_box()["width"] >= 560  # 36rem: its words stay readable
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not
     box.focus()
-    page.keyboard.press("ArrowRight")
-    assert box.evaluate("el => el.scrollLeft") > 0
+    page.keyboard.press("ArrowRight")  # the keyboard scrolls it (smoothly: wait for it)
+    page.wait_for_function("el => el.scrollLeft > 0", arg=box.element_handle(), timeout=5_000)
     assert audit(page) == []
